@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/open-recognition/registry/handlers"
+)
+
+func cmdServe(ctx context.Context, env *environment, _ []string) error {
+	o := env.opts
+	if o.DevLogin {
+		if !loopbackHost(o.BaseURL) {
+			return fmt.Errorf("--dev-login lets anyone log in under any name, so it only runs with a loopback base URL (http://localhost:…), not %s", o.BaseURL)
+		}
+		fmt.Fprintln(env.stderr, "WARNING: --dev-login is on: anyone can log in under any name. Never use it on a public server.")
+		fmt.Fprintln(env.stderr, "Note: logging in and signing online are not available in this version yet; the registry is read-only on the web.")
+	}
+	perSecond, burst, _ := rateLimit(o.RateLimit)
+	proxies, _ := trustedProxies(o.TrustedProxies)
+
+	store, err := openStore(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	unlock, err := lockDatabase(store)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := store.PinBaseURL(ctx, o.BaseURL, o.ChangeBaseURL); err != nil {
+		return err
+	}
+	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Config: handlers.Config{
+		BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL}})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		return fmt.Errorf("--addr %s: %w", o.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(env.log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Fprintf(env.stdout, "Open Recognition Registry listening on http://%s (public address %s)\n", ln.Addr(), o.BaseURL)
+	env.log.Info("serving", "addr", ln.Addr().String(), "base_url", o.BaseURL, "db", store.Location)
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	env.log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

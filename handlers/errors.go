@@ -1,0 +1,107 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/models"
+)
+
+// statusOf maps domain codes to HTTP status: the one place where this happens.
+var statusOf = map[string]int{
+	models.EINVALID:  http.StatusBadRequest,
+	models.ENOTFOUND: http.StatusNotFound,
+	models.EGONE:     http.StatusGone,
+	models.ECONFLICT: http.StatusConflict,
+	models.EINTERNAL: http.StatusInternalServerError,
+}
+
+var codeOf = map[int]string{
+	http.StatusBadRequest:            models.EINVALID,
+	http.StatusForbidden:             "forbidden",
+	http.StatusNotFound:              models.ENOTFOUND,
+	http.StatusMethodNotAllowed:      "method_not_allowed",
+	http.StatusConflict:              models.ECONFLICT,
+	http.StatusGone:                  models.EGONE,
+	http.StatusRequestEntityTooLarge: "too_large",
+	http.StatusTooManyRequests:       "rate_limited",
+	http.StatusServiceUnavailable:    "unavailable",
+}
+
+type apiError struct {
+	Error apiErrorBody `json:"error"`
+}
+
+type apiErrorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+type errorPage struct {
+	Status  int
+	Title   string
+	Message string
+}
+
+// handleError is the one error handler: JSON under /api/, an HTML page elsewhere. Internal
+// errors are logged and never shown.
+func (h *Handler) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status := http.StatusInternalServerError
+	body := apiErrorBody{Code: models.EINTERNAL, Message: "internal error"}
+	var de *models.Error
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &de):
+		status = statusOf[de.Code]
+		if status == 0 {
+			status = http.StatusInternalServerError
+		}
+		body = apiErrorBody{Code: de.Code, Message: de.Message, Field: de.Field}
+	case errors.As(err, &he):
+		status = he.Code
+		body.Code = codeOf[status]
+		if body.Code == "" {
+			body.Code = strings.ToLower(strings.ReplaceAll(http.StatusText(status), " ", "_"))
+		}
+		body.Message = fmt.Sprint(he.Message)
+		if status == http.StatusNotFound {
+			body.Message = "no such page or resource"
+		}
+	}
+	if status >= 500 {
+		h.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		body.Code, body.Message, body.Field = models.EINTERNAL, "internal error", ""
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+		_ = c.JSON(status, apiError{Error: body})
+		return
+	}
+	l := h.catalog.For(lang(c))
+	title := l.T(fmt.Sprintf("error.%d.title", status))
+	if strings.HasPrefix(title, "error.") {
+		title = http.StatusText(status)
+	}
+	msg := l.T(fmt.Sprintf("error.%d.text", status))
+	if strings.HasPrefix(msg, "error.") {
+		msg = ""
+	}
+	if status == http.StatusBadRequest && body.Field != "" {
+		// Name the parameter; the message itself comes from validation in English.
+		msg = body.Field + ": " + body.Message
+	}
+	if rerr := h.render(c, status, "error", title, "", errorPage{Status: status, Title: title, Message: msg}); rerr != nil {
+		h.log.Error("error page failed", "err", rerr)
+		_ = c.String(status, title)
+	}
+}

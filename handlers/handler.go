@@ -1,0 +1,123 @@
+// Package handlers is the registry's web layer: the URL map, middleware, one error handler and
+// one file per page or API action.
+package handlers
+
+import (
+	"html/template"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/assets"
+	"github.com/open-recognition/registry/geo"
+	"github.com/open-recognition/registry/i18n"
+	"github.com/open-recognition/registry/markdown"
+	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/views"
+)
+
+// Config is what an operator sets with flags.
+type Config struct {
+	BaseURL        string
+	DevLogin       bool
+	TrustedProxies []*net.IPNet
+	// RateLimit is requests per second per client; zero turns limits off.
+	RateLimit float64
+	RateBurst int
+	TileURL   string
+}
+
+// Deps are the handler's dependencies, built in main.
+type Deps struct {
+	Store  *models.Store
+	Logger *slog.Logger
+	Config Config
+}
+
+// Handler holds what every action needs.
+type Handler struct {
+	store     *models.Store
+	summary   *models.SummaryCache
+	views     *views.Renderer
+	catalog   *i18n.Catalog
+	assets    *assets.Set
+	md        *markdown.Renderer
+	log       *slog.Logger
+	cfg       Config
+	countries map[string][]geo.Country // per interface language, sorted by name
+}
+
+// New builds the web application: handler, templates, middleware and routes.
+func New(d Deps) (*echo.Echo, *Handler, error) {
+	catalog, err := i18n.Load()
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := assets.Load()
+	if err != nil {
+		return nil, nil, err
+	}
+	h := &Handler{
+		store:     d.Store,
+		summary:   &models.SummaryCache{Store: d.Store, Interval: time.Second},
+		catalog:   catalog,
+		assets:    set,
+		md:        markdown.New(),
+		log:       d.Logger,
+		cfg:       d.Config,
+		countries: map[string][]geo.Country{},
+	}
+	h.cfg.BaseURL = strings.TrimRight(h.cfg.BaseURL, "/")
+	for _, lang := range i18n.Languages {
+		h.countries[lang] = geo.Countries(lang)
+	}
+	h.views, err = views.Load(template.FuncMap{
+		"asset":    h.assetURL,
+		"initials": initials,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = h.handleError
+	e.IPExtractor = ipExtractor(d.Config.TrustedProxies)
+	h.middleware(e)
+	h.routes(e)
+	return e, h, nil
+}
+
+func (h *Handler) assetURL(name string) (string, error) { return h.assets.URL(name) }
+
+// initials draws a signatory's avatar letters from their public name.
+func initials(name string) string {
+	var out []rune
+	for _, w := range strings.Fields(name) {
+		for _, r := range w {
+			if len(out) < 2 && (r >= 'A' && r <= 'Z' || r > 127 || r >= 'a' && r <= 'z') {
+				out = append(out, []rune(strings.ToUpper(string(r)))...)
+			}
+			break
+		}
+	}
+	if len(out) == 0 {
+		return "•"
+	}
+	return string(out)
+}
+
+// ipExtractor takes client IPs from the connection, or from X-Forwarded-For only when the
+// request came through a trusted proxy, so that a forged header cannot dodge rate limits.
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}

@@ -1,0 +1,41 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/models"
+)
+
+// listParams are the query parameters of every signatory list, page or API.
+var listParams = map[string]bool{"q": true, "country": true, "place": true, "kind": true, "tier": true, "cursor": true, "limit": true, "lang": true}
+
+// listFilter reads and checks the list parameters, naming the first bad one.
+func listFilter(c echo.Context) (models.ListFilter, error) {
+	q := c.QueryParams()
+	for k, v := range q {
+		if !listParams[k] {
+			return models.ListFilter{}, models.FieldError(k, "is not a parameter of this list (use q, country, place, kind, tier, cursor, limit)")
+		}
+		if len(v) > 1 {
+			return models.ListFilter{}, models.FieldError(k, "is given more than once")
+		}
+	}
+	f := models.ListFilter{Q: q.Get("q"), Country: strings.ToUpper(q.Get("country")), Kind: q.Get("kind"), Tier: q.Get("tier"), Cursor: q.Get("cursor")}
+	if p := q.Get("place"); p != "" {
+		n, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || n <= 0 {
+			return f, models.FieldError("place", "%q is not a GeoNames id", p)
+		}
+		f.Place = n
+	}
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > models.MaxLimit {
+			return f, models.FieldError("limit", "must be a number from 1 to %d", models.MaxLimit)
+		}
+		f.Limit = n
+	}
+	return f, f.Validate()
+}

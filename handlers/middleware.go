@@ -1,0 +1,120 @@
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/open-recognition/registry/i18n"
+	"golang.org/x/time/rate"
+)
+
+// bodyLimit caps every request body; forms and API bodies are small.
+const bodyLimit = "256K"
+
+func (h *Handler) middleware(e *echo.Echo) {
+	// Recover first, so that a panic anywhere below becomes a 500 through the error handler.
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			h.log.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
+			return err
+		},
+	}))
+	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRemoteIP: true, LogError: true,
+		HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelDebug
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			h.log.Log(c.Request().Context(), level, "request", "method", v.Method, "uri", v.URI, "status", v.Status,
+				"latency_ms", float64(v.Latency.Microseconds())/1000, "ip", v.RemoteIP)
+			return nil
+		},
+	}))
+	e.Use(h.securityHeaders)
+	e.Use(middleware.BodyLimit(bodyLimit))
+	if h.cfg.RateLimit > 0 {
+		e.Use(middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+			Skipper: func(c echo.Context) bool {
+				p := c.Request().URL.Path
+				return strings.HasPrefix(p, "/assets/") || p == "/healthz"
+			},
+			Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+				Rate: rate.Limit(h.cfg.RateLimit), Burst: h.cfg.RateBurst, ExpiresIn: 3 * time.Minute,
+			}),
+			IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+			ErrorHandler: func(c echo.Context, err error) error {
+				return echo.NewHTTPError(http.StatusForbidden, "client address unknown")
+			},
+			DenyHandler: func(c echo.Context, id string, err error) error {
+				c.Response().Header().Set("Retry-After", "1")
+				return echo.NewHTTPError(http.StatusTooManyRequests, "too many requests; wait a moment and try again")
+			},
+		}))
+	}
+	e.Use(h.language)
+}
+
+// securityHeaders sets the CSP and the other headers security.md asks for on every response.
+func (h *Handler) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	csp := "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+	if h.cfg.TileURL != "" {
+		if u, err := url.Parse(h.cfg.TileURL); err == nil && u.Host != "" {
+			csp = strings.Replace(csp, "img-src 'self' data:", "img-src 'self' data: "+u.Scheme+"://"+strings.NewReplacer("{s}", "*").Replace(u.Host), 1)
+		}
+	}
+	hsts := strings.HasPrefix(h.cfg.BaseURL, "https://")
+	return func(c echo.Context) error {
+		hd := c.Response().Header()
+		hd.Set("Content-Security-Policy", csp)
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+		hd.Set("Permissions-Policy", "geolocation=(), camera=(), microphone=(), interest-cohort=()")
+		if hsts {
+			hd.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+			// Open data: any site may read the public API.
+			hd.Set("Access-Control-Allow-Origin", "*")
+		}
+		return next(c)
+	}
+}
+
+type langKey struct{}
+
+// language picks the interface language: ?lang= (remembered in a cookie), the cookie, then
+// Accept-Language.
+func (h *Handler) language(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		choice := r.URL.Query().Get("lang")
+		if i18n.Supported(choice) {
+			c.SetCookie(&http.Cookie{Name: "lang", Value: choice, Path: "/", MaxAge: 365 * 24 * 3600,
+				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(h.cfg.BaseURL, "https://")})
+		} else if ck, err := r.Cookie("lang"); err == nil {
+			choice = ck.Value
+		}
+		lang := h.catalog.Negotiate(choice, r)
+		c.Response().Header().Add("Vary", "Accept-Language, Cookie")
+		c.SetRequest(r.WithContext(context.WithValue(r.Context(), langKey{}, lang)))
+		return next(c)
+	}
+}
+
+// lang returns the request's interface language.
+func lang(c echo.Context) string {
+	if l, ok := c.Request().Context().Value(langKey{}).(string); ok {
+		return l
+	}
+	return i18n.Languages[0]
+}

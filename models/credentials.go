@@ -1,0 +1,43 @@
+package models
+
+import "time"
+
+// Credential is an issued Open Badges credential, stored exactly as signed.
+type Credential struct {
+	ID            string `gorm:"primaryKey"`
+	SignatoryID   int64
+	Kind          string
+	EndorsementID *int64
+	SignatureID   *int64
+	StatusList    int
+	StatusIndex   int
+	Document      string
+	IssuedAt      time.Time
+	RevokedAt     *time.Time
+	RevokedReason string
+}
+
+func (Credential) TableName() string { return "credentials" }
+
+// IssuanceJob is a row of the durable outbox: a credential to issue or revoke, written in the
+// same transaction as the change that caused it.
+type IssuanceJob struct {
+	ID            int64 `gorm:"primaryKey"`
+	SignatoryID   int64
+	Kind          string
+	Action        string
+	EndorsementID *int64
+	Reason        string
+	CreatedAt     time.Time
+	Attempts      int
+	LastError     string
+	DoneAt        *time.Time
+}
+
+func (IssuanceJob) TableName() string { return "issuance_outbox" }
+
+// CredentialKinds and IssuanceActions enumerate what the outbox and the credentials table hold.
+var (
+	CredentialKinds = []string{"signatory", "advocate", "ambassador", "endorsement"}
+	IssuanceActions = []string{"issue", "revoke"}
+)

@@ -1,0 +1,100 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/mattn/go-sqlite3"
+)
+
+// Error codes of the registry's domain. The HTTP layer maps each to one status in one place.
+const (
+	EINVALID  = "invalid"   // bad input: 400
+	ENOTFOUND = "not_found" // no such thing: 404
+	EGONE     = "gone"      // it existed and was withdrawn: 410
+	ECONFLICT = "conflict"  // it exists already or the state forbids it: 409
+	EINTERNAL = "internal"  // anything else: 500, never shown in detail
+)
+
+// Error is a domain error: a code, a message a person can act on, and the field it is about.
+type Error struct {
+	Code    string
+	Message string
+	Field   string
+}
+
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return e.Field + ": " + e.Message
+	}
+	return e.Message
+}
+
+// Errorf builds a domain error.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldError builds an EINVALID error about one field.
+func FieldError(field, format string, args ...any) *Error {
+	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the domain code of err, EINTERNAL when it has none.
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message of a domain error; internal errors get a generic one so that
+// database details never reach a user.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}
+
+// fromDB turns constraint violations of either engine into domain errors; other errors pass through.
+func fromDB(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrConstraint {
+		switch se.ExtendedCode {
+		case sqlite3.ErrConstraintUnique, sqlite3.ErrConstraintPrimaryKey:
+			return &Error{Code: ECONFLICT, Message: "already exists (" + constraintName(se.Error()) + ")"}
+		case sqlite3.ErrConstraintForeignKey:
+			return &Error{Code: EINVALID, Message: "refers to something that does not exist"}
+		default:
+			return &Error{Code: EINVALID, Message: "violates a rule of the registry (" + constraintName(se.Error()) + ")"}
+		}
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505":
+			return &Error{Code: ECONFLICT, Message: "already exists (" + pe.ConstraintName + ")"}
+		case "23503":
+			return &Error{Code: EINVALID, Message: "refers to something that does not exist"}
+		case "23514", "23502":
+			return &Error{Code: EINVALID, Message: "violates a rule of the registry (" + pe.ConstraintName + pe.Message + ")"}
+		}
+	}
+	return err
+}
+
+// constraintName keeps the part of an SQLite constraint message after the colon: the column list.
+func constraintName(msg string) string {
+	if i := strings.Index(msg, ": "); i >= 0 {
+		return msg[i+2:]
+	}
+	return msg
+}

@@ -1,0 +1,571 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// insertBatch keeps every multi-row INSERT under both engines' limits on bound parameters.
+const insertBatch = 500
+
+// Progress is told how many of the import's records are written so far.
+type Progress func(done, total int)
+
+// Import writes a parsed file in ONE transaction: either every record is in the registry
+// afterwards or, on the first error, nothing is. Records already present (same public id, same
+// endorsement pair, same seed) are left as they are, so importing a file twice changes nothing.
+func (s *Store) Import(ctx context.Context, set *ImportSet, progress Progress) (ImportResult, error) {
+	if progress == nil {
+		progress = func(int, int) {}
+	}
+	w := &importer{s: s, set: set, ids: map[string]int64{}, created: map[int64]bool{}, accounts: map[string]int64{}, progress: progress,
+		total: len(set.Signatories) + len(set.Endorsements) + len(set.Seeds)}
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		w.tx = tx
+		steps := []func() error{w.declarations, w.accountsAndRoles, w.signatories, w.signatures, w.withdrawals,
+			w.seeds, w.endorsements, w.credentials, w.issuance, w.auditLog}
+		for _, step := range steps {
+			if err := step(); err != nil {
+				return err
+			}
+		}
+		if !w.changed() {
+			return nil
+		}
+		return bumpChanges(tx)
+	})
+	if err != nil {
+		return ImportResult{}, err
+	}
+	progress(w.total, w.total)
+	return w.result, nil
+}
+
+type importer struct {
+	s        *Store
+	tx       *gorm.DB
+	set      *ImportSet
+	ids      map[string]int64 // signatory public id → row id
+	accounts map[string]int64 // account public id → row id
+	newRows  []*Signatory     // signatories this import added
+	created  map[int64]bool   // their row ids
+	newAccts int
+	result   ImportResult
+	progress Progress
+	done     int
+	total    int
+}
+
+func lineErr(line int, err error) error {
+	var ie *ImportError
+	if errors.As(err, &ie) {
+		return err
+	}
+	return &ImportError{Line: line, Err: fromDB(err)}
+}
+
+func (w *importer) tick(n int) {
+	w.done += n
+	w.progress(w.done, w.total)
+}
+
+func (w *importer) declarations() error {
+	for _, d := range w.set.Declarations {
+		var have Declaration
+		err := w.tx.Where("version = ? AND lang = ?", d.Version, d.Lang).Take(&have).Error
+		switch {
+		case err == nil:
+			if have.SHA256 != d.SHA256 {
+				return lineErr(d.Line, fmt.Errorf("declaration version %d (%s) differs from the one this registry published (sha256 %s, file %s)", d.Version, d.Lang, have.SHA256, d.SHA256))
+			}
+		case errors.Is(err, gorm.ErrRecordNotFound):
+			decl := d.Declaration
+			if err := w.tx.Create(&decl).Error; err != nil {
+				return lineErr(d.Line, err)
+			}
+		default:
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *importer) account(line int, publicID string) (*int64, error) {
+	if publicID == "" {
+		return nil, nil
+	}
+	if id, ok := w.accounts[publicID]; ok {
+		return &id, nil
+	}
+	var a Account
+	err := w.tx.Select("id").Where("public_id = ?", publicID).Take(&a).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, lineErr(line, fmt.Errorf("account %s is neither in this file nor in the registry", publicID))
+	}
+	if err != nil {
+		return nil, err
+	}
+	w.accounts[publicID] = a.ID
+	return &a.ID, nil
+}
+
+func (w *importer) accountsAndRoles() error {
+	for _, a := range w.set.Accounts {
+		row := Account{PublicID: a.PublicID, DisplayName: a.DisplayName, Email: a.Email, EmailVerified: a.Verified,
+			CreatedAt: a.CreatedAt, BlockedAt: a.BlockedAt, DeletedAt: a.DeletedAt}
+		res := w.tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+		if res.Error != nil {
+			return lineErr(a.Line, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			w.result.Present++
+		} else {
+			w.newAccts++
+		}
+		if _, err := w.account(a.Line, a.PublicID); err != nil {
+			return err
+		}
+	}
+	for _, i := range w.set.Identities {
+		acc, err := w.account(i.Line, i.Account)
+		if err != nil {
+			return err
+		}
+		row := Identity{AccountID: *acc, Provider: i.Provider, Subject: i.Subject, Email: i.Email, EmailVerified: i.EmailVerified, CreatedAt: i.CreatedAt}
+		if err := w.tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+			return lineErr(i.Line, err)
+		}
+	}
+	for _, r := range w.set.Roles {
+		acc, err := w.account(r.Line, r.Account)
+		if err != nil {
+			return err
+		}
+		by, err := w.account(r.Line, r.GrantedBy)
+		if err != nil {
+			return err
+		}
+		row := Role{AccountID: *acc, Role: r.Role, GrantedAt: r.GrantedAt, GrantedBy: by}
+		if err := w.tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+			return lineErr(r.Line, err)
+		}
+	}
+	return nil
+}
+
+// signatory resolves a public id to a row id, from this import or from the registry.
+func (w *importer) signatory(line int, t Target) (int64, error) {
+	if id, ok := w.ids[t.PublicID]; ok {
+		return id, nil
+	}
+	var sg Signatory
+	err := w.tx.Select("id").Where("public_id = ?", t.PublicID).Take(&sg).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return 0, lineErr(line, fmt.Errorf("signatory %s is neither in this file nor in the registry", t.PublicID))
+	}
+	if err != nil {
+		return 0, err
+	}
+	w.ids[t.PublicID] = sg.ID
+	return sg.ID, nil
+}
+
+func (w *importer) signatories() error {
+	recs := w.set.Signatories
+	for start := 0; start < len(recs); start += insertBatch {
+		chunk := recs[start:min(start+insertBatch, len(recs))]
+		// Which of these are already in the registry?
+		pids := make([]string, len(chunk))
+		for i, r := range chunk {
+			pids[i] = r.Signatory.PublicID
+		}
+		var existing []Signatory
+		if err := w.tx.Select("id", "public_id").Where("public_id IN ?", pids).Find(&existing).Error; err != nil {
+			return err
+		}
+		for _, e := range existing {
+			w.ids[e.PublicID] = e.ID
+		}
+		var fresh []*Signatory
+		var freshLines []int
+		for _, r := range chunk {
+			if _, ok := w.ids[r.Signatory.PublicID]; ok {
+				w.result.Present++
+				continue
+			}
+			sg := r.Signatory
+			acc, err := w.account(r.Line, r.Account)
+			if err != nil {
+				return err
+			}
+			sg.AccountID = acc
+			sg.Listed = Listable(sg.Status, sg.Verified)
+			fresh = append(fresh, &sg)
+			freshLines = append(freshLines, r.Line)
+		}
+		if len(fresh) > 0 {
+			if err := w.tx.Create(fresh).Error; err != nil {
+				return w.blame(err, freshLines, fresh)
+			}
+			for _, sg := range fresh {
+				w.ids[sg.PublicID] = sg.ID
+				w.created[sg.ID] = true
+			}
+			if err := w.searchTerms(fresh); err != nil {
+				return err
+			}
+			w.newRows = append(w.newRows, fresh...)
+			w.result.Signatories += len(fresh)
+		}
+		w.tick(len(chunk))
+	}
+	return nil
+}
+
+// blame finds which row of a failed batch broke a constraint, so the message names its line.
+func (w *importer) blame(batchErr error, lines []int, rows []*Signatory) error {
+	for i, sg := range rows {
+		probe := *sg
+		probe.ID = 0
+		err := w.tx.Transaction(func(sp *gorm.DB) error {
+			if err := sp.Create(&probe).Error; err != nil {
+				return err
+			}
+			return errors.New("rollback probe")
+		})
+		if err != nil && err.Error() != "rollback probe" {
+			return lineErr(lines[i], err)
+		}
+	}
+	return fromDB(batchErr)
+}
+
+type searchTerm struct {
+	Term        string
+	SignatoryID int64
+}
+
+func (searchTerm) TableName() string { return "search_terms" }
+
+func (w *importer) searchTerms(rows []*Signatory) error {
+	var terms []searchTerm
+	for _, sg := range rows {
+		for _, t := range SearchTerms(sg) {
+			terms = append(terms, searchTerm{Term: t, SignatoryID: sg.ID})
+		}
+	}
+	if len(terms) == 0 {
+		return nil
+	}
+	return w.tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(terms, insertBatch*2).Error
+}
+
+func (w *importer) signatures() error {
+	var rows []Signature
+	var lines []int
+	for _, sg := range w.set.Signatures {
+		id, err := w.signatory(sg.Line, sg.Signatory)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, Signature{SignatoryID: id, DeclarationVersion: sg.Version, Lang: sg.Lang, TextSHA256: sg.SHA256, SignedAt: sg.SignedAt})
+		lines = append(lines, sg.Line)
+	}
+	if !w.set.Full && len(w.newRows) > 0 {
+		// Each new signatory signed the current declaration in the language its record names.
+		current := map[string]Declaration{}
+		langOf := map[string]string{}
+		for _, r := range w.set.Signatories {
+			langOf[r.Signatory.PublicID] = r.Lang
+		}
+		for _, sg := range w.newRows {
+			lang := langOf[sg.PublicID]
+			d, ok := current[lang]
+			if !ok {
+				var err error
+				if d, err = currentIn(w.tx, lang); err != nil {
+					return err
+				}
+				current[lang] = d
+			}
+			rows = append(rows, Signature{SignatoryID: sg.ID, DeclarationVersion: d.Version, Lang: d.Lang, TextSHA256: d.SHA256, SignedAt: sg.SignedAt})
+		}
+	}
+	return w.createAll(rows, lines)
+}
+
+func currentIn(tx *gorm.DB, lang string) (Declaration, error) {
+	var d Declaration
+	err := tx.Select("version", "lang", "sha256").Where("lang = ?", lang).Order("version DESC").Take(&d).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		err = tx.Select("version", "lang", "sha256").Order("version DESC, lang").Take(&d).Error
+	}
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return d, Errorf(ECONFLICT, "no declaration is published yet; start the registry once (or run migrate) before importing")
+	}
+	return d, err
+}
+
+// createAll inserts rows in batches, ignoring ones already present; lines (when given) name the
+// record of each row for error messages.
+func createAll[T any](w *importer, rows []T, lines []int) error {
+	for start := 0; start < len(rows); start += insertBatch {
+		chunk := rows[start:min(start+insertBatch, len(rows))]
+		res := w.tx.Clauses(clause.OnConflict{DoNothing: true}).Create(chunk)
+		if res.Error != nil {
+			if len(lines) > start {
+				for i := range chunk {
+					one := chunk[i : i+1]
+					if err := w.tx.Transaction(func(sp *gorm.DB) error {
+						if err := sp.Clauses(clause.OnConflict{DoNothing: true}).Create(one).Error; err != nil {
+							return err
+						}
+						return errors.New("rollback probe")
+					}); err != nil && err.Error() != "rollback probe" {
+						return lineErr(lines[start+i], err)
+					}
+				}
+			}
+			return fromDB(res.Error)
+		}
+	}
+	return nil
+}
+
+func (w *importer) createAll(rows any, lines []int) error {
+	switch r := rows.(type) {
+	case []Signature:
+		return createAll(w, r, lines)
+	case []Withdrawal:
+		return createAll(w, r, lines)
+	case []Seed:
+		return createAll(w, r, lines)
+	case []Endorsement:
+		return createAll(w, r, lines)
+	case []Credential:
+		return createAll(w, r, lines)
+	case []IssuanceJob:
+		return createAll(w, r, lines)
+	case []AuditEntry:
+		return createAll(w, r, lines)
+	}
+	return fmt.Errorf("import: no writer for %T", rows)
+}
+
+func (w *importer) withdrawals() error {
+	var rows []Withdrawal
+	var lines []int
+	for _, wd := range w.set.Withdrawals {
+		id, err := w.signatory(wd.Line, wd.Signatory)
+		if err != nil {
+			return err
+		}
+		if !w.created[id] {
+			continue // history of a signatory already here: importing it again would repeat it
+		}
+		rows = append(rows, Withdrawal{SignatoryID: id, WithdrawnAt: wd.WithdrawnAt, Reason: wd.Reason, ResignedAt: wd.ResignedAt})
+		lines = append(lines, wd.Line)
+	}
+	return w.createAll(rows, lines)
+}
+
+func (w *importer) seeds() error {
+	var rows []Seed
+	var lines []int
+	var seedIDs []int64
+	for _, sd := range w.set.Seeds {
+		id, err := w.signatory(sd.Line, sd.Signatory)
+		if err != nil {
+			return err
+		}
+		by, err := w.account(sd.Line, sd.AppointedBy)
+		if err != nil {
+			return err
+		}
+		at := sd.AppointedAt
+		if at.IsZero() {
+			at = w.s.now()
+		}
+		rows = append(rows, Seed{SignatoryID: id, AppointedAt: at, AppointedBy: by})
+		lines = append(lines, sd.Line)
+		seedIDs = append(seedIDs, id)
+	}
+	before := w.count(&Seed{})
+	if err := w.createAll(rows, lines); err != nil {
+		return err
+	}
+	added := int(w.count(&Seed{}) - before)
+	w.result.Seeds += added
+	w.result.Present += len(rows) - added
+	if !w.set.Full && len(seedIDs) > 0 {
+		// Founding Ambassadors are Ambassadors from the moment they are appointed.
+		for start := 0; start < len(seedIDs); start += insertBatch {
+			chunk := seedIDs[start:min(start+insertBatch, len(seedIDs))]
+			if err := w.tx.Model(&Signatory{}).Where("id IN ?", chunk).Update("tier", "ambassador").Error; err != nil {
+				return err
+			}
+		}
+	}
+	w.tick(len(rows))
+	return nil
+}
+
+func (w *importer) count(model any) int64 {
+	var n int64
+	w.tx.Model(model).Count(&n)
+	return n
+}
+
+func (w *importer) endorsements() error {
+	before := w.count(&Endorsement{})
+	recs := w.set.Endorsements
+	for start := 0; start < len(recs); start += insertBatch {
+		chunk := recs[start:min(start+insertBatch, len(recs))]
+		rows := make([]Endorsement, 0, len(chunk))
+		lines := make([]int, 0, len(chunk))
+		for _, e := range chunk {
+			from, err := w.signatory(e.Line, e.From)
+			if err != nil {
+				return err
+			}
+			to, err := w.signatory(e.Line, e.To)
+			if err != nil {
+				return err
+			}
+			if from == to {
+				return lineErr(e.Line, FieldError("to", "a signatory cannot endorse themselves"))
+			}
+			updated := e.UpdatedAt
+			if updated.IsZero() {
+				updated = e.CreatedAt
+			}
+			rows = append(rows, Endorsement{FromID: from, ToID: to, Level: e.Level, Status: e.Status, Comment: e.Comment, CreatedAt: e.CreatedAt, UpdatedAt: updated})
+			lines = append(lines, e.Line)
+		}
+		if err := createAll(w, rows, lines); err != nil {
+			return err
+		}
+		w.tick(len(chunk))
+	}
+	added := int(w.count(&Endorsement{}) - before)
+	w.result.Endorsements = added
+	w.result.Present += len(recs) - added
+	return nil
+}
+
+// endorsementID finds the row of an endorsement by its endorser and endorsee.
+func (w *importer) endorsementID(line int, pair *[2]Target) (*int64, error) {
+	if pair == nil {
+		return nil, nil
+	}
+	from, err := w.signatory(line, pair[0])
+	if err != nil {
+		return nil, err
+	}
+	to, err := w.signatory(line, pair[1])
+	if err != nil {
+		return nil, err
+	}
+	var e Endorsement
+	err = w.tx.Select("id").Where("from_id = ? AND to_id = ?", from, to).Take(&e).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, lineErr(line, fmt.Errorf("no endorsement from %s to %s", pair[0].PublicID, pair[1].PublicID))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &e.ID, nil
+}
+
+func (w *importer) credentials() error {
+	var rows []Credential
+	var lines []int
+	for _, c := range w.set.Credentials {
+		sid, err := w.signatory(c.Line, c.Signatory)
+		if err != nil {
+			return err
+		}
+		eid, err := w.endorsementID(c.Line, c.Endorsement)
+		if err != nil {
+			return err
+		}
+		var sigID *int64
+		if c.SignatureVer > 0 {
+			var sg Signature
+			if err := w.tx.Select("id").Where("signatory_id = ? AND declaration_version = ?", sid, c.SignatureVer).Take(&sg).Error; err != nil {
+				return lineErr(c.Line, fmt.Errorf("no signature of declaration version %d for this credential", c.SignatureVer))
+			}
+			sigID = &sg.ID
+		}
+		rows = append(rows, Credential{ID: c.ID, SignatoryID: sid, Kind: c.Kind, EndorsementID: eid, SignatureID: sigID,
+			StatusList: c.StatusList, StatusIndex: c.StatusIndex, Document: c.Document, IssuedAt: c.IssuedAt,
+			RevokedAt: c.RevokedAt, RevokedReason: c.RevokedReason})
+		lines = append(lines, c.Line)
+	}
+	return w.createAll(rows, lines)
+}
+
+func (w *importer) issuance() error {
+	var rows []IssuanceJob
+	var lines []int
+	for _, j := range w.set.Issuance {
+		sid, err := w.signatory(j.Line, j.Signatory)
+		if err != nil {
+			return err
+		}
+		if !w.created[sid] {
+			continue
+		}
+		eid, err := w.endorsementID(j.Line, j.Endorsement)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, IssuanceJob{SignatoryID: sid, Kind: j.Kind, Action: j.Action, EndorsementID: eid, Reason: j.Reason,
+			CreatedAt: j.CreatedAt, Attempts: j.Attempts, LastError: j.LastError, DoneAt: j.DoneAt})
+		lines = append(lines, j.Line)
+	}
+	if !w.set.Full {
+		// New listed signatories earn their Signatory badge through the same queue as everyone.
+		now := w.s.now()
+		for _, sg := range w.newRows {
+			if sg.Listed {
+				rows = append(rows, IssuanceJob{SignatoryID: sg.ID, Kind: "signatory", Action: "issue", CreatedAt: now})
+			}
+		}
+	}
+	return w.createAll(rows, lines)
+}
+
+// changed tells whether the import added anything; a repeated import adds nothing, not even an
+// audit entry.
+func (w *importer) changed() bool {
+	return w.result.Signatories+w.result.Endorsements+w.result.Seeds+w.newAccts > 0
+}
+
+func (w *importer) auditLog() error {
+	if !w.changed() {
+		return nil
+	}
+	var rows []AuditEntry
+	var lines []int
+	for _, a := range w.set.Audit {
+		acc, err := w.account(a.Line, a.Actor)
+		if err != nil {
+			return err
+		}
+		e := a.AuditEntry
+		e.ID = 0
+		e.ActorAccountID = acc
+		rows = append(rows, e)
+		lines = append(lines, a.Line)
+	}
+	rows = append(rows, AuditEntry{At: w.s.now(), Actor: "cli", Action: "import", SubjectType: "source", SubjectID: w.set.Source,
+		Detail: "signatories +" + strconv.Itoa(w.result.Signatories) + ", endorsements +" + strconv.Itoa(w.result.Endorsements) +
+			", seeds +" + strconv.Itoa(w.result.Seeds)})
+	return w.createAll(rows, lines)
+}

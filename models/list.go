@@ -1,0 +1,226 @@
+package models
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/open-recognition/registry/geo"
+	"gorm.io/gorm"
+)
+
+// ListFilter selects listed signatories. Every filter matches only what is public.
+type ListFilter struct {
+	Q       string
+	Country string
+	Place   int64
+	Kind    string
+	Tier    string
+	Cursor  string
+	Limit   int
+}
+
+// List limits.
+const (
+	DefaultLimit  = 50
+	MaxLimit      = 200
+	maxQueryWords = 6
+)
+
+// ListRow is a signatory as lists show it; fields are raw and must go through a Viewer.
+type ListRow struct {
+	ID             int64
+	PublicID       string
+	Kind           string
+	Name           string
+	Representative string
+	Country        string
+	City           string
+	Affiliation    string
+	Tier           string
+	SignedAt       time.Time
+	Visibility     Visibility `gorm:"embedded;embeddedPrefix:vis_"`
+}
+
+// Page is one page of a list, newest first.
+type Page struct {
+	Rows       []ListRow
+	NextCursor string // empty on the last page
+}
+
+var listColumns = []string{"id", "public_id", "kind", "name", "representative", "country", "city", "affiliation", "tier", "signed_at",
+	"vis_name", "vis_city", "vis_affiliation", "vis_representative", "vis_website", "vis_statement"}
+
+// Validate checks the filter and names the bad parameter.
+func (f *ListFilter) Validate() error {
+	f.Q = CleanLine(f.Q)
+	if len(f.Q) > 200 {
+		return FieldError("q", "is longer than 200 characters")
+	}
+	if f.Country != "" && !geo.ValidCountry(f.Country) {
+		return FieldError("country", "%q is not an ISO 3166-1 alpha-2 country code", f.Country)
+	}
+	if f.Kind != "" && f.Kind != KindPerson && f.Kind != KindOrganisation {
+		return FieldError("kind", "must be person or organisation")
+	}
+	if f.Tier != "" && !ValidTier(f.Tier) {
+		return FieldError("tier", "must be one of signatory, advocate, ambassador")
+	}
+	if f.Place < 0 {
+		return FieldError("place", "must be a GeoNames id")
+	}
+	if f.Limit == 0 {
+		f.Limit = DefaultLimit
+	}
+	if f.Limit < 1 || f.Limit > MaxLimit {
+		return FieldError("limit", "must be between 1 and %d", MaxLimit)
+	}
+	if f.Cursor != "" {
+		if _, _, err := decodeCursor(f.Cursor); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// List returns one page of listed signatories, newest first, by keyset pagination on
+// (signed_at, id) so that a deep page costs what the first one does.
+func (s *Store) List(ctx context.Context, f ListFilter) (Page, error) {
+	if err := f.Validate(); err != nil {
+		return Page{}, err
+	}
+	q := s.DB.WithContext(ctx).Model(&Signatory{}).Select(listColumns).Where("listed = ?", true)
+	if f.Country != "" {
+		q = q.Where("country = ?", f.Country)
+	}
+	if f.Kind != "" {
+		q = q.Where("kind = ?", f.Kind)
+	}
+	if f.Tier != "" {
+		q = q.Where("tier = ?", f.Tier)
+	}
+	if f.Place != 0 {
+		// A hidden city must not be found through its place either.
+		q = q.Where("place_id = ? AND vis_city = ?", f.Place, Public)
+	}
+	words := Words(f.Q)
+	if len(words) > maxQueryWords {
+		words = words[:maxQueryWords]
+	}
+	for _, w := range words {
+		w = truncateUTF8(w, maxTermBytes)
+		q = q.Where("id IN (SELECT signatory_id FROM search_terms WHERE term >= ? AND term < ?)", w, w+prefixUpperBound)
+	}
+	if f.Cursor != "" {
+		at, id, _ := decodeCursor(f.Cursor)
+		q = q.Where("(signed_at < ? OR (signed_at = ? AND id < ?))", at, at, id)
+	}
+	var rows []ListRow
+	if err := q.Order("signed_at DESC, id DESC").Limit(f.Limit + 1).Find(&rows).Error; err != nil {
+		return Page{}, err
+	}
+	p := Page{Rows: rows}
+	if len(rows) > f.Limit {
+		p.Rows = rows[:f.Limit]
+		last := p.Rows[f.Limit-1]
+		p.NextCursor = encodeCursor(last.SignedAt, last.ID)
+	}
+	return p, nil
+}
+
+func encodeCursor(at time.Time, id int64) string {
+	raw := "1." + strconv.FormatInt(at.UnixMicro(), 36) + "." + strconv.FormatInt(id, 36)
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+func decodeCursor(c string) (time.Time, int64, error) {
+	bad := FieldError("cursor", "is not a cursor this registry gave out; start again from the first page")
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return time.Time{}, 0, bad
+	}
+	parts := strings.Split(string(raw), ".")
+	if len(parts) != 3 || parts[0] != "1" {
+		return time.Time{}, 0, bad
+	}
+	micro, err1 := strconv.ParseInt(parts[1], 36, 64)
+	id, err2 := strconv.ParseInt(parts[2], 36, 64)
+	if err1 != nil || err2 != nil || id <= 0 {
+		return time.Time{}, 0, bad
+	}
+	return time.UnixMicro(micro).UTC(), id, nil
+}
+
+// Profile returns one signatory by public id: ENOTFOUND when it is unknown or not listed,
+// EGONE when it was withdrawn or deleted.
+func (s *Store) Profile(ctx context.Context, publicID string) (*Signatory, error) {
+	var sg Signatory
+	err := s.DB.WithContext(ctx).Where("public_id = ?", publicID).Take(&sg).Error
+	if err == gorm.ErrRecordNotFound {
+		return nil, Errorf(ENOTFOUND, "no signatory has the id %s", publicID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case sg.Status == StatusWithdrawn || sg.Status == StatusDeleted:
+		return nil, Errorf(EGONE, "this signatory withdrew from the registry")
+	case !sg.Listed:
+		return nil, Errorf(ENOTFOUND, "no signatory has the id %s", publicID)
+	}
+	return &sg, nil
+}
+
+// EndorsementRow is an accepted endorsement as a profile shows it, with the other party.
+type EndorsementRow struct {
+	Level     string
+	Comment   string
+	CreatedAt time.Time
+	PublicID  string
+	Name      string
+	VisName   string
+	Kind      string
+	Country   string
+	Tier      string
+}
+
+// Endorsements lists the accepted endorsements a signatory received (received=true) or gave,
+// between listed signatories, newest first.
+func (s *Store) Endorsements(ctx context.Context, signatoryID int64, received bool, limit int) ([]EndorsementRow, int64, error) {
+	self, other := "from_id", "to_id"
+	if received {
+		self, other = "to_id", "from_id"
+	}
+	base := s.DB.WithContext(ctx).Table("endorsements e").
+		Joins(fmt.Sprintf("JOIN signatories o ON o.id = e.%s", other)).
+		Where(fmt.Sprintf("e.%s = ? AND e.status = ? AND o.listed = ?", self), signatoryID, "accepted", true)
+	var total int64
+	if err := base.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var rows []EndorsementRow
+	err := base.Select("e.level, e.comment, e.created_at, o.public_id, o.name, o.vis_name, o.kind, o.country, o.tier").
+		Order("e.created_at DESC, e.id DESC").Limit(limit).Scan(&rows).Error
+	return rows, total, err
+}
+
+// IsSeed reports whether a signatory is a founding Ambassador.
+func (s *Store) IsSeed(ctx context.Context, signatoryID int64) (bool, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&Seed{}).Where("signatory_id = ?", signatoryID).Count(&n).Error
+	return n > 0, err
+}
+
+// SignedVersion returns the newest declaration version a signatory signed, 0 when none is recorded.
+func (s *Store) SignedVersion(ctx context.Context, signatoryID int64) (int, error) {
+	var v *int
+	err := s.DB.WithContext(ctx).Model(&Signature{}).Select("MAX(declaration_version)").
+		Where("signatory_id = ?", signatoryID).Scan(&v).Error
+	if err != nil || v == nil {
+		return 0, err
+	}
+	return *v, nil
+}

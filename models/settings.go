@@ -1,0 +1,71 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+type setting struct {
+	Key   string `gorm:"primaryKey"`
+	Value string
+}
+
+func (setting) TableName() string { return "settings" }
+
+// Setting returns a stored setting and whether it exists.
+func (s *Store) Setting(ctx context.Context, key string) (string, bool, error) {
+	var st setting
+	err := s.DB.WithContext(ctx).Where("key = ?", key).Take(&st).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", false, nil
+	}
+	return st.Value, err == nil, err
+}
+
+// PinBaseURL stores the public origin at first start. Every credential and the did:web name it,
+// so a later start with another one is refused unless the operator says the change is meant.
+func (s *Store) PinBaseURL(ctx context.Context, baseURL string, allowChange bool) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var st setting
+		err := tx.Where("key = ?", "base_url").Take(&st).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+			if err := tx.Create(&setting{Key: "base_url", Value: baseURL}).Error; err != nil {
+				return err
+			}
+			return audit(tx, AuditEntry{At: s.now(), Actor: "system", Action: "base_url.set", Detail: baseURL})
+		case err != nil:
+			return err
+		case st.Value == baseURL:
+			return nil
+		case !allowChange:
+			return Errorf(ECONFLICT, "this registry was first started with base URL %s; starting with %s would break the URL inside every credential already issued. Use --base-url %s, or add --change-base-url if the move is intended", st.Value, baseURL, st.Value)
+		default:
+			if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&setting{Key: "base_url", Value: baseURL}).Error; err != nil {
+				return err
+			}
+			return audit(tx, AuditEntry{At: s.now(), Actor: "system", Action: "base_url.change", Detail: fmt.Sprintf("%s → %s", st.Value, baseURL)})
+		}
+	})
+}
+
+// ChangeCount returns the counter every write transaction bumps; a process compares it with the
+// last value it saw to notice changes made by another process.
+func (s *Store) ChangeCount(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.DB.WithContext(ctx).Raw("SELECT value FROM change_counter WHERE id = 1").Scan(&v).Error
+	return v, err
+}
+
+func bumpChanges(tx *gorm.DB) error {
+	return tx.Exec("UPDATE change_counter SET value = value + 1 WHERE id = 1").Error
+}
+
+// audit appends to the audit log inside the caller's transaction.
+func audit(tx *gorm.DB, e AuditEntry) error {
+	return tx.Create(&e).Error
+}

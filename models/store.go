@@ -1,0 +1,127 @@
+// Package models holds the registry's data: its schema, its migrations and every query.
+package models
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the database engine.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// sqliteParams are set in the DSN so that every pooled connection gets them (a PRAGMA would
+// reach one connection only). Immediate transactions make concurrent read-then-write
+// transactions wait instead of failing with SQLITE_BUSY; synchronous FULL makes an
+// acknowledged write survive a power cut.
+const sqliteParams = "_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_foreign_keys=on&_txlock=immediate&_secure_delete=on"
+
+// Store is the registry's database.
+type Store struct {
+	DB      *gorm.DB
+	Dialect Dialect
+	// Location is the database as the operator named it (a file path or a URL without password).
+	Location string
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// Open connects to a SQLite file (created with its folder if missing) or, for a postgres:// URL,
+// to PostgreSQL. It does not migrate.
+func Open(ctx context.Context, location string) (*Store, error) {
+	s := &Store{Now: func() time.Time { return time.Now().UTC() }}
+	cfg := &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return s.Now() },
+	}
+	var dial gorm.Dialector
+	switch {
+	case strings.HasPrefix(location, "postgres://") || strings.HasPrefix(location, "postgresql://"):
+		s.Dialect = Postgres
+		s.Location = redactURL(location)
+		dial = postgres.Open(location)
+	default:
+		s.Dialect = SQLite
+		s.Location = location
+		path := strings.TrimPrefix(location, "file:")
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("database folder: %w", err)
+			}
+		}
+		dsn := "file:" + path + "?" + sqliteParams
+		dial = sqlite.Open(dsn)
+	}
+	db, err := gorm.Open(dial, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", s.Location, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if s.Dialect == SQLite {
+		// One writer at a time is SQLite's model; readers run in parallel under WAL.
+		sqlDB.SetMaxOpenConns(8)
+		sqlDB.SetMaxIdleConns(8)
+	} else {
+		sqlDB.SetMaxOpenConns(16)
+		sqlDB.SetMaxIdleConns(16)
+	}
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		return nil, fmt.Errorf("database %s does not answer: %w", s.Location, err)
+	}
+	s.DB = db
+	return s, nil
+}
+
+// SQL returns the underlying connection pool.
+func (s *Store) SQL() *sql.DB {
+	db, _ := s.DB.DB()
+	return db
+}
+
+// Close closes the connection pool.
+func (s *Store) Close() error {
+	return s.SQL().Close()
+}
+
+// Ping tells whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.SQL().PingContext(ctx)
+}
+
+// now returns the store's clock in UTC, at the microsecond precision both engines keep.
+func (s *Store) now() time.Time {
+	return s.Now().UTC().Truncate(time.Microsecond)
+}
+
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,239 @@
+package records_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/records"
+	"github.com/open-recognition/registry/testutil"
+)
+
+// The example of interfaces.md, verbatim.
+const contractExample = `{"type":"signatory","ref":"s1","kind":"person","name":"Ada Example","email":"ada@example.org","country":"IT","city":"Bologna","affiliation":"University of Bologna","website":"https://ada.example","statement":"Markdown","visibility":{"city":"public","statement":"public"},"signed_at":"2024-05-01T10:00:00Z"}
+{"type":"signatory","ref":"o1","kind":"organisation","name":"Example University","representative":"Jean Martin","role":"Rector","email":"rector@uni.example","country":"FR","city":"Caen","signed_at":"2024-05-02T09:00:00Z"}
+{"type":"seed","ref":"s1"}
+{"type":"endorsement","from":"s1","to":"o1","level":"advocate","status":"accepted","comment":"Markdown","created_at":"2024-06-01T12:00:00Z"}
+`
+
+func importString(t *testing.T, s *models.Store, source, text string) (models.ImportResult, error) {
+	t.Helper()
+	set, err := records.Parser{Source: source}.Parse(strings.NewReader(text))
+	if err != nil {
+		return models.ImportResult{}, err
+	}
+	return s.Import(context.Background(), set, nil)
+}
+
+func count(t *testing.T, s *models.Store, table string) int64 {
+	t.Helper()
+	var n int64
+	if err := s.DB.Table(table).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestImportContractExample(t *testing.T) {
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		res, err := importString(t, s, "members.jsonl", contractExample)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Signatories != 2 || res.Endorsements != 1 || res.Seeds != 1 || res.Present != 0 {
+			t.Fatalf("result = %+v", res)
+		}
+		ada, err := s.Profile(ctx, models.SignatoryID("members.jsonl", "s1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ada.Name != "Ada Example" || ada.Country != "IT" || ada.Tier != "ambassador" || !ada.Listed {
+			t.Fatalf("ada = %+v", ada)
+		}
+		org, err := s.Profile(ctx, models.SignatoryID("members.jsonl", "o1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !org.Verified || org.Representative != "Jean Martin" || org.Role != "Rector" {
+			t.Fatalf("organisation = %+v", org)
+		}
+		if n := count(t, s, "issuance_outbox"); n != 2 {
+			t.Fatalf("issuance jobs = %d, want one Signatory badge per listed signatory", n)
+		}
+		if n := count(t, s, "signatures"); n != 2 {
+			t.Fatalf("signatures = %d", n)
+		}
+		before, _ := s.ChangeCount(ctx)
+		audit := count(t, s, "audit_log")
+
+		// Importing the same file again changes nothing at all.
+		res, err = importString(t, s, "members.jsonl", contractExample)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Signatories+res.Endorsements+res.Seeds != 0 || res.Present != 4 {
+			t.Fatalf("second import = %+v", res)
+		}
+		after, _ := s.ChangeCount(ctx)
+		if after != before || count(t, s, "audit_log") != audit || count(t, s, "signatories") != 2 || count(t, s, "issuance_outbox") != 2 {
+			t.Fatal("a repeated import changed the registry")
+		}
+
+		// The same refs from another source are other signatories.
+		if _, err := importString(t, s, "other.jsonl", contractExample); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, s, "signatories"); n != 4 {
+			t.Fatalf("signatories = %d after a second source", n)
+		}
+	})
+}
+
+func TestImportIDsAreUUIDv5OfSourceAndRef(t *testing.T) {
+	// Documented in the README so that anyone can derive ids: UUIDv5(namespace, source + "\n" + ref).
+	got := models.SignatoryID("members.jsonl", "s1")
+	if got != models.SignatoryID("members.jsonl", "s1") || got == models.SignatoryID("members.jsonl", "s2") {
+		t.Fatal("ids are not stable per source and ref")
+	}
+	if got[14] != '5' {
+		t.Fatalf("%s is not a version 5 UUID", got)
+	}
+	set, err := records.Parser{Source: "cli"}.Parse(strings.NewReader(`{"type":"header","format":"registry-jsonl","version":1,"source":"from-header"}` + "\n" + strings.SplitN(contractExample, "\n", 2)[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.Signatories[0].Signatory.PublicID != models.SignatoryID("from-header", "s1") {
+		t.Fatal("the header's source does not win over --source")
+	}
+}
+
+func TestImportRefusesBadLinesAndWritesNothing(t *testing.T) {
+	person := func(ref, extra string) string {
+		return `{"type":"signatory","ref":"` + ref + `","kind":"person","name":"P ` + ref + `","country":"IT","signed_at":"2024-05-01T10:00:00Z"` + extra + `}`
+	}
+	good := person("a", "") + "\n" + person("b", "") + "\n"
+	cases := []struct {
+		name, file, want string
+		line           int
+	}{
+		{"self endorsement", good + `{"type":"endorsement","from":"a","to":"a","level":"advocate","created_at":"2024-06-01T12:00:00Z"}`, "cannot endorse themselves", 3},
+		{"unknown type", good + `{"type":"signature-ish"}`, `unknown record type "signature-ish"`, 3},
+		{"unknown country", person("c", `,"country":"ZZ"`), `country: "ZZ"`, 1},
+		{"unknown level", good + `{"type":"endorsement","from":"a","to":"b","level":"hero","created_at":"2024-06-01T12:00:00Z"}`, `level: "hero"`, 3},
+		{"unknown status", good + `{"type":"endorsement","from":"a","to":"b","level":"advocate","status":"maybe","created_at":"2024-06-01T12:00:00Z"}`, `status: "maybe"`, 3},
+		{"dangling ref", good + `{"type":"endorsement","from":"a","to":"zz","level":"advocate","created_at":"2024-06-01T12:00:00Z"}`, `to: "zz"`, 3},
+		{"dangling seed", good + `{"type":"seed","ref":"nobody"}`, `"nobody"`, 3},
+		{"duplicate ref", good + person("a", ""), `"a" is already used on line 1`, 3},
+		{"missing date", `{"type":"signatory","ref":"x","kind":"person","name":"X","country":"IT"}`, "signed_at: is required", 1},
+		{"bad date", person("x", `,"signed_at":"yesterday"`), `signed_at: "yesterday"`, 1},
+		{"unknown field", person("x", `,"nickname":"X"`), `unknown field "nickname"`, 1},
+		{"bad visibility", person("x", `,"visibility":{"city":"friends"}`), `visibility.city`, 1},
+		{"unknown visibility field", person("x", `,"visibility":{"email":"public"}`), `unknown field "email"`, 1},
+		{"overlong statement", person("x", `,"statement":"`+strings.Repeat("a", models.MaxStatement+1)+`"`), "statement: is longer", 1},
+		{"bad kind", person("x", `,"kind":"robot"`), `kind: "robot"`, 1},
+		{"not json", good + "{nope", "not a JSON object", 3},
+		{"header not first", good + `{"type":"header","format":"registry-jsonl","version":1}`, "first line", 3},
+		{"bad website", person("x", `,"website":"javascript:alert(1)"`), "website", 1},
+		{"bad email", person("x", `,"email":"not an address"`), "email", 1},
+		{"duplicate endorsement", good + `{"type":"endorsement","from":"a","to":"b","level":"advocate","created_at":"2024-06-01T12:00:00Z"}` + "\n" +
+			`{"type":"endorsement","from":"a","to":"b","level":"ambassador","created_at":"2024-06-02T12:00:00Z"}`, "already on line 3", 4},
+	}
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		for _, c := range cases {
+			_, err := importString(t, s, "bad.jsonl", c.file)
+			var ie *models.ImportError
+			if !errors.As(err, &ie) {
+				t.Fatalf("%s: error %v is not an import error", c.name, err)
+			}
+			if ie.Line != c.line || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s: got %q, want line %d containing %q", c.name, err, c.line, c.want)
+			}
+			if n := count(t, s, "signatories"); n != 0 {
+				t.Fatalf("%s: %d signatories written", c.name, n)
+			}
+		}
+	})
+}
+
+func TestImportRollsBackWhenTheDatabaseRefuses(t *testing.T) {
+	// An endorsement naming an id that exists neither in the file nor in the registry is only
+	// found while writing: the signatories written before it must disappear with it.
+	file := `{"type":"signatory","ref":"a","kind":"person","name":"A","country":"IT","signed_at":"2024-05-01T10:00:00Z"}
+{"type":"endorsement","from":"a","to":"0b9cb1f4-6a4b-5d27-9a1c-7b0f3f1d2e3a","level":"advocate","created_at":"2024-06-01T12:00:00Z"}
+`
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		before, _ := s.ChangeCount(context.Background())
+		_, err := importString(t, s, "f.jsonl", file)
+		var ie *models.ImportError
+		if !errors.As(err, &ie) || ie.Line != 2 {
+			t.Fatalf("err = %v, want an error on line 2", err)
+		}
+		after, _ := s.ChangeCount(context.Background())
+		for _, table := range []string{"signatories", "search_terms", "signatures", "issuance_outbox", "audit_log"} {
+			if table == "audit_log" {
+				continue // the declarations' publication is audited before the import
+			}
+			if n := count(t, s, table); n != 0 {
+				t.Fatalf("%s has %d rows after a refused import", table, n)
+			}
+		}
+		if after != before {
+			t.Fatal("the change counter moved")
+		}
+	})
+}
+
+func TestImportCleansText(t *testing.T) {
+	file := "{\"type\":\"signatory\",\"ref\":\"a\",\"kind\":\"person\",\"name\":\"  Ada\\u0001 Lovelace\\u007f \",\"country\":\"gb\",\"statement\":\"line one\\r\\nline\\u0000 two\\t!\",\"signed_at\":\"2024-05-01T10:00:00Z\"}\n"
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		if _, err := importString(t, s, "f", file); err != nil {
+			t.Fatal(err)
+		}
+		sg, err := s.Profile(context.Background(), models.SignatoryID("f", "a"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sg.Name != "Ada Lovelace" || sg.Statement != "line one\nline two\t!" || sg.Country != "GB" {
+			t.Fatalf("cleaned: name %q statement %q country %q", sg.Name, sg.Statement, sg.Country)
+		}
+	})
+}
+
+func TestPublicExportHidesWhatIsNotPublic(t *testing.T) {
+	file := `{"type":"signatory","ref":"a","kind":"person","name":"Secret Person","email":"secret@example.org","country":"IT","city":"Hiddenville","affiliation":"Members Club","website":"https://a.example.org","statement":"private words","visibility":{"name":"members","city":"hidden","affiliation":"members","website":"hidden","statement":"hidden"},"signed_at":"2024-05-01T10:00:00Z"}
+{"type":"signatory","ref":"b","kind":"organisation","name":"Open Org","representative":"Hidden Rep","role":"Boss","email":"boss@org.example","country":"FR","visibility":{"representative":"hidden"},"signed_at":"2024-05-02T10:00:00Z"}
+{"type":"signatory","ref":"c","kind":"organisation","name":"Unverified Org","country":"FR","verified":false,"signed_at":"2024-05-03T10:00:00Z"}
+{"type":"endorsement","from":"b","to":"a","level":"advocate","status":"pending","comment":"pending words","created_at":"2024-06-01T12:00:00Z"}
+`
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		if _, err := importString(t, s, "f", file); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := (records.Exporter{Store: s, Source: "http://localhost:8080"}).Export(context.Background(), &buf); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		for _, secret := range []string{"Secret Person", "secret@", "Hiddenville", "Members Club", "a.example.org", "private words", "Hidden Rep", "Boss", "boss@", "Unverified Org", "pending words"} {
+			if strings.Contains(out, secret) {
+				t.Errorf("public export contains %q:\n%s", secret, out)
+			}
+		}
+		if !strings.Contains(out, "Open Org") {
+			t.Fatalf("public export lacks the listed organisation:\n%s", out)
+		}
+		// The public export imports into another registry, matched by id.
+		other := testutil.SQLite(t)
+		res, err := importString(t, other, "public.jsonl", out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Signatories != 2 {
+			t.Fatalf("public export re-import = %+v", res)
+		}
+	})
+}
