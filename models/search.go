@@ -62,6 +62,9 @@ func SearchTerms(s *Signatory) []string {
 }
 
 func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
 	for n > 0 && n < len(s) && !isRuneStart(s[n]) {
 		n--
 	}
