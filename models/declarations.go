@@ -76,8 +76,10 @@ func (s *Store) CurrentDeclaration(ctx context.Context, lang string) (Declaratio
 // DeclarationVersion returns one version in lang, falling back to another language of it.
 func (s *Store) DeclarationVersion(ctx context.Context, version int, lang string) (Declaration, error) {
 	var d Declaration
-	err := s.DB.WithContext(ctx).Where("version = ?", version).
-		Order(clause.Expr{SQL: "CASE WHEN lang = ? THEN 0 ELSE 1 END, lang", Vars: []any{lang}}).Take(&d).Error
+	err := s.DB.WithContext(ctx).Where("version = ? AND lang = ?", version, lang).Take(&d).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		err = s.DB.WithContext(ctx).Where("version = ?", version).Order("lang").Take(&d).Error
+	}
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return d, Errorf(ENOTFOUND, "declaration version %d does not exist", version)
 	}

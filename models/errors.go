@@ -98,3 +98,7 @@ func constraintName(msg string) string {
 	}
 	return msg
 }
+
+// Check maps a database error to a domain error; it is how callers outside this package see
+// a constraint the schema enforced.
+func Check(err error) error { return fromDB(err) }
