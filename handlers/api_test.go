@@ -107,16 +107,16 @@ func TestAPIRefusesBadParametersNamingThem(t *testing.T) {
 	load(t, s, fixture)
 	a := newApp(t, s, handlers.Config{})
 	for query, field := range map[string]string{
-		"cursor=abc":           "cursor",
-		"cursor=MS4xMi4w":      "cursor",
-		"limit=201":            "limit",
-		"limit=-1":             "limit",
-		"limit=ten":            "limit",
-		"country=Italy":        "country",
-		"kind=people":          "kind",
-		"tier=gold":            "tier",
-		"place=-3":             "place",
-		"sort=name":            "sort",
+		"cursor=abc":            "cursor",
+		"cursor=MS4xMi4w":       "cursor",
+		"limit=201":             "limit",
+		"limit=-1":              "limit",
+		"limit=ten":             "limit",
+		"country=Italy":         "country",
+		"kind=people":           "kind",
+		"tier=gold":             "tier",
+		"place=-3":              "place",
+		"sort=name":             "sort",
 		"country=IT&country=FR": "country",
 	} {
 		var e errorBody

@@ -9,19 +9,19 @@ import (
 func TestRenderKeepsFormattingAndDropsDanger(t *testing.T) {
 	r := New()
 	cases := map[string]struct{ want, not []string }{
-		"**bold** and *em* and ~~gone~~":                 {want: []string{"<strong>bold</strong>", "<em>em</em>", "<del>gone</del>"}},
-		"- one\n- two":                                   {want: []string{"<ul>", "<li>one</li>"}},
+		"**bold** and *em* and ~~gone~~":                  {want: []string{"<strong>bold</strong>", "<em>em</em>", "<del>gone</del>"}},
+		"- one\n- two":                                    {want: []string{"<ul>", "<li>one</li>"}},
 		"[site](https://example.org) <https://a.example>": {want: []string{`href="https://example.org"`, `rel="nofollow noreferrer"`}},
-		"[x](javascript:alert(1))":                       {not: []string{"javascript"}},
-		"[x](data:text/html;base64,PHNjcmlwdD4=)":        {not: []string{"data:"}},
-		"<script>alert(1)</script>":                      {not: []string{"<script", "alert"}},
-		"<img src=x onerror=alert(1)>":                   {not: []string{"<img", "onerror"}},
-		"![pic](https://tracker.example/p.png)":          {not: []string{"<img", "tracker"}},
-		"<iframe src=https://evil.example></iframe>":     {not: []string{"<iframe"}},
-		"<a href=# onclick=alert(1)>x</a>":               {not: []string{"onclick"}},
-		"text{: onclick=alert(1)}":                       {not: []string{"onclick=\""}},
-		"<style>body{}</style>":                          {not: []string{"<style"}},
-		"line one\nline two":                             {want: []string{"line one<br>"}},
+		"[x](javascript:alert(1))":                        {not: []string{"javascript"}},
+		"[x](data:text/html;base64,PHNjcmlwdD4=)":         {not: []string{"data:"}},
+		"<script>alert(1)</script>":                       {not: []string{"<script", "alert"}},
+		"<img src=x onerror=alert(1)>":                    {not: []string{"<img", "onerror"}},
+		"![pic](https://tracker.example/p.png)":           {not: []string{"<img", "tracker"}},
+		"<iframe src=https://evil.example></iframe>":      {not: []string{"<iframe"}},
+		"<a href=# onclick=alert(1)>x</a>":                {not: []string{"onclick"}},
+		"text{: onclick=alert(1)}":                        {not: []string{"onclick=\""}},
+		"<style>body{}</style>":                           {not: []string{"<style"}},
+		"line one\nline two":                              {want: []string{"line one<br>"}},
 	}
 	for src, c := range cases {
 		got := string(r.HTML(src))

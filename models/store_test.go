@@ -145,14 +145,14 @@ func TestPublishedDeclarationsNeverChange(t *testing.T) {
 
 func TestCleanText(t *testing.T) {
 	cases := map[string]string{
-		"  plain  ":            "plain",
+		"  plain  ":             "plain",
 		"a\u0000b\u0001c\u007f": "abc",
-		"keep\ttab\nnewline":   "keep\ttab\nnewline",
-		"crlf\r\nline":         "crlf\nline",
-		"bad \xff utf8":        "bad  utf8",
-		"emoji 🎓 ünïcödé":     "emoji 🎓 ünïcödé",
-		"sep\u2028arator":      "separator",
-		"c1\u0085control":      "c1control",
+		"keep\ttab\nnewline":    "keep\ttab\nnewline",
+		"crlf\r\nline":          "crlf\nline",
+		"bad \xff utf8":         "bad  utf8",
+		"emoji 🎓 ünïcödé":       "emoji 🎓 ünïcödé",
+		"sep\u2028arator":       "separator",
+		"c1\u0085control":       "c1control",
 	}
 	for in, want := range cases {
 		if got := models.CleanText(in); got != want {

@@ -118,7 +118,7 @@ func TestImportRefusesBadLinesAndWritesNothing(t *testing.T) {
 	good := person("a", "") + "\n" + person("b", "") + "\n"
 	cases := []struct {
 		name, file, want string
-		line           int
+		line             int
 	}{
 		{"self endorsement", good + `{"type":"endorsement","from":"a","to":"a","level":"advocate","created_at":"2024-06-01T12:00:00Z"}`, "cannot endorse themselves", 3},
 		{"unknown type", good + `{"type":"signature-ish"}`, `unknown record type "signature-ish"`, 3},
