@@ -80,6 +80,9 @@ func TestDeclarationShowsTextAndHash(t *testing.T) {
 	if fr.Find("article").AttrOr("lang", "") != "fr" || fr.Find("code.hash").Text() == d.SHA256 {
 		t.Fatal("the French declaration is not shown with its own hash")
 	}
+	if a.page("/declaration/1?lang=fr").Find("article").AttrOr("lang", "") != "fr" {
+		t.Fatal("/declaration/1?lang=fr is not French")
+	}
 	if a.page("/declaration/1").Find("code.hash").Text() != d.SHA256 {
 		t.Fatal("/declaration/1 differs from the current version")
 	}
