@@ -120,6 +120,19 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (*comman
 	name := "serve"
 	if len(pos) > 0 {
 		name = pos[0]
+	} else if errors.Is(err, flag.ErrHelp) {
+		// "registry --help import": the first pass stopped at --help; the command follows it.
+		for _, a := range args {
+			for _, c := range cmds {
+				if a == c.name {
+					name = a
+					break
+				}
+			}
+			if name != "serve" {
+				break
+			}
+		}
 	}
 	var cmd *command
 	for _, c := range cmds {

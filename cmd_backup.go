@@ -29,6 +29,13 @@ func cmdBackup(ctx context.Context, env *environment, args []string) error {
 	if store.Dialect != models.SQLite {
 		return fmt.Errorf("backup copies SQLite databases; for PostgreSQL use pg_dump, and copy %s yourself", env.opts.Keys)
 	}
+	// Create the file first, owner-only, so that the copy is never readable by others, even
+	// for a moment; VACUUM INTO accepts an empty file.
+	f, err := os.OpenFile(target, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	f.Close()
 	if err := store.DB.WithContext(ctx).Exec("VACUUM INTO ?", target).Error; err != nil {
 		os.Remove(target)
 		return fmt.Errorf("backup: %w", err)

@@ -27,6 +27,15 @@ func (s *Store) Import(ctx context.Context, set *ImportSet, progress Progress) (
 		total: len(set.Signatories) + len(set.Endorsements) + len(set.Seeds)}
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		w.tx = tx
+		if s.Dialect == SQLite && set.size() > 10000 {
+			// A large import would otherwise spill SQLite's 2 MB page cache to the WAL over and
+			// over while inserting into its indexes. The setting belongs to this connection
+			// only and is put back afterwards.
+			if err := tx.Exec("PRAGMA cache_size = -262144").Error; err != nil {
+				return err
+			}
+			defer tx.Exec("PRAGMA cache_size = -2000")
+		}
 		steps := []func() error{w.declarations, w.accountsAndRoles, w.signatories, w.signatures, w.withdrawals,
 			w.seeds, w.endorsements, w.credentials, w.issuance, w.auditLog}
 		for _, step := range steps {
@@ -82,6 +91,14 @@ func (w *importer) declarations() error {
 		case err == nil:
 			if have.SHA256 != d.SHA256 {
 				return lineErr(d.Line, fmt.Errorf("declaration version %d (%s) differs from the one this registry published (sha256 %s, file %s)", d.Version, d.Lang, have.SHA256, d.SHA256))
+			}
+			if w.set.Full && d.PublishedAt.Before(have.PublishedAt) {
+				// Moving a registry keeps the date the text was first published, not the day the
+				// new server started.
+				if err := w.tx.Model(&have).Where("version = ? AND lang = ?", d.Version, d.Lang).
+					Update("published_at", d.PublishedAt).Error; err != nil {
+					return lineErr(d.Line, err)
+				}
 			}
 		case errors.Is(err, gorm.ErrRecordNotFound):
 			decl := d.Declaration
@@ -406,7 +423,7 @@ func (w *importer) seeds() error {
 		// Founding Ambassadors are Ambassadors from the moment they are appointed.
 		for start := 0; start < len(seedIDs); start += insertBatch {
 			chunk := seedIDs[start:min(start+insertBatch, len(seedIDs))]
-			if err := w.tx.Model(&Signatory{}).Where("id IN ?", chunk).Update("tier", "ambassador").Error; err != nil {
+			if err := w.tx.Model(&Signatory{}).Where("id IN ? AND tier <> ?", chunk, "ambassador").Update("tier", "ambassador").Error; err != nil {
 				return err
 			}
 		}

@@ -168,3 +168,6 @@ type ImportResult struct {
 	Signatories, Endorsements, Seeds int
 	Present                          int // records already in the registry, left as they are
 }
+
+// size is the number of records of the main kinds.
+func (s *ImportSet) size() int { return len(s.Signatories) + len(s.Endorsements) + len(s.Seeds) }

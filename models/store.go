@@ -48,7 +48,7 @@ func Open(ctx context.Context, location string) (*Store, error) {
 	cfg := &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
-		NowFunc:                func() time.Time { return s.Now() },
+		NowFunc:                func() time.Time { return s.now() },
 	}
 	var dial gorm.Dialector
 	switch {

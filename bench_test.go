@@ -1,0 +1,282 @@
+package main
+
+// Performance targets of the registry, measured on a registry of 100,000 signatories and
+// 1,000,000 endorsements built by demo. They are benchmarks, not tests: run them with
+//
+//	go test -run '^$' -bench . -benchtime 1x -timeout 30m .
+//
+// The 100k database is built once into $REGISTRY_BENCH_DIR (default: the system's temporary
+// folder) and reused by later runs.
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/open-recognition/registry/models"
+)
+
+const (
+	benchSignatories  = 100000
+	benchEndorsements = 1000000
+)
+
+func benchDir(b *testing.B) string {
+	dir := os.Getenv("REGISTRY_BENCH_DIR")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "registry-bench")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+func noEnv(string) string { return "" }
+
+// benchRegistry returns a 100k demo database, building it on first use.
+func benchRegistry(b *testing.B) string {
+	b.Helper()
+	db := filepath.Join(benchDir(b), fmt.Sprintf("demo-%d-%d.db", benchSignatories, benchEndorsements))
+	if _, err := os.Stat(db); err == nil {
+		return db
+	}
+	tmp := db + ".building"
+	os.Remove(tmp)
+	args := []string{"demo", "--signatories", fmt.Sprint(benchSignatories), "--endorsements", fmt.Sprint(benchEndorsements), "--db", tmp}
+	if err := run(context.Background(), args, noEnv, nil, io.Discard, io.Discard); err != nil {
+		b.Fatal(err)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		os.Remove(tmp + suffix)
+	}
+	if err := os.Rename(tmp, db); err != nil {
+		b.Fatal(err)
+	}
+	return db
+}
+
+// BenchmarkDemo100k builds the demo registry from nothing: target under 60 s.
+func BenchmarkDemo100k(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		db := filepath.Join(b.TempDir(), "demo.db")
+		start := time.Now()
+		args := []string{"demo", "--signatories", fmt.Sprint(benchSignatories), "--endorsements", fmt.Sprint(benchEndorsements), "--db", db}
+		if err := run(context.Background(), args, noEnv, nil, io.Discard, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "s/demo")
+	}
+}
+
+// BenchmarkImport100k imports the public export of the demo registry (100,000 signatories and
+// their public endorsements) into an empty database: target at least 20,000 records/s.
+func BenchmarkImport100k(b *testing.B) {
+	src := benchRegistry(b)
+	file := filepath.Join(benchDir(b), "export-100k.jsonl")
+	if _, err := os.Stat(file); err != nil {
+		args := []string{"export", "--db", src, "--output", file}
+		if err := run(context.Background(), args, noEnv, nil, io.Discard, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+	signatories := 0
+	f, _ := os.Open(file)
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<22)
+	records := 0
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), `"type":"signatory"`) {
+			signatories++
+		}
+		records++
+	}
+	f.Close()
+	records-- // the header
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		db := filepath.Join(b.TempDir(), "import.db")
+		if err := run(context.Background(), []string{"migrate", "--db", db}, noEnv, nil, io.Discard, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		if err := run(context.Background(), []string{"import", file, "--db", db}, noEnv, nil, io.Discard, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+		elapsed := time.Since(start).Seconds()
+		b.ReportMetric(float64(records)/elapsed, "records/s")
+		b.ReportMetric(float64(signatories)/elapsed, "signatories/s")
+	}
+}
+
+// startServer runs the real command line's serve on a free port and returns its address and
+// how long it took to answer /healthz.
+func startServer(b *testing.B, db string) (addr string, ready time.Duration, stop func()) {
+	b.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--rate-limit", "off"}, noEnv, nil, pw, io.Discard)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		b.Fatalf("server did not start: %v", err)
+	}
+	go io.Copy(io.Discard, pr)
+	i := strings.Index(line, "http://")
+	addr = strings.Fields(line[i+len("http://"):])[0]
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Since(start) > 30*time.Second {
+			b.Fatal("server never answered")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	ready = time.Since(start)
+	return addr, ready, func() {
+		cancel()
+		if err := <-done; err != nil {
+			b.Error(err)
+		}
+	}
+}
+
+// BenchmarkStartup100k: the server answers within 1 s of starting on the 100k registry.
+func BenchmarkStartup100k(b *testing.B) {
+	db := benchRegistry(b)
+	for i := 0; i < b.N; i++ {
+		_, ready, stop := startServer(b, db)
+		stop()
+		b.ReportMetric(float64(ready.Milliseconds()), "ms-to-first-answer")
+	}
+}
+
+// BenchmarkPages100k offers 500 requests/s, open loop, for each scenario and reports the 99th
+// percentile latency measured from when each request was due (so a stalled server cannot hide
+// its queue): target under 25 ms.
+func BenchmarkPages100k(b *testing.B) {
+	db := benchRegistry(b)
+	addr, _, stop := startServer(b, db)
+	defer stop()
+	base := "http://" + addr
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}, Timeout: 10 * time.Second}
+	get := func(path string) (*http.Response, []byte) {
+		resp, err := client.Get(base + path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, body
+	}
+
+	// A deep cursor: 400 pages into the list (20,000 signatories deep), found by walking it.
+	ctx := context.Background()
+	store, err := models.Open(ctx, db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cursor := ""
+	for i := 0; i < 400; i++ {
+		p, err := store.List(ctx, models.ListFilter{Cursor: cursor, Limit: 50})
+		if err != nil || p.NextCursor == "" {
+			b.Fatalf("walking to a deep cursor: %v", err)
+		}
+		cursor = p.NextCursor
+	}
+	first, err := store.List(ctx, models.ListFilter{Limit: 1})
+	if err != nil || len(first.Rows) == 0 {
+		b.Fatal("empty registry")
+	}
+	profile := first.Rows[0].PublicID
+	store.Close()
+
+	scenarios := []struct{ name, path string }{
+		{"list-first", "/signatories"},
+		{"list-filtered", "/signatories?country=IT&kind=person"},
+		{"list-deep", "/signatories?cursor=" + cursor},
+		{"list-search", "/signatories?q=maria"},
+		{"profile", "/signatories/" + profile},
+		{"api-first", "/api/v1/signatories"},
+		{"api-filtered", "/api/v1/signatories?country=FR&tier=signatory"},
+		{"api-deep", "/api/v1/signatories?cursor=" + cursor},
+	}
+	const rate = 500
+	duration := 6 * time.Second
+	if d, err := time.ParseDuration(os.Getenv("REGISTRY_BENCH_DURATION")); err == nil {
+		duration = d
+	}
+	for _, sc := range scenarios {
+		if resp, _ := get(sc.path); resp.StatusCode != 200 {
+			b.Fatalf("%s: %d", sc.path, resp.StatusCode)
+		}
+		b.Run(sc.name, func(b *testing.B) {
+			for n := 0; n < b.N; n++ {
+				lat := openLoop(client, base+sc.path, rate, duration)
+				p50, p99, max := percentile(lat, 50), percentile(lat, 99), percentile(lat, 100)
+				b.ReportMetric(p50, "p50-ms")
+				b.ReportMetric(p99, "p99-ms")
+				b.ReportMetric(max, "max-ms")
+			}
+		})
+	}
+}
+
+// openLoop sends requests at a fixed rate whatever the answers, and returns each latency in ms.
+func openLoop(client *http.Client, url string, rate int, d time.Duration) []float64 {
+	interval := time.Second / time.Duration(rate)
+	n := int(d / interval)
+	lat := make([]float64, n)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		due := start.Add(time.Duration(i) * interval)
+		time.Sleep(time.Until(due))
+		wg.Add(1)
+		go func(i int, due time.Time) {
+			defer wg.Done()
+			resp, err := client.Get(url)
+			if err != nil {
+				lat[i] = 1e6
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				lat[i] = 1e6
+				return
+			}
+			lat[i] = float64(time.Since(due).Microseconds()) / 1000
+		}(i, due)
+	}
+	wg.Wait()
+	return lat
+}
+
+func percentile(v []float64, p float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if len(s) == 0 {
+		return 0
+	}
+	i := int(float64(len(s)-1) * p / 100)
+	return s[i]
+}

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// server is a running `registry serve`.
+type server struct {
+	addr   string
+	cancel context.CancelFunc
+	done   chan error
+	stderr *syncBuffer
+	err    error
+	exited bool
+}
+
+var listeningLine = regexp.MustCompile(`listening on http://(\S+)`)
+
+// startServe runs the program with args in the background and waits for its "listening on"
+// line. When the program ends before listening, it returns the server with exited set and the
+// program's error.
+func startServe(t *testing.T, env map[string]string, args ...string) *server {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	s := &server{cancel: cancel, done: make(chan error, 1), stderr: &syncBuffer{}}
+	go func() {
+		err := run(ctx, args, mapEnv(env), strings.NewReader(""), pw, s.stderr)
+		pw.Close()
+		s.done <- err
+	}()
+	found := make(chan string, 1)
+	go func() {
+		br := bufio.NewReader(pr)
+		sent := false
+		for {
+			line, err := br.ReadString('\n')
+			if m := listeningLine.FindStringSubmatch(line); m != nil && !sent {
+				found <- m[1]
+				sent = true
+			}
+			if err != nil {
+				if !sent {
+					close(found)
+				}
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() { s.stop(t) })
+	select {
+	case addr, ok := <-found:
+		if ok {
+			s.addr = addr
+			return s
+		}
+		s.err = <-s.done
+		s.exited = true
+		return s
+	case <-time.After(20 * time.Second):
+		t.Fatalf("registry %s: no \"listening on\" line on stdout\nstderr: %s", strings.Join(args, " "), s.stderr)
+	}
+	return s
+}
+
+// stop cancels the server's context and returns what run returned.
+func (s *server) stop(t *testing.T) error {
+	t.Helper()
+	if s.exited {
+		return s.err
+	}
+	s.cancel()
+	select {
+	case s.err = <-s.done:
+		s.exited = true
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the server did not stop within 20 s of its context being cancelled")
+	}
+	return s.err
+}
+
+// get fetches a path of the server, retrying briefly while it starts to answer.
+func (s *server) get(t *testing.T, path string) (*http.Response, string) {
+	t.Helper()
+	client := &http.Client{Timeout: 5 * time.Second}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		resp, err := client.Get("http://" + s.addr + path)
+		if err == nil {
+			b, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp, string(b)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestServe(t *testing.T) {
+	engines(t, func(t *testing.T, p place) {
+		s := startServe(t, nil, p.args("serve", "--addr", "127.0.0.1:0", "--rate-limit", "off")...)
+		if s.exited {
+			t.Fatalf("serve ended before listening: %v\nstderr: %s", s.err, s.stderr)
+		}
+		resp, body := s.get(t, "/healthz")
+		if resp.StatusCode != http.StatusOK || strings.TrimSpace(body) != "ok" {
+			t.Errorf("GET /healthz: %d %q, want 200 ok", resp.StatusCode, body)
+		}
+		resp, body = s.get(t, "/")
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+			!strings.Contains(strings.ToLower(body), "<html") {
+			t.Errorf("GET /: %d %s, want 200 HTML:\n%.300s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		}
+		if err := s.stop(t); err != nil {
+			t.Fatalf("run returned %v after the context was cancelled, want nil (graceful shutdown)\nstderr: %s", err, s.stderr)
+		}
+		if _, err := http.Get("http://" + s.addr + "/healthz"); err == nil {
+			t.Errorf("the server still answers after shutdown")
+		}
+	})
+}
+
+// The server is the default command, and REGISTRY_ADDR gives its address.
+func TestServeIsTheDefaultCommand(t *testing.T) {
+	p := newSQLite(t)
+	env := map[string]string{"REGISTRY_ADDR": "127.0.0.1:0", "REGISTRY_RATE_LIMIT": "off", "REGISTRY_DB": p.db, "REGISTRY_KEYS": p.keys}
+	s := startServe(t, env)
+	if s.exited {
+		t.Fatalf("registry with no command ended: %v\nstderr: %s", s.err, s.stderr)
+	}
+	if resp, _ := s.get(t, "/healthz"); resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /healthz: %d", resp.StatusCode)
+	}
+	if err := s.stop(t); err != nil {
+		t.Fatalf("run returned %v after cancel", err)
+	}
+}
+
+// The base URL is stored at first start; another one is refused unless --change-base-url.
+func TestServeBaseURLIsPinned(t *testing.T) {
+	engines(t, func(t *testing.T, p place) {
+		serve := func(extra ...string) *server {
+			t.Helper()
+			return startServe(t, nil, p.args(append([]string{"serve", "--addr", "127.0.0.1:0", "--rate-limit", "off"}, extra...)...)...)
+		}
+		s := serve("--base-url", "http://localhost:8080")
+		if s.exited {
+			t.Fatalf("first start: %v\n%s", s.err, s.stderr)
+		}
+		if err := s.stop(t); err != nil {
+			t.Fatal(err)
+		}
+
+		s = serve("--base-url", "https://registry.example.org")
+		if !s.exited {
+			t.Fatalf("a start with another base URL is serving on %s", s.addr)
+		}
+		var stderr strings.Builder
+		if code := exitCode(s.err, &stderr); code != 1 {
+			t.Errorf("exit %d, want 1: %v", code, s.err)
+		}
+		if !strings.Contains(stderr.String(), "--change-base-url") {
+			t.Errorf("the refusal does not mention --change-base-url: %s", stderr.String())
+		}
+
+		// The same URL again, with a trailing slash: the same origin.
+		s = serve("--base-url", "http://localhost:8080/")
+		if s.exited {
+			t.Fatalf("restart with the stored base URL: %v\n%s", s.err, s.stderr)
+		}
+		if err := s.stop(t); err != nil {
+			t.Fatal(err)
+		}
+
+		s = serve("--base-url", "https://registry.example.org", "--change-base-url")
+		if s.exited {
+			t.Fatalf("--change-base-url did not allow the change: %v\n%s", s.err, s.stderr)
+		}
+		if resp, _ := s.get(t, "/healthz"); resp.StatusCode != http.StatusOK {
+			t.Errorf("GET /healthz: %d", resp.StatusCode)
+		}
+		if err := s.stop(t); err != nil {
+			t.Fatal(err)
+		}
+		// The new URL is now the stored one: it needs no flag, and the old one is refused.
+		s = serve("--base-url", "https://registry.example.org")
+		if s.exited {
+			t.Fatalf("start with the changed base URL: %v\n%s", s.err, s.stderr)
+		}
+		s.stop(t)
+		s = serve("--base-url", "http://localhost:8080")
+		if !s.exited {
+			t.Fatalf("the old base URL is accepted again without --change-base-url")
+		}
+	})
+}
+
+func TestServeDevLogin(t *testing.T) {
+	refused := []struct {
+		name string
+		env  map[string]string
+		args []string
+	}{
+		{"public base URL", nil, []string{"--dev-login", "--base-url", "https://registry.example.org"}},
+		{"public IP", nil, []string{"--dev-login", "--base-url", "http://203.0.113.7:8080"}},
+		{"REGISTRY_DEV_LOGIN", map[string]string{"REGISTRY_DEV_LOGIN": "1", "REGISTRY_BASE_URL": "https://registry.example.org"}, nil},
+	}
+	for _, c := range refused {
+		t.Run(c.name, func(t *testing.T) {
+			p := newSQLite(t)
+			args := p.args(append([]string{"serve", "--addr", "127.0.0.1:0", "--rate-limit", "off"}, c.args...)...)
+			s := startServe(t, c.env, args...)
+			if !s.exited {
+				t.Fatalf("--dev-login with a public base URL is serving on %s", s.addr)
+			}
+			var stderr strings.Builder
+			if code := exitCode(s.err, &stderr); code != 1 {
+				t.Errorf("exit %d, want 1: %v", code, s.err)
+			}
+			if !strings.Contains(stderr.String(), "dev-login") {
+				t.Errorf("the refusal does not name --dev-login: %s", stderr.String())
+			}
+		})
+	}
+	for _, base := range []string{"http://localhost:8080", "http://127.0.0.1:8080"} {
+		t.Run(base, func(t *testing.T) {
+			p := newSQLite(t)
+			s := startServe(t, nil, p.args("serve", "--addr", "127.0.0.1:0", "--rate-limit", "off", "--dev-login", "--base-url", base)...)
+			if s.exited {
+				t.Fatalf("--dev-login with %s: %v\n%s", base, s.err, s.stderr)
+			}
+			if resp, _ := s.get(t, "/healthz"); resp.StatusCode != http.StatusOK {
+				t.Errorf("GET /healthz: %d", resp.StatusCode)
+			}
+			if !strings.Contains(strings.ToLower(s.stderr.String()), "warning") || !strings.Contains(s.stderr.String(), "dev-login") {
+				t.Errorf("no warning banner about --dev-login on stderr:\n%s", s.stderr)
+			}
+			if err := s.stop(t); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
