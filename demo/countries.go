@@ -159,7 +159,7 @@ var countryDefs = []countryDef{
 
 	// North America
 	{"US", "United States", 6, regNorthAmerica, "en", "english=72;latam=11;chinese=3;indian=4;korean=1;nigerian=2;vietnamese=1;italian=1;irish=2;german=1;polish=1;filipino=1",
-		"New York City=20;Los Angeles=10;Chicago=10;Boston=10;San Francisco=8;Seattle=6;Austin=5;Washington, D.C.=7;Philadelphia=5;Denver=4;Atlanta=4;Portland=4;Minneapolis=4;Pittsburgh=3"},
+		"New York City=20;Los Angeles=10;Chicago=10;Boston=10;San Francisco=8;Seattle=6;Austin=5;San Diego=5;Philadelphia=5;Denver=4;Atlanta=4;Portland=4;Minneapolis=4;Pittsburgh=3"},
 	{"CA", "Canada", 2.5, regNorthAmerica, "en", "local=80;chinese=5;indian=6;filipino=2;arabic_east=2;italian=2;ukrainian=1;portuguese=1;francophone_africa=1",
 		"Toronto=28;Montréal=22@fr;Vancouver=15;Calgary=8;Ottawa=9;Edmonton=7;Québec=6@fr;Winnipeg=5;Halifax=4;Victoria=3"},
 
@@ -201,7 +201,7 @@ var countryDefs = []countryDef{
 
 	// Sub-Saharan Africa
 	{"SN", "Senegal", 0.35, regSubSaharanAfrica, "fr", "francophone_africa=95;french=3;arabic_maghreb=2",
-		"Dakar=65;Saint-Louis=12;Thiès=12;Ziguinchor=11"},
+		"Dakar=65;Saint-Louis=12;Kaolack=12;Ziguinchor=11"},
 	{"CI", "Côte d'Ivoire", 0.3, regSubSaharanAfrica, "fr", "francophone_africa=95;french=3;arabic_east=2",
 		"Abidjan=70;Yamoussoukro=10;Bouaké=12;Daloa=8"},
 	{"CM", "Cameroon", 0.2, regSubSaharanAfrica, "fr", "francophone_africa=90;nigerian=5;french=5",
@@ -219,7 +219,7 @@ var countryDefs = []countryDef{
 	{"TZ", "Tanzania", 0.15, regSubSaharanAfrica, "en", "east_african=96;indian=3;arabic_east=1",
 		"Dar es Salaam=55;Dodoma=15;Arusha=20;Mwanza=10"},
 	{"ET", "Ethiopia", 0.1, regSubSaharanAfrica, "en", "ethiopian=100",
-		"Addis Ababa=80;Bahir Dar=10;Gondar=10"},
+		"Addis Ababa=80;Bahir Dar=10;Dire Dawa=10"},
 	{"ZA", "South Africa", 0.5, regSubSaharanAfrica, "en", "south_african=85;indian=8;english=5;portuguese=2",
 		"Johannesburg=30;Cape Town=30;Durban=15;Pretoria=15;Stellenbosch=5;Bloemfontein=5"},
 

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"cmp"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"sync/atomic"
@@ -9,11 +10,14 @@ import (
 
 // The endorsement graph is a fitness model: every signatory gets an
 // activity drawn from a heavy-tailed (Pareto) law, which makes a few hubs
-// and a long tail of people with 0-3 endorsements. Endorsers are drawn in
-// proportion to activity, mostly among earlier signers of the same country
-// (a signatory who has been around longer has had more occasions to
-// endorse, which compounds the preferential attachment), sometimes in the
-// same region, rarely anywhere.
+// (the founding Ambassadors among them) and a long tail of people with 0-3
+// endorsements. Endorsees are drawn in proportion to activity; endorsers
+// too, mostly among earlier signers of the same country (a signatory who has
+// been around longer has had more occasions to endorse, which compounds the
+// preferential attachment), sometimes in the same region, rarely anywhere.
+// With N=100,000 and M=1,000,000: about 70% of endorsements stay within a
+// country, 85% come from an earlier signer, a third of the signatories have
+// 0-3 endorsements and the biggest hubs several thousands.
 const (
 	sameCountryShare = 0.80
 	sameRegionShare  = 0.14 // the rest goes anywhere in the world
@@ -160,7 +164,11 @@ func (b *graphBuilder) weigh() {
 		if seed {
 			a = activityCap * (0.3 + 0.3*b.r.Float64())
 		}
-		from := a
+		// Being endorsed concentrates on hubs more than endorsing does:
+		// even the most active people vouch only for those they know, and
+		// a flatter endorser weight keeps the sampler from drawing the
+		// same few hubs over and over.
+		from := math.Pow(a, 0.7)
 		if !seed && chance(b.r, passiveShare) {
 			from = 0
 		}
@@ -189,24 +197,41 @@ func (b *graphBuilder) sparse(target int) {
 	r := b.r
 	n := len(b.nodes)
 	b.pairs = newPairSet(target)
+	// success is a moving average of how often the weighted search finds a
+	// new endorser. It stays high in a realistic graph. In a graph so dense
+	// that the likely endorsers are all taken it drops, and the sampler then
+	// mostly takes any free pair instead of searching in vain.
+	const saturated = 0.25
+	success := 1.0
 	failures := 0
 	for len(b.edges) < target {
 		if len(b.edges)&0xfff == 0 && b.stop.Load() {
 			return
 		}
-		to := int32(searchCum(b.toCum, r.Float64()*b.toCum[n-1]))
-		if b.tryEndorser(to) {
-			failures = 0
-			continue
+		if q := success / saturated; q >= 1 || chance(r, q*q) {
+			to := int32(searchCum(b.toCum, r.Float64()*b.toCum[n-1]))
+			ok := b.tryEndorser(to)
+			success = max(0.01, success+0.002*(b2f(ok)-success))
+			if ok {
+				failures = 0
+				continue
+			}
+			// The endorsee may have exhausted its likely endorsers (a tiny
+			// country, a saturated hub): try others before giving up.
+			if failures++; failures < 4 {
+				continue
+			}
 		}
-		// The chosen endorsee may have exhausted its likely endorsers (a
-		// tiny country, a saturated hub): after many misses, fall back to
-		// any free pair, which exists since the graph is far from full.
-		if failures++; failures >= 4 {
-			b.anyFreePair()
-			failures = 0
-		}
+		failures = 0
+		b.anyFreePair()
 	}
+}
+
+func b2f(ok bool) float64 {
+	if ok {
+		return 1
+	}
+	return 0
 }
 
 // tryEndorser looks for a new endorser of to, widening the circle from the
@@ -229,10 +254,7 @@ func (b *graphBuilder) tryEndorser(to int32) bool {
 	return false
 }
 
-var anyFreeCalls int
-
 func (b *graphBuilder) anyFreePair() {
-	anyFreeCalls++
 	r := b.r
 	n := len(b.nodes)
 	for range 64 {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -23,7 +25,7 @@ func (s *Store) Import(ctx context.Context, set *ImportSet, progress Progress) (
 	if progress == nil {
 		progress = func(int, int) {}
 	}
-	w := &importer{s: s, set: set, ids: map[string]int64{}, created: map[int64]bool{}, accounts: map[string]int64{}, progress: progress,
+	w := &importer{ctx: ctx, s: s, set: set, ids: map[string]int64{}, created: map[int64]bool{}, accounts: map[string]int64{}, progress: progress,
 		total: len(set.Signatories) + len(set.Endorsements) + len(set.Seeds)}
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		w.tx = tx
@@ -56,6 +58,7 @@ func (s *Store) Import(ctx context.Context, set *ImportSet, progress Progress) (
 }
 
 type importer struct {
+	ctx      context.Context
 	s        *Store
 	tx       *gorm.DB
 	set      *ImportSet
@@ -270,16 +273,15 @@ type searchTerm struct {
 func (searchTerm) TableName() string { return "search_terms" }
 
 func (w *importer) searchTerms(rows []*Signatory) error {
-	var terms []searchTerm
+	var terms [][]any
 	for _, sg := range rows {
 		for _, t := range SearchTerms(sg) {
-			terms = append(terms, searchTerm{Term: t, SignatoryID: sg.ID})
+			terms = append(terms, []any{t, sg.ID})
 		}
 	}
-	if len(terms) == 0 {
-		return nil
-	}
-	return w.tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(terms, insertBatch*2).Error
+	bulk := &bulkInserter{tx: w.tx, dialect: w.s.Dialect, table: "search_terms", columns: []string{"term", "signatory_id"}, ignoreDuplicates: true}
+	_, err := bulk.insert(w.ctx, terms)
+	return err
 }
 
 func (w *importer) signatures() error {
@@ -438,36 +440,73 @@ func (w *importer) count(model any) int64 {
 	return n
 }
 
+// endorsementRow is an endorsement without its id, so that inserting a batch needs no
+// RETURNING clause.
+type endorsementRow struct {
+	FromID    int64
+	ToID      int64
+	Level     string
+	Status    string
+	Comment   string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (endorsementRow) TableName() string { return "endorsements" }
+
 func (w *importer) endorsements() error {
 	before := w.count(&Endorsement{})
 	recs := w.set.Endorsements
-	for start := 0; start < len(recs); start += insertBatch {
-		chunk := recs[start:min(start+insertBatch, len(recs))]
-		rows := make([]Endorsement, 0, len(chunk))
-		lines := make([]int, 0, len(chunk))
-		for _, e := range chunk {
-			from, err := w.signatory(e.Line, e.From)
-			if err != nil {
-				return err
-			}
-			to, err := w.signatory(e.Line, e.To)
-			if err != nil {
-				return err
-			}
-			if from == to {
-				return lineErr(e.Line, FieldError("to", "a signatory cannot endorse themselves"))
-			}
-			updated := e.UpdatedAt
-			if updated.IsZero() {
-				updated = e.CreatedAt
-			}
-			rows = append(rows, Endorsement{FromID: from, ToID: to, Level: e.Level, Status: e.Status, Comment: e.Comment, CreatedAt: e.CreatedAt, UpdatedAt: updated})
-			lines = append(lines, e.Line)
-		}
-		if err := createAll(w, rows, lines); err != nil {
+	rows := make([]endorsementRow, 0, len(recs))
+	lines := make([]int, 0, len(recs))
+	for _, e := range recs {
+		from, err := w.signatory(e.Line, e.From)
+		if err != nil {
 			return err
 		}
-		w.tick(len(chunk))
+		to, err := w.signatory(e.Line, e.To)
+		if err != nil {
+			return err
+		}
+		if from == to {
+			return lineErr(e.Line, FieldError("to", "a signatory cannot endorse themselves"))
+		}
+		updated := e.UpdatedAt
+		if updated.IsZero() {
+			updated = e.CreatedAt
+		}
+		rows = append(rows, endorsementRow{FromID: from, ToID: to, Level: e.Level, Status: e.Status, Comment: e.Comment, CreatedAt: e.CreatedAt, UpdatedAt: updated})
+		lines = append(lines, e.Line)
+	}
+	// Inserting in key order appends to the (from_id, to_id) index instead of writing all over it.
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		x, y := rows[order[a]], rows[order[b]]
+		return x.FromID < y.FromID || (x.FromID == y.FromID && x.ToID < y.ToID)
+	})
+	sorted := make([]endorsementRow, len(rows))
+	sortedLines := make([]int, len(rows))
+	for i, j := range order {
+		sorted[i], sortedLines[i] = rows[j], lines[j]
+	}
+	bulk := &bulkInserter{tx: w.tx, dialect: w.s.Dialect, table: "endorsements", ignoreDuplicates: true,
+		columns: []string{"from_id", "to_id", "level", "status", "comment", "created_at", "updated_at"}}
+	for start := 0; start < len(sorted); start += insertBatch * 10 {
+		end := min(start+insertBatch*10, len(sorted))
+		batch := make([][]any, 0, end-start)
+		for _, r := range sorted[start:end] {
+			batch = append(batch, []any{r.FromID, r.ToID, r.Level, r.Status, r.Comment, r.CreatedAt, r.UpdatedAt})
+		}
+		if i, err := bulk.insert(w.ctx, batch); err != nil {
+			if i >= 0 {
+				return lineErr(sortedLines[start+i], err)
+			}
+			return fromDB(err)
+		}
+		w.tick(end - start)
 	}
 	added := int(w.count(&Endorsement{}) - before)
 	w.result.Endorsements = added
