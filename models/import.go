@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sort"
@@ -40,6 +41,11 @@ func (s *Store) Import(ctx context.Context, set *ImportSet, progress Progress) (
 		}
 		steps := []func() error{w.declarations, w.accountsAndRoles, w.signatories, w.signatures, w.withdrawals,
 			w.seeds, w.endorsements, w.credentials, w.issuance, w.auditLog}
+		defer func() {
+			if w.insertStmt != nil {
+				w.insertStmt.Close()
+			}
+		}()
 		for _, step := range steps {
 			if err := step(); err != nil {
 				return err
@@ -67,10 +73,12 @@ type importer struct {
 	newRows  []*Signatory     // signatories this import added
 	created  map[int64]bool   // their row ids
 	newAccts int
-	result   ImportResult
-	progress Progress
-	done     int
-	total    int
+	// insertStmt is the prepared signatory INSERT of a SQLite import, closed with the transaction.
+	insertStmt *sql.Stmt
+	result     ImportResult
+	progress   Progress
+	done       int
+	total      int
 }
 
 func lineErr(line int, err error) error {
@@ -229,20 +237,65 @@ func (w *importer) signatories() error {
 			freshLines = append(freshLines, r.Line)
 		}
 		if len(fresh) > 0 {
-			if err := w.tx.Create(fresh).Error; err != nil {
-				return w.blame(err, freshLines, fresh)
+			if err := w.insertSignatories(fresh, freshLines); err != nil {
+				return err
 			}
 			for _, sg := range fresh {
 				w.ids[sg.PublicID] = sg.ID
 				w.created[sg.ID] = true
 			}
-			if err := w.searchTerms(fresh); err != nil {
-				return err
-			}
 			w.newRows = append(w.newRows, fresh...)
 			w.result.Signatories += len(fresh)
 		}
 		w.tick(len(chunk))
+	}
+	return w.searchTerms(w.newRows)
+}
+
+// signatoryColumns are written by a bulk insert, in this order.
+var signatoryColumns = []string{"public_id", "account_id", "source", "ref", "kind", "name", "representative", "role", "email",
+	"country", "city", "affiliation", "website", "statement", "vis_name", "vis_city", "vis_affiliation", "vis_representative",
+	"vis_website", "vis_statement", "place_id", "lat", "lon", "tier", "status", "verified", "listed", "signed_at", "created_at", "updated_at"}
+
+// insertSignatories writes new rows and sets their ids. SQLite takes them one prepared
+// statement at a time (its last insert id is the row's id); PostgreSQL takes GORM's multi-row
+// INSERT … RETURNING.
+func (w *importer) insertSignatories(rows []*Signatory, lines []int) error {
+	now := w.s.now()
+	for _, sg := range rows {
+		if sg.CreatedAt.IsZero() {
+			sg.CreatedAt = now
+		}
+		if sg.UpdatedAt.IsZero() {
+			sg.UpdatedAt = sg.CreatedAt
+		}
+	}
+	if w.s.Dialect != SQLite {
+		if err := w.tx.Create(rows).Error; err != nil {
+			return w.blame(err, lines, rows)
+		}
+		return nil
+	}
+	if w.insertStmt == nil {
+		b := &bulkInserter{dialect: SQLite, table: "signatories", columns: signatoryColumns}
+		stmt, err := w.tx.Statement.ConnPool.PrepareContext(w.ctx, b.sql(1))
+		if err != nil {
+			return err
+		}
+		w.insertStmt = stmt
+	}
+	for i, sg := range rows {
+		v := sg.Visibility
+		res, err := w.insertStmt.ExecContext(w.ctx, sg.PublicID, sg.AccountID, sg.Source, sg.Ref, sg.Kind, sg.Name, sg.Representative,
+			sg.Role, sg.Email, sg.Country, sg.City, sg.Affiliation, sg.Website, sg.Statement, v.Name, v.City, v.Affiliation,
+			v.Representative, v.Website, v.Statement, sg.PlaceID, sg.Lat, sg.Lon, sg.Tier, sg.Status, sg.Verified, sg.Listed,
+			sg.SignedAt, sg.CreatedAt, sg.UpdatedAt)
+		if err != nil {
+			return lineErr(lines[i], err)
+		}
+		if sg.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -273,11 +326,23 @@ type searchTerm struct {
 func (searchTerm) TableName() string { return "search_terms" }
 
 func (w *importer) searchTerms(rows []*Signatory) error {
-	var terms [][]any
+	type term struct {
+		word string
+		id   int64
+	}
+	var all []term
 	for _, sg := range rows {
 		for _, t := range SearchTerms(sg) {
-			terms = append(terms, []any{t, sg.ID})
+			all = append(all, term{t, sg.ID})
 		}
+	}
+	// In key order, the index is appended to rather than written all over.
+	sort.Slice(all, func(i, j int) bool {
+		return all[i].word < all[j].word || (all[i].word == all[j].word && all[i].id < all[j].id)
+	})
+	terms := make([][]any, len(all))
+	for i, t := range all {
+		terms[i] = []any{t.word, t.id}
 	}
 	bulk := &bulkInserter{tx: w.tx, dialect: w.s.Dialect, table: "search_terms", columns: []string{"term", "signatory_id"}, ignoreDuplicates: true}
 	_, err := bulk.insert(w.ctx, terms)
