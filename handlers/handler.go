@@ -38,15 +38,18 @@ type Deps struct {
 
 // Handler holds what every action needs.
 type Handler struct {
-	store     *models.Store
-	summary   *models.SummaryCache
-	views     *views.Renderer
-	catalog   *i18n.Catalog
-	assets    *assets.Set
-	md        *markdown.Renderer
-	log       *slog.Logger
-	cfg       Config
-	countries map[string][]geo.Country // per interface language, sorted by name
+	store   *models.Store
+	summary *models.SummaryCache
+	views   *views.Renderer
+	catalog *i18n.Catalog
+	assets  *assets.Set
+	md      *markdown.Renderer
+	log     *slog.Logger
+	cfg     Config
+	// countryOptions are the <option> elements of every country select, per interface language,
+	// rendered once: 250 options through the template on every list page cost more than the
+	// rest of the page.
+	countryOptions map[string]string
 }
 
 // New builds the web application: handler, templates, middleware and routes.
@@ -60,18 +63,22 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		return nil, nil, err
 	}
 	h := &Handler{
-		store:     d.Store,
-		summary:   &models.SummaryCache{Store: d.Store, Interval: time.Second},
-		catalog:   catalog,
-		assets:    set,
-		md:        markdown.New(),
-		log:       d.Logger,
-		cfg:       d.Config,
-		countries: map[string][]geo.Country{},
+		store:          d.Store,
+		summary:        &models.SummaryCache{Store: d.Store, Interval: time.Second},
+		catalog:        catalog,
+		assets:         set,
+		md:             markdown.New(),
+		log:            d.Logger,
+		cfg:            d.Config,
+		countryOptions: map[string]string{},
 	}
 	h.cfg.BaseURL = strings.TrimRight(h.cfg.BaseURL, "/")
 	for _, lang := range i18n.Languages {
-		h.countries[lang] = geo.Countries(lang)
+		var b strings.Builder
+		for _, c := range geo.Countries(lang) {
+			b.WriteString(`<option value="` + c.Code + `">` + template.HTMLEscapeString(c.Name) + `</option>`)
+		}
+		h.countryOptions[lang] = b.String()
 	}
 	h.views, err = views.Load(template.FuncMap{
 		"asset":    h.assetURL,
@@ -88,6 +95,15 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 	h.middleware(e)
 	h.routes(e)
 	return e, h, nil
+}
+
+// countrySelect returns the country options with one selected.
+func (h *Handler) countrySelect(lang, selected string) template.HTML {
+	opts := h.countryOptions[lang]
+	if selected != "" {
+		opts = strings.Replace(opts, `value="`+selected+`">`, `value="`+selected+`" selected>`, 1)
+	}
+	return template.HTML(opts)
 }
 
 func (h *Handler) assetURL(name string) (string, error) { return h.assets.URL(name) }

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -23,3 +24,5 @@ func netParseCIDR(s string) (net.IP, []*net.IPNet, error) {
 	ip, n, err := net.ParseCIDR(s)
 	return ip, []*net.IPNet{n}, err
 }
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -4,13 +4,13 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-	"github.com/open-recognition/registry/geo"
 	"github.com/open-recognition/registry/models"
+	"html/template"
 )
 
 type listView struct {
 	Q, Country, Kind, Tier string
-	Countries              []geo.Country
+	Countries              template.HTML
 	TierOptions            []option
 	Items                  []ItemView
 	Note                   string
@@ -33,7 +33,7 @@ func (h *Handler) signatoriesList(c echo.Context) error {
 		return err
 	}
 	l := h.catalog.For(lang(c))
-	v := listView{Q: f.Q, Country: f.Country, Kind: f.Kind, Tier: f.Tier, Countries: h.countries[l.Lang]}
+	v := listView{Q: f.Q, Country: f.Country, Kind: f.Kind, Tier: f.Tier, Countries: h.countrySelect(l.Lang, f.Country)}
 	for _, t := range models.Tiers {
 		v.TierOptions = append(v.TierOptions, option{Value: t, Label: l.T("tier." + t), Selected: t == f.Tier})
 	}

@@ -76,6 +76,25 @@ func (d *Dump) EachCredential(fn func(*CredentialRow) error) error {
 		Joins("LEFT JOIN signatures s ON s.id = c.signature_id").Order("c.issued_at, c.id"), d.tx, fn)
 }
 
+// EachPublicEndorsement streams the accepted endorsements between listed signatories, oldest
+// first. A join, not "IN (SELECT …)" twice: SQLite would try every pair of the two lists.
+func (d *Dump) EachPublicEndorsement(fn func(*Endorsement) error) error {
+	return each(d.tx.Table("endorsements e").Select("e.*").
+		Joins("JOIN signatories f ON f.id = e.from_id AND f.listed = ?", true).
+		Joins("JOIN signatories t ON t.id = e.to_id AND t.listed = ?", true).
+		Where("e.status = ?", "accepted").Order("e.created_at, e.id"), d.tx, fn)
+}
+
+// CountPublicEndorsements counts what EachPublicEndorsement streams.
+func (d *Dump) CountPublicEndorsements() (int64, error) {
+	var n int64
+	err := d.tx.Table("endorsements e").
+		Joins("JOIN signatories f ON f.id = e.from_id AND f.listed = ?", true).
+		Joins("JOIN signatories t ON t.id = e.to_id AND t.listed = ?", true).
+		Where("e.status = ?", "accepted").Count(&n).Error
+	return n, err
+}
+
 // EachIssuance streams the outbox with endorsement references resolved.
 func (d *Dump) EachIssuance(fn func(*IssuanceRow) error) error {
 	return each(d.tx.Table("issuance_outbox o").Select("o.*, e.from_id AS e_from, e.to_id AS e_to").

@@ -116,7 +116,8 @@ func (s *Store) List(ctx context.Context, f ListFilter) (Page, error) {
 	}
 	if f.Cursor != "" {
 		at, id, _ := decodeCursor(f.Cursor)
-		q = q.Where("(signed_at < ? OR (signed_at = ? AND id < ?))", at, at, id)
+		// The first condition is an index range; the second only sorts out ties in that second.
+		q = q.Where("signed_at <= ? AND (signed_at < ? OR id < ?)", at, at, id)
 	}
 	var rows []ListRow
 	if err := q.Order("signed_at DESC, id DESC").Limit(f.Limit + 1).Find(&rows).Error; err != nil {

@@ -59,8 +59,7 @@ type exportRun struct {
 }
 
 const (
-	listedOnly     = "listed = ?"
-	publicEndorsed = "status = 'accepted' AND from_id IN (SELECT id FROM signatories WHERE listed = ?) AND to_id IN (SELECT id FROM signatories WHERE listed = ?)"
+	listedOnly = "listed = ?"
 )
 
 func (e *exportRun) count() error {
@@ -77,7 +76,7 @@ func (e *exportRun) count() error {
 	} else {
 		n, err = models.Count[models.Signatory](e.d, listedOnly, true)
 		if err == nil {
-			m, err = models.Count[models.Endorsement](e.d, publicEndorsed, true, true)
+			m, err = e.d.CountPublicEndorsements()
 		}
 	}
 	e.total = n + m
@@ -143,7 +142,7 @@ func (e *exportRun) public() error {
 	if err != nil {
 		return err
 	}
-	return models.Each(e.d, "created_at, id", publicEndorsed, []any{true, true}, func(en *models.Endorsement) error {
+	return e.d.EachPublicEndorsement(func(en *models.Endorsement) error {
 		return e.write(Endorsement{Type: "endorsement", From: e.d.SignatoryPublicID(en.FromID), To: e.d.SignatoryPublicID(en.ToID),
 			Level: en.Level, Status: en.Status, Comment: en.Comment, CreatedAt: stamp(en.CreatedAt)})
 	})
