@@ -61,20 +61,10 @@ func (b *bulkInserter) sql(rows int) string {
 // insert writes rows (each with one value per column); on failure it returns the index of the
 // row the database refused, or -1 when it cannot tell.
 func (b *bulkInserter) insert(ctx context.Context, rows [][]any) (failed int, err error) {
-	pool := b.tx.Statement.ConnPool
 	if b.dialect == SQLite {
-		stmt, err := pool.PrepareContext(ctx, b.sql(1))
-		if err != nil {
-			return -1, err
-		}
-		defer stmt.Close()
-		for i, r := range rows {
-			if _, err := stmt.ExecContext(ctx, r...); err != nil {
-				return i, err
-			}
-		}
-		return -1, nil
+		return b.insertSQLite(ctx, rows)
 	}
+	pool := b.tx.Statement.ConnPool
 	for start := 0; start < len(rows); start += rowsPerStatement {
 		chunk := rows[start:min(start+rowsPerStatement, len(rows))]
 		args := make([]any, 0, len(chunk)*len(b.columns))
@@ -83,6 +73,48 @@ func (b *bulkInserter) insert(ctx context.Context, rows [][]any) (failed int, er
 		}
 		if _, err := pool.ExecContext(ctx, b.sql(len(chunk)), args...); err != nil {
 			return start + b.blame(ctx, chunk), err
+		}
+	}
+	return -1, nil
+}
+
+// insertSQLite prepares one statement of several rows and runs it again and again, then the
+// rest row by row: SQLite compiles once and crosses from Go to C once per group of rows. When a
+// group fails, its rows are retried one by one to name the bad one.
+func (b *bulkInserter) insertSQLite(ctx context.Context, rows [][]any) (int, error) {
+	pool := b.tx.Statement.ConnPool
+	group := max(1, min(64, 960/len(b.columns)))
+	one, err := pool.PrepareContext(ctx, b.sql(1))
+	if err != nil {
+		return -1, err
+	}
+	defer one.Close()
+	start := 0
+	if len(rows) >= group {
+		many, err := pool.PrepareContext(ctx, b.sql(group))
+		if err != nil {
+			return -1, err
+		}
+		defer many.Close()
+		args := make([]any, 0, group*len(b.columns))
+		for ; start+group <= len(rows); start += group {
+			args = args[:0]
+			for _, r := range rows[start : start+group] {
+				args = append(args, r...)
+			}
+			if _, err := many.ExecContext(ctx, args...); err != nil {
+				for i, r := range rows[start : start+group] {
+					if _, err := one.ExecContext(ctx, r...); err != nil {
+						return start + i, err
+					}
+				}
+				return -1, err
+			}
+		}
+	}
+	for i, r := range rows[start:] {
+		if _, err := one.ExecContext(ctx, r...); err != nil {
+			return start + i, err
 		}
 	}
 	return -1, nil
@@ -107,3 +139,32 @@ func (b *bulkInserter) blame(ctx context.Context, chunk [][]any) int {
 var errRollback = errors.New("rollback")
 
 func (b *bulkInserter) String() string { return fmt.Sprintf("bulk insert into %s", b.table) }
+
+// deferIndexes drops the secondary, non-unique indexes of a SQLite table inside the import's
+// transaction and returns a function that builds them again from their own stored definitions.
+// Building an index once over sorted keys is far cheaper than updating it row by row; unique
+// indexes stay, so every constraint is still checked on insert. The whole dance is
+// transactional: a failed import leaves the indexes as they were.
+func deferIndexes(tx *gorm.DB, table string) (rebuild func() error, err error) {
+	var defs []struct {
+		Name string
+		SQL  string `gorm:"column:sql"`
+	}
+	if err := tx.Raw(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL
+		AND sql NOT LIKE 'CREATE UNIQUE%'`, table).Scan(&defs).Error; err != nil {
+		return nil, err
+	}
+	for _, d := range defs {
+		if err := tx.Exec(`DROP INDEX "` + d.Name + `"`).Error; err != nil {
+			return nil, err
+		}
+	}
+	return func() error {
+		for _, d := range defs {
+			if err := tx.Exec(d.SQL).Error; err != nil {
+				return fmt.Errorf("rebuilding index %s: %w", d.Name, err)
+			}
+		}
+		return nil
+	}, nil
+}

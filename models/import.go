@@ -46,8 +46,17 @@ func (s *Store) Import(ctx context.Context, set *ImportSet, progress Progress) (
 				w.insertStmt.Close()
 			}
 		}()
+		rebuild, err := w.deferIndexes()
+		if err != nil {
+			return err
+		}
 		for _, step := range steps {
 			if err := step(); err != nil {
+				return err
+			}
+		}
+		for _, r := range rebuild {
+			if err := r(); err != nil {
 				return err
 			}
 		}
@@ -424,7 +433,17 @@ func createAll[T any](w *importer, rows []T, lines []int) error {
 func (w *importer) createAll(rows any, lines []int) error {
 	switch r := rows.(type) {
 	case []Signature:
-		return createAll(w, r, lines)
+		values := make([][]any, len(r))
+		for i, x := range r {
+			values[i] = []any{x.SignatoryID, x.DeclarationVersion, x.Lang, x.TextSHA256, x.SignedAt}
+		}
+		return w.bulk("signatures", []string{"signatory_id", "declaration_version", "lang", "text_sha256", "signed_at"}, values, lines)
+	case []IssuanceJob:
+		values := make([][]any, len(r))
+		for i, x := range r {
+			values[i] = []any{x.SignatoryID, x.Kind, x.Action, x.EndorsementID, x.Reason, x.CreatedAt, x.Attempts, x.LastError, x.DoneAt}
+		}
+		return w.bulk("issuance_outbox", []string{"signatory_id", "kind", "action", "endorsement_id", "reason", "created_at", "attempts", "last_error", "done_at"}, values, lines)
 	case []Withdrawal:
 		return createAll(w, r, lines)
 	case []Seed:
@@ -433,12 +452,24 @@ func (w *importer) createAll(rows any, lines []int) error {
 		return createAll(w, r, lines)
 	case []Credential:
 		return createAll(w, r, lines)
-	case []IssuanceJob:
-		return createAll(w, r, lines)
 	case []AuditEntry:
 		return createAll(w, r, lines)
 	}
 	return fmt.Errorf("import: no writer for %T", rows)
+}
+
+// bulk inserts many rows of a table, skipping ones already present; lines (when given) name the
+// record of each row in error messages.
+func (w *importer) bulk(table string, columns []string, values [][]any, lines []int) error {
+	b := &bulkInserter{tx: w.tx, dialect: w.s.Dialect, table: table, columns: columns, ignoreDuplicates: true}
+	i, err := b.insert(w.ctx, values)
+	if err != nil {
+		if i >= 0 && i < len(lines) {
+			return lineErr(lines[i], err)
+		}
+		return fromDB(err)
+	}
+	return nil
 }
 
 func (w *importer) withdrawals() error {
@@ -660,6 +691,40 @@ func (w *importer) issuance() error {
 		}
 	}
 	return w.createAll(rows, lines)
+}
+
+// deferIndexes drops the secondary indexes of the tables this import at least doubles (SQLite
+// only) and returns what rebuilds them before the commit.
+func (w *importer) deferIndexes() ([]func() error, error) {
+	if w.s.Dialect != SQLite {
+		return nil, nil
+	}
+	var out []func() error
+	for _, t := range []struct {
+		table  string
+		adding int
+	}{
+		{"signatories", len(w.set.Signatories)},
+		{"search_terms", len(w.set.Signatories)},
+		{"endorsements", len(w.set.Endorsements)},
+	} {
+		if t.adding < 10000 {
+			continue
+		}
+		var have int64
+		if err := w.tx.Table(t.table).Count(&have).Error; err != nil {
+			return nil, err
+		}
+		if int64(t.adding) < have {
+			continue
+		}
+		rebuild, err := deferIndexes(w.tx, t.table)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rebuild)
+	}
+	return out, nil
 }
 
 // changed tells whether the import added anything; a repeated import adds nothing, not even an

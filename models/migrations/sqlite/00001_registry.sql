@@ -2,6 +2,10 @@
 -- endorsements, credentials, the issuance outbox, the audit log) exist from the start so that
 -- those features extend the schema instead of rewriting it.
 
+-- Enumerations are checked as "x = 'a' OR x = 'b'" rather than "x IN ('a', 'b')": SQLite builds
+-- a temporary table for an IN list each time a statement runs, which made every CHECK of a
+-- bulk insert cost more than the row itself.
+
 -- +goose Up
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -52,7 +56,7 @@ CREATE INDEX sessions_account ON sessions (account_id);
 
 CREATE TABLE roles (
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
-    role       TEXT NOT NULL CHECK (role IN ('admin')),
+    role       TEXT NOT NULL CHECK (role = 'admin'),
     granted_at TIMESTAMP NOT NULL,
     granted_by INTEGER REFERENCES accounts (id) ON DELETE SET NULL,
     PRIMARY KEY (account_id, role)
@@ -75,7 +79,7 @@ CREATE TABLE signatories (
     account_id         INTEGER REFERENCES accounts (id) ON DELETE SET NULL,
     source             TEXT NOT NULL DEFAULT '',
     ref                TEXT NOT NULL DEFAULT '',
-    kind               TEXT NOT NULL CHECK (kind IN ('person', 'organisation')),
+    kind               TEXT NOT NULL CHECK (kind = 'person' OR kind = 'organisation'),
     name               TEXT NOT NULL,
     representative     TEXT NOT NULL DEFAULT '',
     role               TEXT NOT NULL DEFAULT '',
@@ -85,17 +89,17 @@ CREATE TABLE signatories (
     affiliation        TEXT NOT NULL DEFAULT '',
     website            TEXT NOT NULL DEFAULT '',
     statement          TEXT NOT NULL DEFAULT '',
-    vis_name           TEXT NOT NULL DEFAULT 'public' CHECK (vis_name IN ('public', 'members', 'hidden')),
-    vis_city           TEXT NOT NULL DEFAULT 'public' CHECK (vis_city IN ('public', 'members', 'hidden')),
-    vis_affiliation    TEXT NOT NULL DEFAULT 'public' CHECK (vis_affiliation IN ('public', 'members', 'hidden')),
-    vis_representative TEXT NOT NULL DEFAULT 'public' CHECK (vis_representative IN ('public', 'members', 'hidden')),
-    vis_website        TEXT NOT NULL DEFAULT 'public' CHECK (vis_website IN ('public', 'members', 'hidden')),
-    vis_statement      TEXT NOT NULL DEFAULT 'public' CHECK (vis_statement IN ('public', 'members', 'hidden')),
+    vis_name           TEXT NOT NULL DEFAULT 'public' CHECK (vis_name = 'public' OR vis_name = 'members' OR vis_name = 'hidden'),
+    vis_city           TEXT NOT NULL DEFAULT 'public' CHECK (vis_city = 'public' OR vis_city = 'members' OR vis_city = 'hidden'),
+    vis_affiliation    TEXT NOT NULL DEFAULT 'public' CHECK (vis_affiliation = 'public' OR vis_affiliation = 'members' OR vis_affiliation = 'hidden'),
+    vis_representative TEXT NOT NULL DEFAULT 'public' CHECK (vis_representative = 'public' OR vis_representative = 'members' OR vis_representative = 'hidden'),
+    vis_website        TEXT NOT NULL DEFAULT 'public' CHECK (vis_website = 'public' OR vis_website = 'members' OR vis_website = 'hidden'),
+    vis_statement      TEXT NOT NULL DEFAULT 'public' CHECK (vis_statement = 'public' OR vis_statement = 'members' OR vis_statement = 'hidden'),
     place_id           INTEGER,
     lat                REAL,
     lon                REAL,
-    tier               TEXT NOT NULL DEFAULT 'signatory' CHECK (tier IN ('signatory', 'advocate', 'ambassador')),
-    status             TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'withdrawn', 'hidden', 'deleted')),
+    tier               TEXT NOT NULL DEFAULT 'signatory' CHECK (tier = 'signatory' OR tier = 'advocate' OR tier = 'ambassador'),
+    status             TEXT NOT NULL DEFAULT 'active' CHECK (status = 'active' OR status = 'withdrawn' OR status = 'hidden' OR status = 'deleted'),
     verified           BOOLEAN NOT NULL,
     -- listed is derived, but stored so that every public query uses one index; the CHECK keeps it honest.
     listed             BOOLEAN NOT NULL,
@@ -154,8 +158,8 @@ CREATE TABLE endorsements (
     id         INTEGER PRIMARY KEY,
     from_id    INTEGER NOT NULL REFERENCES signatories (id) ON DELETE CASCADE,
     to_id      INTEGER NOT NULL REFERENCES signatories (id) ON DELETE CASCADE,
-    level      TEXT NOT NULL CHECK (level IN ('advocate', 'ambassador')),
-    status     TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'declined', 'withdrawn')),
+    level      TEXT NOT NULL CHECK (level = 'advocate' OR level = 'ambassador'),
+    status     TEXT NOT NULL DEFAULT 'pending' CHECK (status = 'pending' OR status = 'accepted' OR status = 'declined' OR status = 'withdrawn'),
     comment    TEXT NOT NULL DEFAULT '',
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,
@@ -168,7 +172,7 @@ CREATE INDEX endorsements_to ON endorsements (to_id);
 CREATE TABLE credentials (
     id             TEXT PRIMARY KEY CHECK (length(id) = 36),
     signatory_id   INTEGER NOT NULL REFERENCES signatories (id),
-    kind           TEXT NOT NULL CHECK (kind IN ('signatory', 'advocate', 'ambassador', 'endorsement')),
+    kind           TEXT NOT NULL CHECK (kind = 'signatory' OR kind = 'advocate' OR kind = 'ambassador' OR kind = 'endorsement'),
     endorsement_id INTEGER REFERENCES endorsements (id) ON DELETE SET NULL,
     signature_id   INTEGER REFERENCES signatures (id) ON DELETE SET NULL,
     status_list    INTEGER NOT NULL CHECK (status_list > 0),
@@ -186,8 +190,8 @@ CREATE INDEX credentials_signatory ON credentials (signatory_id);
 CREATE TABLE issuance_outbox (
     id             INTEGER PRIMARY KEY,
     signatory_id   INTEGER NOT NULL REFERENCES signatories (id) ON DELETE CASCADE,
-    kind           TEXT NOT NULL CHECK (kind IN ('signatory', 'advocate', 'ambassador', 'endorsement')),
-    action         TEXT NOT NULL CHECK (action IN ('issue', 'revoke')),
+    kind           TEXT NOT NULL CHECK (kind = 'signatory' OR kind = 'advocate' OR kind = 'ambassador' OR kind = 'endorsement'),
+    action         TEXT NOT NULL CHECK (action = 'issue' OR action = 'revoke'),
     endorsement_id INTEGER REFERENCES endorsements (id) ON DELETE CASCADE,
     reason         TEXT NOT NULL DEFAULT '',
     created_at     TIMESTAMP NOT NULL,
