@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -536,24 +535,10 @@ func (w *importer) count(model any) int64 {
 	return n
 }
 
-// endorsementRow is an endorsement without its id, so that inserting a batch needs no
-// RETURNING clause.
-type endorsementRow struct {
-	FromID    int64
-	ToID      int64
-	Level     string
-	Status    string
-	Comment   string
-	CreatedAt time.Time
-	UpdatedAt time.Time
-}
-
-func (endorsementRow) TableName() string { return "endorsements" }
-
 func (w *importer) endorsements() error {
 	before := w.count(&Endorsement{})
 	recs := w.set.Endorsements
-	rows := make([]endorsementRow, 0, len(recs))
+	rows := make([]Endorsement, 0, len(recs))
 	lines := make([]int, 0, len(recs))
 	for _, e := range recs {
 		from, err := w.signatory(e.Line, e.From)
@@ -571,7 +556,7 @@ func (w *importer) endorsements() error {
 		if updated.IsZero() {
 			updated = e.CreatedAt
 		}
-		rows = append(rows, endorsementRow{FromID: from, ToID: to, Level: e.Level, Status: e.Status, Comment: e.Comment, CreatedAt: e.CreatedAt, UpdatedAt: updated})
+		rows = append(rows, Endorsement{FromID: from, ToID: to, Level: e.Level, Status: e.Status, Comment: e.Comment, CreatedAt: e.CreatedAt, UpdatedAt: updated})
 		lines = append(lines, e.Line)
 	}
 	// Inserting in key order appends to the (from_id, to_id) index instead of writing all over it.
@@ -583,7 +568,7 @@ func (w *importer) endorsements() error {
 		x, y := rows[order[a]], rows[order[b]]
 		return x.FromID < y.FromID || (x.FromID == y.FromID && x.ToID < y.ToID)
 	})
-	sorted := make([]endorsementRow, len(rows))
+	sorted := make([]Endorsement, len(rows))
 	sortedLines := make([]int, len(rows))
 	for i, j := range order {
 		sorted[i], sortedLines[i] = rows[j], lines[j]
