@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -521,3 +522,18 @@ func TestMigrate(t *testing.T) {
 }
 
 var lineMessage = regexp.MustCompile(`^line (\d+): \S`)
+
+func TestNewDatabaseIsOwnerOnly(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sub", "registry.db")
+	if err := run(context.Background(), []string{"migrate", "--db", db}, func(string) string { return "" }, nil, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Fatalf("new database mode %v, want 0600", st.Mode().Perm())
+	}
+}

@@ -68,6 +68,11 @@ func Open(ctx context.Context, location string) (*Store, error) {
 				return nil, fmt.Errorf("database folder: %w", err)
 			}
 		}
+		// The database holds e-mail addresses: create it readable by its owner only (SQLite
+		// gives its -wal and -shm files the same mode).
+		if f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); err == nil {
+			f.Close()
+		}
 		dsn := "file:" + path + "?" + sqliteParams
 		dial = sqlite.Open(dsn)
 	}
