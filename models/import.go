@@ -27,6 +27,16 @@ func (s *Store) Import(ctx context.Context, set *ImportSet, progress Progress) (
 	}
 	w := &importer{ctx: ctx, s: s, set: set, ids: map[string]int64{}, created: map[int64]bool{}, accounts: map[string]int64{}, progress: progress,
 		total: len(set.Signatories) + len(set.Endorsements) + len(set.Seeds)}
+	// The words of each signatory are worked out on the other core while the database is busy.
+	w.terms = make([][]string, len(set.Signatories))
+	w.termsDone = make(chan struct{})
+	go func() {
+		defer close(w.termsDone)
+		for i := range set.Signatories {
+			w.terms[i] = SearchTerms(&set.Signatories[i].Signatory)
+		}
+	}()
+	defer func() { <-w.termsDone }()
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		w.tx = tx
 		if s.Dialect == SQLite && set.size() > 10000 {
@@ -41,8 +51,10 @@ func (s *Store) Import(ctx context.Context, set *ImportSet, progress Progress) (
 		steps := []func() error{w.declarations, w.accountsAndRoles, w.signatories, w.signatures, w.withdrawals,
 			w.seeds, w.endorsements, w.credentials, w.issuance, w.auditLog}
 		defer func() {
-			if w.insertStmt != nil {
-				w.insertStmt.Close()
+			for _, st := range []*sql.Stmt{w.insertOne, w.insertMany} {
+				if st != nil {
+					st.Close()
+				}
 			}
 		}()
 		rebuild, err := w.deferIndexes()
@@ -81,12 +93,17 @@ type importer struct {
 	newRows  []*Signatory     // signatories this import added
 	created  map[int64]bool   // their row ids
 	newAccts int
-	// insertStmt is the prepared signatory INSERT of a SQLite import, closed with the transaction.
-	insertStmt *sql.Stmt
-	result     ImportResult
-	progress   Progress
-	done       int
-	total      int
+	newIdx   []int // index in set.Signatories of each of newRows
+	// terms[i] are the search words of set.Signatories[i], ready once termsDone is closed.
+	terms     [][]string
+	termsDone chan struct{}
+	// insertOne and insertMany are the prepared signatory INSERTs of a SQLite import (one row,
+	// a group of rows), closed with the transaction.
+	insertOne, insertMany *sql.Stmt
+	result                ImportResult
+	progress              Progress
+	done                  int
+	total                 int
 }
 
 func lineErr(line int, err error) error {
@@ -229,7 +246,7 @@ func (w *importer) signatories() error {
 		}
 		var fresh []*Signatory
 		var freshLines []int
-		for _, r := range chunk {
+		for k, r := range chunk {
 			if _, ok := w.ids[r.Signatory.PublicID]; ok {
 				w.result.Present++
 				continue
@@ -243,6 +260,7 @@ func (w *importer) signatories() error {
 			sg.Listed = Listable(sg.Status, sg.Verified)
 			fresh = append(fresh, &sg)
 			freshLines = append(freshLines, r.Line)
+			w.newIdx = append(w.newIdx, start+k)
 		}
 		if len(fresh) > 0 {
 			if err := w.insertSignatories(fresh, freshLines); err != nil {
@@ -284,24 +302,51 @@ func (w *importer) insertSignatories(rows []*Signatory, lines []int) error {
 		}
 		return nil
 	}
-	if w.insertStmt == nil {
-		b := &bulkInserter{dialect: SQLite, table: "signatories", columns: signatoryColumns}
-		stmt, err := w.tx.Statement.ConnPool.PrepareContext(w.ctx, b.sql(1))
+	const group = 32 // rows per statement: 32 × 30 columns stays under SQLite's limits
+	b := &bulkInserter{dialect: SQLite, table: "signatories", columns: signatoryColumns}
+	if w.insertOne == nil {
+		var err error
+		if w.insertOne, err = w.tx.Statement.ConnPool.PrepareContext(w.ctx, b.sql(1)); err != nil {
+			return err
+		}
+		if w.insertMany, err = w.tx.Statement.ConnPool.PrepareContext(w.ctx, b.sql(group)); err != nil {
+			return err
+		}
+	}
+	values := func(sg *Signatory) []any {
+		v := sg.Visibility
+		return []any{sg.PublicID, sg.AccountID, sg.Source, sg.Ref, sg.Kind, sg.Name, sg.Representative,
+			sg.Role, sg.Email, sg.Country, sg.City, sg.Affiliation, sg.Website, sg.Statement, v.Name, v.City, v.Affiliation,
+			v.Representative, v.Website, v.Statement, sg.PlaceID, sg.Lat, sg.Lon, sg.Tier, sg.Status, sg.Verified, sg.Listed,
+			sg.SignedAt, sg.CreatedAt, sg.UpdatedAt}
+	}
+	i := 0
+	args := make([]any, 0, group*len(signatoryColumns))
+	for ; i+group <= len(rows); i += group {
+		args = args[:0]
+		for _, sg := range rows[i : i+group] {
+			args = append(args, values(sg)...)
+		}
+		res, err := w.insertMany.ExecContext(w.ctx, args...)
+		if err != nil {
+			break // the rows are tried one by one below, to name the bad one
+		}
+		last, err := res.LastInsertId()
 		if err != nil {
 			return err
 		}
-		w.insertStmt = stmt
+		// Without AUTOINCREMENT, SQLite gives each new row the largest rowid plus one, and this
+		// transaction holds the only write lock: the group's ids are consecutive.
+		for k, sg := range rows[i : i+group] {
+			sg.ID = last - int64(group-1-k)
+		}
 	}
-	for i, sg := range rows {
-		v := sg.Visibility
-		res, err := w.insertStmt.ExecContext(w.ctx, sg.PublicID, sg.AccountID, sg.Source, sg.Ref, sg.Kind, sg.Name, sg.Representative,
-			sg.Role, sg.Email, sg.Country, sg.City, sg.Affiliation, sg.Website, sg.Statement, v.Name, v.City, v.Affiliation,
-			v.Representative, v.Website, v.Statement, sg.PlaceID, sg.Lat, sg.Lon, sg.Tier, sg.Status, sg.Verified, sg.Listed,
-			sg.SignedAt, sg.CreatedAt, sg.UpdatedAt)
+	for ; i < len(rows); i++ {
+		res, err := w.insertOne.ExecContext(w.ctx, values(rows[i])...)
 		if err != nil {
 			return lineErr(lines[i], err)
 		}
-		if sg.ID, err = res.LastInsertId(); err != nil {
+		if rows[i].ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
 	}
@@ -338,9 +383,10 @@ func (w *importer) searchTerms(rows []*Signatory) error {
 		word string
 		id   int64
 	}
+	<-w.termsDone
 	var all []term
-	for _, sg := range rows {
-		for _, t := range SearchTerms(sg) {
+	for i, sg := range rows {
+		for _, t := range w.terms[w.newIdx[i]] {
 			all = append(all, term{t, sg.ID})
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -234,6 +235,51 @@ func TestPublicExportHidesWhatIsNotPublic(t *testing.T) {
 		}
 		if res.Signatories != 2 {
 			t.Fatalf("public export re-import = %+v", res)
+		}
+	})
+}
+
+// Rows written in groups must each get their own id: every signature, search word and
+// endorsement has to land on the right signatory.
+func TestLargeImportLinksEveryRowToItsSignatory(t *testing.T) {
+	var b strings.Builder
+	const n = 1000
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, `{"type":"signatory","ref":"p%d","kind":"person","name":"Person%d Uniq%d","country":"PT","signed_at":"2024-01-01T00:%02d:%02dZ"}`+"\n", i, i, i, i/60, i%60)
+	}
+	for i := 1; i < n; i++ {
+		fmt.Fprintf(&b, `{"type":"endorsement","from":"p%d","to":"p%d","level":"advocate","comment":"from %d to %d","created_at":"2024-02-01T00:00:00Z"}`+"\n", i-1, i, i-1, i)
+	}
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		if _, err := importString(t, s, "many", b.String()); err != nil {
+			t.Fatal(err)
+		}
+		var bad int64
+		s.DB.Raw(`SELECT COUNT(*) FROM signatures g JOIN signatories s ON s.id = g.signatory_id WHERE g.signed_at <> s.signed_at`).Scan(&bad)
+		if bad != 0 {
+			t.Fatalf("%d signatures on the wrong signatory", bad)
+		}
+		var rows []struct{ PublicID, Ref, Name string }
+		s.DB.Raw(`SELECT public_id, ref, name FROM signatories`).Scan(&rows)
+		for _, r := range rows {
+			if r.PublicID != models.SignatoryID("many", r.Ref) || r.Name != "Person"+r.Ref[1:]+" Uniq"+r.Ref[1:] {
+				t.Fatalf("row %+v is mixed up", r)
+			}
+		}
+		s.DB.Raw(`SELECT COUNT(*) FROM search_terms t JOIN signatories s ON s.id = t.signatory_id
+			WHERE t.term LIKE 'uniq%' AND t.term <> 'uniq' || substr(s.ref, 2)`).Scan(&bad)
+		if bad != 0 {
+			t.Fatalf("%d search words on the wrong signatory", bad)
+		}
+		s.DB.Raw(`SELECT COUNT(*) FROM endorsements e JOIN signatories f ON f.id = e.from_id JOIN signatories o ON o.id = e.to_id
+			WHERE e.comment <> 'from ' || substr(f.ref, 2) || ' to ' || substr(o.ref, 2)`).Scan(&bad)
+		if bad != 0 {
+			t.Fatalf("%d endorsements between the wrong signatories", bad)
+		}
+		ctx := context.Background()
+		page, err := s.List(ctx, models.ListFilter{Q: "uniq777"})
+		if err != nil || len(page.Rows) != 1 || page.Rows[0].Name != "Person777 Uniq777" {
+			t.Fatalf("search for uniq777: %v %+v", err, page.Rows)
 		}
 	})
 }
