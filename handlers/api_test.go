@@ -2,7 +2,9 @@ package handlers_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -268,5 +270,23 @@ func TestRateLimitPerClientAndForwardedForOnlyFromTrustedProxies(t *testing.T) {
 	one, two := codes("203.0.113.1"), codes("203.0.113.2")
 	if one[0] != 200 || two[0] != 200 || one[3] != http.StatusTooManyRequests {
 		t.Fatalf("trusted proxy: %v %v", one, two)
+	}
+}
+
+func TestHeadAnswersLikeGetWithoutBody(t *testing.T) {
+	s := testutil.SQLite(t)
+	a := newApp(t, s, handlers.Config{})
+	srv := httptest.NewServer(a.e)
+	defer srv.Close()
+	for _, p := range []string{"/healthz", "/", "/api/v1/stats"} {
+		resp, err := http.Head(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || len(body) != 0 {
+			t.Errorf("HEAD %s = %d with %d bytes", p, resp.StatusCode, len(body))
+		}
 	}
 }

@@ -1,19 +1,27 @@
 package handlers
 
-import "github.com/labstack/echo/v4"
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// readable are the methods of every public page: HEAD too, for monitors and link checkers (the
+// server sends no body for it).
+var readable = []string{http.MethodGet, http.MethodHead}
 
 // routes is the whole URL map of the registry.
 func (h *Handler) routes(e *echo.Echo) {
-	e.GET("/", h.home)
-	e.GET("/declaration", h.declaration)
-	e.GET("/declaration/:version", h.declarationVersion)
-	e.GET("/signatories", h.signatoriesList)
-	e.GET("/signatories/:id", h.signatoryShow)
-	e.GET("/healthz", h.healthz)
-	e.GET("/assets/:hash/*", h.asset)
+	e.Match(readable, "/", h.home)
+	e.Match(readable, "/declaration", h.declaration)
+	e.Match(readable, "/declaration/:version", h.declarationVersion)
+	e.Match(readable, "/signatories", h.signatoriesList)
+	e.Match(readable, "/signatories/:id", h.signatoryShow)
+	e.Match(readable, "/healthz", h.healthz)
+	e.Match(readable, "/assets/:hash/*", h.asset)
 
 	api := e.Group("/api/v1")
-	api.GET("/signatories", h.apiSignatoriesList)
-	api.GET("/signatories/:id", h.apiSignatoryShow)
-	api.GET("/stats", h.apiStats)
+	api.Match(readable, "/signatories", h.apiSignatoriesList)
+	api.Match(readable, "/signatories/:id", h.apiSignatoryShow)
+	api.Match(readable, "/stats", h.apiStats)
 }
