@@ -18,14 +18,16 @@ type Summary struct {
 
 // SummaryCache keeps the summary in memory so that no request runs a GROUP BY over every
 // signatory. It recomputes when the database's change counter moves, which also catches writes
-// made by another process; the counter is read at most once per interval.
+// made by another process; the counter is read at most once per interval. While a new summary
+// is computed in the background, requests keep getting the previous one rather than waiting.
 type SummaryCache struct {
 	Store    *Store
 	Interval time.Duration
 
-	mu        sync.Mutex
-	cur       *Summary
-	checkedAt time.Time
+	mu         sync.Mutex
+	cur        *Summary
+	checkedAt  time.Time
+	refreshing bool
 }
 
 // Invalidate makes the next Get read the change counter at once; writers in this process call it.
@@ -35,27 +37,57 @@ func (c *SummaryCache) Invalidate() {
 	c.mu.Unlock()
 }
 
-// Get returns a summary no older than the interval.
+// Get returns the newest summary available: computed now the first time, afterwards refreshed
+// in the background when the change counter has moved.
 func (c *SummaryCache) Get(ctx context.Context) (*Summary, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.cur != nil && time.Since(c.checkedAt) < c.Interval {
-		return c.cur, nil
+	cur, fresh := c.cur, time.Since(c.checkedAt) < c.Interval
+	if cur != nil && (fresh || c.refreshing) {
+		c.mu.Unlock()
+		return cur, nil
 	}
+	c.checkedAt = time.Now()
+	if cur == nil {
+		defer c.mu.Unlock()
+		s, err := c.compute(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.cur = s
+		return s, nil
+	}
+	c.refreshing = true
+	c.mu.Unlock()
+	go c.refresh(cur.Change)
+	return cur, nil
+}
+
+func (c *SummaryCache) refresh(seen int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var s *Summary
+	change, err := c.Store.ChangeCount(ctx)
+	if err == nil && change != seen {
+		s, err = c.compute(ctx)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.refreshing = false
+	if err == nil && s != nil {
+		c.cur = s
+	}
+}
+
+func (c *SummaryCache) compute(ctx context.Context) (*Summary, error) {
 	change, err := c.Store.ChangeCount(ctx)
 	if err != nil {
 		return nil, err
-	}
-	c.checkedAt = time.Now()
-	if c.cur != nil && c.cur.Change == change {
-		return c.cur, nil
 	}
 	s, err := c.Store.summarize(ctx)
 	if err != nil {
 		return nil, err
 	}
 	s.Change = change
-	c.cur = s
 	return s, nil
 }
 
