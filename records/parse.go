@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"time"
 
@@ -39,6 +40,9 @@ type parser struct {
 	seeds    map[string]int
 	seedRefs []seedRef
 	endRefs  []endRef
+	// pieces and pending hold the signatories read so far.
+	pieces  [][]models.SignatoryIn
+	pending []models.SignatoryIn
 }
 
 type seedRef struct {
@@ -52,41 +56,117 @@ type endRef struct {
 }
 
 // Parse reads the whole file. Nothing is written anywhere: the caller imports the result.
+//
+// Lines are decoded and checked on every core, in chunks, and then applied in file order, so
+// that the first bad line is always the one reported.
 func (p Parser) Parse(r io.Reader) (*models.ImportSet, error) {
 	st := &parser{set: &models.ImportSet{}, source: p.Source, refs: map[string]int{}, refIDs: map[string]string{}, ids: map[string]int{},
 		pairs: map[[2]string]int{}, seeds: map[string]int{}}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), maxLine)
-	var read int64
-	line := 0
-	for sc.Scan() {
-		line++
-		b := sc.Bytes()
-		read += int64(len(b) + 1)
-		if p.Progress != nil && line%4096 == 0 {
-			p.Progress(read)
-		}
-		if len(bytes.TrimSpace(b)) == 0 {
-			continue
-		}
-		if err := st.line(line, b); err != nil {
-			return nil, &models.ImportError{Line: line, Err: err}
+	stop := make(chan struct{})
+	defer close(stop)
+	chunks := make(chan *chunk, 4*runtime.GOMAXPROCS(0))
+	work := make(chan *chunk)
+	var readErr error
+	var lastLine int
+	go func() {
+		defer close(chunks)
+		defer close(work)
+		lastLine, readErr = readChunks(r, p.Progress, stop, chunks, work)
+	}()
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		go func() {
+			for c := range work {
+				for i, b := range c.lines {
+					if b != nil {
+						c.out[i] = decodeLine(c.first+i, b)
+					}
+				}
+				close(c.done)
+			}
+		}()
+	}
+	for c := range chunks {
+		<-c.done
+		for i := range c.lines {
+			if c.lines[i] == nil {
+				continue // a blank line
+			}
+			if err := st.apply(c.first+i, c.out[i]); err != nil {
+				return nil, &models.ImportError{Line: c.first + i, Err: err}
+			}
 		}
 	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, &models.ImportError{Line: line + 1, Err: fmt.Errorf("line is longer than %d bytes", maxLine)}
+	if readErr != nil {
+		if errors.Is(readErr, bufio.ErrTooLong) {
+			return nil, &models.ImportError{Line: lastLine + 1, Err: fmt.Errorf("line is longer than %d bytes", maxLine)}
 		}
-		return nil, err
+		return nil, readErr
 	}
-	if p.Progress != nil {
-		p.Progress(read)
-	}
+	st.set.Signatories = st.signatories()
 	if err := st.resolve(); err != nil {
 		return nil, err
 	}
 	st.set.Source = st.source
 	return st.set, nil
+}
+
+// chunk is a run of consecutive lines; blank lines are nil.
+type chunk struct {
+	first int // line number of lines[0]
+	lines [][]byte
+	out   []decoded
+	done  chan struct{}
+}
+
+const chunkLines = 512
+
+// readChunks splits the input into chunks, handing each both to the workers and, in order, to
+// the applier. It returns the number of the last line read.
+func readChunks(r io.Reader, progress func(int64), stop <-chan struct{}, ordered, work chan<- *chunk) (int, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), maxLine)
+	var read int64
+	line := 0
+	c := &chunk{first: 1}
+	send := func() bool {
+		c.out = make([]decoded, len(c.lines))
+		c.done = make(chan struct{})
+		select {
+		case ordered <- c:
+		case <-stop:
+			return false
+		}
+		select {
+		case work <- c:
+		case <-stop:
+			return false
+		}
+		c = &chunk{first: line + 1}
+		return true
+	}
+	for sc.Scan() {
+		line++
+		b := sc.Bytes()
+		read += int64(len(b) + 1)
+		if progress != nil && line%4096 == 0 {
+			progress(read)
+		}
+		if len(bytes.TrimSpace(b)) == 0 {
+			c.lines = append(c.lines, nil)
+		} else {
+			c.lines = append(c.lines, bytes.Clone(b))
+		}
+		if len(c.lines) == chunkLines && !send() {
+			return line, nil
+		}
+	}
+	if len(c.lines) > 0 && !send() {
+		return line, nil
+	}
+	if progress != nil {
+		progress(read)
+	}
+	return line, sc.Err()
 }
 
 // typePrefix is how every line this registry writes begins; reading the type from it spares a
@@ -108,54 +188,108 @@ func recordType(b []byte) (string, error) {
 	return head.Type, nil
 }
 
-func (st *parser) line(n int, b []byte) error {
-	typ, err := recordType(b)
-	if err != nil {
-		return err
-	}
-	switch typ {
-	case "header":
-		return st.header(n, b)
-	case "signatory":
-		return decodeInto(b, st.signatory, n)
-	case "seed":
-		return decodeInto(b, st.seed, n)
-	case "endorsement":
-		return decodeInto(b, st.endorsement, n)
-	case "declaration":
-		return decodeInto(b, st.declaration, n)
-	case "account":
-		return decodeInto(b, st.account, n)
-	case "identity":
-		return decodeInto(b, st.identity, n)
-	case "role":
-		return decodeInto(b, st.role, n)
-	case "signature":
-		return decodeInto(b, st.signature, n)
-	case "withdrawal":
-		return decodeInto(b, st.withdrawal, n)
-	case "credential":
-		return decodeInto(b, st.credential, n)
-	case "issuance":
-		return decodeInto(b, st.issuance, n)
-	case "audit":
-		return decodeInto(b, st.audit, n)
-	case "":
-		return models.FieldError("type", "is missing")
-	default:
-		return models.FieldError("type", "unknown record type %q", typ)
-	}
+// decoded is one line after the work that needs no other line.
+type decoded struct {
+	typ string
+	v   any // a *preparedSignatory, or the line's record struct
+	err error
 }
 
-// decodeInto decodes strictly, so a misspelt field is reported instead of silently dropped.
-func decodeInto[T any](b []byte, handle func(int, *T) error, n int) error {
+// decodeLine reads one line on its own: its JSON, strictly, and for a signatory every check of
+// its fields.
+func decodeLine(n int, b []byte) decoded {
+	typ, err := recordType(b)
+	if err != nil {
+		return decoded{err: err}
+	}
+	var v any
+	switch typ {
+	case "header":
+		if n != 1 {
+			return decoded{err: fmt.Errorf("a header may only be the first line")}
+		}
+		v, err = strict[Header](b)
+	case "signatory":
+		var r *Signatory
+		if r, err = strict[Signatory](b); err == nil {
+			v, err = prepareSignatory(r)
+		}
+	case "seed":
+		v, err = strict[Seed](b)
+	case "endorsement":
+		v, err = strict[Endorsement](b)
+	case "declaration":
+		v, err = strict[Declaration](b)
+	case "account":
+		v, err = strict[Account](b)
+	case "identity":
+		v, err = strict[Identity](b)
+	case "role":
+		v, err = strict[Role](b)
+	case "signature":
+		v, err = strict[Signature](b)
+	case "withdrawal":
+		v, err = strict[Withdrawal](b)
+	case "credential":
+		v, err = strict[Credential](b)
+	case "issuance":
+		v, err = strict[Issuance](b)
+	case "audit":
+		v, err = strict[Audit](b)
+	case "":
+		err = models.FieldError("type", "is missing")
+	default:
+		err = models.FieldError("type", "unknown record type %q", typ)
+	}
+	return decoded{typ: typ, v: v, err: err}
+}
+
+// apply adds a decoded line to the set, in file order.
+func (st *parser) apply(n int, d decoded) error {
+	if d.err != nil {
+		return d.err
+	}
+	switch v := d.v.(type) {
+	case *Header:
+		return st.header(v)
+	case *preparedSignatory:
+		return st.applySignatory(n, v)
+	case *Seed:
+		return st.seed(n, v)
+	case *Endorsement:
+		return st.endorsement(n, v)
+	case *Declaration:
+		return st.declaration(n, v)
+	case *Account:
+		return st.account(n, v)
+	case *Identity:
+		return st.identity(n, v)
+	case *Role:
+		return st.role(n, v)
+	case *Signature:
+		return st.signature(n, v)
+	case *Withdrawal:
+		return st.withdrawal(n, v)
+	case *Credential:
+		return st.credential(n, v)
+	case *Issuance:
+		return st.issuance(n, v)
+	case *Audit:
+		return st.audit(n, v)
+	}
+	return fmt.Errorf("unexpected record %T", d.v)
+}
+
+// strict decodes one record, refusing unknown fields so that a misspelt field is reported
+// instead of silently dropped.
+func strict[T any](b []byte) (*T, error) {
 	var v T
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
-		return errors.New(jsonMessage(err))
+		return nil, errors.New(jsonMessage(err))
 	}
-	return handle(n, &v)
+	return &v, nil
 }
 
 func jsonMessage(err error) string {
@@ -167,16 +301,7 @@ func jsonMessage(err error) string {
 	return strings.Replace(msg, "unknown field", "unknown field", 1)
 }
 
-func (st *parser) header(n int, b []byte) error {
-	if n != 1 {
-		return fmt.Errorf("a header may only be the first line")
-	}
-	var h Header
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&h); err != nil {
-		return errors.New(jsonMessage(err))
-	}
+func (st *parser) header(h *Header) error {
 	if h.Format != Format {
 		return models.FieldError("format", "expected %q, found %q", Format, h.Format)
 	}
@@ -228,48 +353,44 @@ func cleanRef(field, v string) (string, error) {
 	return r, nil
 }
 
-func (st *parser) signatory(n int, r *Signatory) error {
+// preparedSignatory is a signatory line checked on its own; what depends on the rest of the
+// file (the source, refs and ids already used) is settled by applySignatory, in line order.
+type preparedSignatory struct {
+	in       models.SignatoryIn
+	ref      string
+	explicit bool // the line names its id
+	origin   bool // the line carries origin_source/origin_ref
+}
+
+// prepareSignatory does the work of a signatory line that needs no other line, so that it can
+// run on several cores.
+func prepareSignatory(r *Signatory) (*preparedSignatory, error) {
 	ref, err := cleanRef("ref", r.Ref)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	id := r.ID
 	switch {
-	case id != "":
-		if !validUUID(id) {
-			return models.FieldError("id", "%q is not a lower-case UUID", id)
+	case r.ID != "":
+		if !validUUID(r.ID) {
+			return nil, models.FieldError("id", "%q is not a lower-case UUID", r.ID)
 		}
-	case ref != "":
-		id = models.SignatoryID(st.source, ref)
-	default:
-		return models.FieldError("ref", "a signatory needs a ref (or the id of an export)")
+	case ref == "":
+		return nil, models.FieldError("ref", "a signatory needs a ref (or the id of an export)")
 	}
-	if ref != "" {
-		if prev, ok := st.refs[ref]; ok {
-			return models.FieldError("ref", "%q is already used on line %d", ref, prev)
-		}
-		st.refs[ref] = n
-		st.refIDs[ref] = id
-	}
-	if prev, ok := st.ids[id]; ok {
-		return models.FieldError("id", "%s is already used on line %d", id, prev)
-	}
-	st.ids[id] = n
-
-	sg := models.Signatory{PublicID: id, Kind: r.Kind, Name: r.Name, Representative: r.Representative, Role: r.Role,
+	sg := models.Signatory{PublicID: r.ID, Kind: r.Kind, Name: r.Name, Representative: r.Representative, Role: r.Role,
 		Email: r.Email, Country: r.Country, City: r.City, Affiliation: r.Affiliation, Website: r.Website, Statement: r.Statement,
 		Visibility: models.AllPublic(), Tier: "signatory", Status: models.StatusActive, Verified: true,
-		Source: st.source, Ref: ref, PlaceID: r.PlaceID, Lat: r.Lat, Lon: r.Lon}
+		Ref: ref, PlaceID: r.PlaceID, Lat: r.Lat, Lon: r.Lon}
 	sg.Normalize()
-	if r.OriginSource != "" || r.OriginRef != "" {
+	origin := r.OriginSource != "" || r.OriginRef != ""
+	if origin {
 		sg.Source, sg.Ref = r.OriginSource, r.OriginRef
-	}
-	if r.ID != "" && ref == "" && r.OriginRef == "" {
-		sg.Source, sg.Ref = "", ""
+	} else if r.ID != "" && ref == "" {
+		sg.Ref = ""
 	}
 	for k, v := range r.Visibility {
 		if !sg.Visibility.Set(k, v) {
-			return models.FieldError("visibility", "unknown field %q (expected %s)", k, strings.Join(models.VisibilityFields, ", "))
+			return nil, models.FieldError("visibility", "unknown field %q (expected %s)", k, strings.Join(models.VisibilityFields, ", "))
 		}
 	}
 	if r.Verified != nil {
@@ -282,13 +403,13 @@ func (st *parser) signatory(n int, r *Signatory) error {
 		sg.Status = r.Status
 	}
 	if sg.SignedAt, err = parseTime("signed_at", r.SignedAt, true); err != nil {
-		return err
+		return nil, err
 	}
 	if sg.CreatedAt, err = parseTime("created_at", r.CreatedAt, false); err != nil {
-		return err
+		return nil, err
 	}
 	if sg.UpdatedAt, err = parseTime("updated_at", r.UpdatedAt, false); err != nil {
-		return err
+		return nil, err
 	}
 	if sg.CreatedAt.IsZero() {
 		sg.CreatedAt = sg.SignedAt
@@ -297,20 +418,65 @@ func (st *parser) signatory(n int, r *Signatory) error {
 		sg.UpdatedAt = sg.CreatedAt
 	}
 	if err := sg.Validate(); err != nil {
-		return err
+		return nil, err
 	}
 	lang := r.Lang
 	if lang == "" {
 		lang = declaration.Languages[0]
 	}
 	if !declaration.KnownLanguage(lang) {
-		return models.FieldError("lang", "%q is not a language of the declaration (%s)", lang, strings.Join(declaration.Languages, ", "))
+		return nil, models.FieldError("lang", "%q is not a language of the declaration (%s)", lang, strings.Join(declaration.Languages, ", "))
 	}
 	if r.Account != "" && !validUUID(r.Account) {
-		return models.FieldError("account", "%q is not a lower-case UUID", r.Account)
+		return nil, models.FieldError("account", "%q is not a lower-case UUID", r.Account)
 	}
-	st.set.Signatories = append(st.set.Signatories, models.SignatoryIn{Line: n, Signatory: sg, Account: r.Account, Lang: lang})
+	return &preparedSignatory{in: models.SignatoryIn{Signatory: sg, Account: r.Account, Lang: lang}, ref: ref,
+		explicit: r.ID != "", origin: origin}, nil
+}
+
+// applySignatory gives a prepared line its id and checks it against the lines before it.
+func (st *parser) applySignatory(n int, p *preparedSignatory) error {
+	in := p.in
+	in.Line = n
+	if !p.explicit {
+		in.Signatory.PublicID = models.SignatoryID(st.source, p.ref)
+	}
+	if !p.origin && (p.ref != "" || !p.explicit) {
+		in.Signatory.Source = st.source
+	}
+	id := in.Signatory.PublicID
+	if p.ref != "" {
+		if prev, ok := st.refs[p.ref]; ok {
+			return models.FieldError("ref", "%q is already used on line %d", p.ref, prev)
+		}
+		st.refs[p.ref] = n
+		st.refIDs[p.ref] = id
+	}
+	if prev, ok := st.ids[id]; ok {
+		return models.FieldError("id", "%s is already used on line %d", id, prev)
+	}
+	st.ids[id] = n
+	// Collected in pieces and joined once at the end: appending to one slice of 100,000
+	// large records would copy it over and over.
+	if len(st.pending) == cap(st.pending) {
+		st.pieces = append(st.pieces, st.pending)
+		st.pending = make([]models.SignatoryIn, 0, 4096)
+	}
+	st.pending = append(st.pending, in)
 	return nil
+}
+
+// signatories joins the pieces collected by applySignatory.
+func (st *parser) signatories() []models.SignatoryIn {
+	n := len(st.pending)
+	for _, p := range st.pieces {
+		n += len(p)
+	}
+	out := make([]models.SignatoryIn, 0, n)
+	for _, p := range st.pieces {
+		out = append(out, p...)
+	}
+	return append(out, st.pending...)
 }
 
 func (st *parser) seed(n int, r *Seed) error {
