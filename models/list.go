@@ -110,9 +110,11 @@ func (s *Store) List(ctx context.Context, f ListFilter) (Page, error) {
 	if len(words) > maxQueryWords {
 		words = words[:maxQueryWords]
 	}
-	for _, w := range words {
-		w = truncateUTF8(w, maxTermBytes)
-		q = q.Where("id IN (SELECT signatory_id FROM search_terms WHERE term >= ? AND term < ?)", w, w+prefixUpperBound)
+	if len(words) > 0 {
+		var err error
+		if q, err = s.matchWords(ctx, q, words); err != nil {
+			return Page{}, err
+		}
 	}
 	if f.Cursor != "" {
 		at, id, _ := decodeCursor(f.Cursor)
@@ -130,6 +132,64 @@ func (s *Store) List(ctx context.Context, f ListFilter) (Page, error) {
 		p.NextCursor = encodeCursor(last.SignedAt, last.ID)
 	}
 	return p, nil
+}
+
+// rareWord is how many signatories a word may match and still lead the search.
+const rareWord = 500
+
+// matchWords adds the search words to a list query; each word matches the beginning of a public
+// word. When some word is
+// rare, its few signatories are looked up first and the list is read among them only; without
+// this, a word nobody has would walk the whole registry looking for fifty matches.
+func (s *Store) matchWords(ctx context.Context, q *gorm.DB, words []string) (*gorm.DB, error) {
+	var candidates []int64
+	rare := false
+	for _, w := range words {
+		w = truncateUTF8(w, maxTermBytes)
+		cond, args := "term >= ? AND term < ?", []any{w, w + prefixUpperBound}
+		// Counting up to the threshold reads a few hundred index entries and nothing else.
+		var n int64
+		err := s.DB.WithContext(ctx).Raw("SELECT COUNT(*) FROM (SELECT 1 FROM search_terms WHERE "+cond+" LIMIT ?) AS m",
+			append(args, rareWord+1)...).Scan(&n).Error
+		if err != nil {
+			return nil, err
+		}
+		if n <= rareWord {
+			var ids []int64
+			if err := s.DB.WithContext(ctx).Table("search_terms").Where(cond, args...).Pluck("signatory_id", &ids).Error; err != nil {
+				return nil, err
+			}
+			candidates = intersect(candidates, ids, rare)
+			rare = true
+			continue
+		}
+		q = q.Where("id IN (SELECT signatory_id FROM search_terms WHERE "+cond+")", args...)
+	}
+	if rare {
+		if len(candidates) == 0 {
+			candidates = []int64{0} // no signatory has id 0: an empty page
+		}
+		q = q.Where("id IN ?", candidates)
+	}
+	return q, nil
+}
+
+// intersect keeps the ids in both lists; the first list (started=false) is taken as it is.
+func intersect(have, ids []int64, started bool) []int64 {
+	if !started {
+		return ids
+	}
+	keep := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		keep[id] = true
+	}
+	out := have[:0]
+	for _, id := range have {
+		if keep[id] {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func encodeCursor(at time.Time, id int64) string {

@@ -2,11 +2,13 @@ package models_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/records"
 	"github.com/open-recognition/registry/testutil"
 )
 
@@ -172,4 +174,63 @@ func TestSearchTermsOnlyFromPublicFields(t *testing.T) {
 	if terms != "zoe muller ludenscheidt zurich" {
 		t.Fatalf("terms = %q", terms)
 	}
+}
+
+// Search reads rare words from their few signatories and common ones through the list's
+// index; both must give the same pages, newest first, and combine.
+func TestSearchRareAndCommonWords(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 700; i++ {
+		extra := ""
+		if i%100 == 7 {
+			extra = " Rarissime"
+		}
+		fmt.Fprintf(&b, `{"type":"signatory","ref":"p%d","kind":"person","name":"Common%s Person%d","country":"BE","signed_at":"2024-01-01T%02d:%02d:00Z"}`+"\n", i, extra, i, i/60, i%60)
+	}
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		set, err := records.Parser{Source: "t"}.Parse(strings.NewReader(b.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Import(ctx, set, nil); err != nil {
+			t.Fatal(err)
+		}
+		all := func(q string, limit int) []string {
+			var names []string
+			f := models.ListFilter{Q: q, Limit: limit}
+			for {
+				p, err := s.List(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range p.Rows {
+					names = append(names, r.Name)
+				}
+				if p.NextCursor == "" {
+					return names
+				}
+				f.Cursor = p.NextCursor
+			}
+		}
+		if n := len(all("common", 200)); n != 700 {
+			t.Fatalf("common: %d", n)
+		}
+		rare := all("raris", 2)
+		if len(rare) != 7 || rare[0] != "Common Rarissime Person607" || rare[6] != "Common Rarissime Person7" {
+			t.Fatalf("rare: %v", rare)
+		}
+		if got := all("common rarissime", 3); strings.Join(got, "|") != strings.Join(rare, "|") {
+			t.Fatalf("common + rare: %v", got)
+		}
+		if got := all("person60", 50); len(got) != 11 || got[0] != "Common Person609" || got[2] != "Common Rarissime Person607" {
+			t.Fatalf("person60: %v", got)
+		}
+		if got := all("nobodyhere", 50); len(got) != 0 {
+			t.Fatalf("unknown word: %v", got)
+		}
+		if got := all("rarissime nobodyhere", 50); len(got) != 0 {
+			t.Fatalf("rare + unknown: %v", got)
+		}
+	})
 }
