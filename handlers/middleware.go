@@ -105,7 +105,10 @@ func (h *Handler) language(next echo.HandlerFunc) echo.HandlerFunc {
 			choice = ck.Value
 		}
 		lang := h.catalog.Negotiate(choice, r)
-		c.Response().Header().Add("Vary", "Accept-Language, Cookie")
+		if p := r.URL.Path; !strings.HasPrefix(p, "/assets/") && !strings.HasPrefix(p, "/api/") {
+			// Pages differ by language; assets and the API do not, and stay cacheable by anyone.
+			c.Response().Header().Add("Vary", "Accept-Language, Cookie")
+		}
 		c.SetRequest(r.WithContext(context.WithValue(r.Context(), langKey{}, lang)))
 		return next(c)
 	}
