@@ -11,19 +11,26 @@ import (
 
 func (w *importer) signatories() error {
 	recs := w.set.Signatories
+	var before int64
+	if err := w.tx.Model(&Signatory{}).Count(&before).Error; err != nil {
+		return err
+	}
 	for start := 0; start < len(recs); start += insertBatch {
 		chunk := recs[start:min(start+insertBatch, len(recs))]
-		// Which of these are already in the registry?
-		pids := make([]string, len(chunk))
-		for i, r := range chunk {
-			pids[i] = r.Signatory.PublicID
-		}
-		var existing []Signatory
-		if err := w.tx.Select("id", "public_id").Where("public_id IN ?", pids).Find(&existing).Error; err != nil {
-			return err
-		}
-		for _, e := range existing {
-			w.ids[e.PublicID] = e.ID
+		// Which of these are already in the registry? (In an empty one, none: the parser has
+		// refused duplicates within the file.)
+		if before > 0 {
+			pids := make([]string, len(chunk))
+			for i, r := range chunk {
+				pids[i] = r.Signatory.PublicID
+			}
+			var existing []Signatory
+			if err := w.tx.Select("id", "public_id").Where("public_id IN ?", pids).Find(&existing).Error; err != nil {
+				return err
+			}
+			for _, e := range existing {
+				w.ids[e.PublicID] = e.ID
+			}
 		}
 		var fresh []*Signatory
 		var freshLines []int
