@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"strconv"
 	"strings"
@@ -226,10 +227,8 @@ func rateLimit(v string) (perSecond float64, burst int, err error) {
 		return 0, 0, fmt.Errorf("--rate-limit: expected N/s, N/m or off")
 	}
 	perSecond = n / unit
-	burst = int(n * 2)
-	if burst < 1 {
-		burst = 1
-	}
+	// Two seconds' worth of requests at once, whatever unit the limit was given in.
+	burst = max(1, int(math.Ceil(perSecond*2)))
 	return perSecond, burst, nil
 }
 

@@ -11,6 +11,9 @@ import (
 )
 
 func cmdExport(ctx context.Context, env *environment, _ []string) error {
+	if err := requireDatabase(env); err != nil {
+		return err
+	}
 	store, err := openStore(ctx, env)
 	if err != nil {
 		return err

@@ -79,6 +79,19 @@ func loopbackHost(baseURL string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// requireDatabase refuses to go on when a SQLite database does not exist yet: backing up or
+// exporting a mistyped path must fail, not quietly create an empty registry.
+func requireDatabase(env *environment) error {
+	db := env.opts.DB
+	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+		return nil
+	}
+	if _, err := os.Stat(strings.TrimPrefix(db, "file:")); err != nil {
+		return fmt.Errorf("database %s does not exist (check --db or REGISTRY_DB)", db)
+	}
+	return nil
+}
+
 // openStore opens the database, applies pending migrations and publishes the declaration texts
 // that are not published yet.
 func openStore(ctx context.Context, env *environment) (*models.Store, error) {

@@ -290,3 +290,17 @@ func TestHeadAnswersLikeGetWithoutBody(t *testing.T) {
 		}
 	}
 }
+
+func TestRateLimitCountsAnIPv6Slash64AsOneClient(t *testing.T) {
+	s := testutil.SQLite(t)
+	a := newApp(t, s, handlers.Config{RateLimit: 1, RateBurst: 2})
+	codes := []int{}
+	for i := 0; i < 3; i++ {
+		r := newRequest(http.MethodGet, "/api/v1/stats", nil)
+		r.RemoteAddr = fmt.Sprintf("[2001:db8:1:2::%x]:4000", i+1)
+		codes = append(codes, serve(a, r).Code)
+	}
+	if codes[2] != http.StatusTooManyRequests {
+		t.Fatalf("three addresses of one /64: %v", codes)
+	}
+}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -49,7 +50,7 @@ func (h *Handler) middleware(e *echo.Echo) {
 			Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 				Rate: rate.Limit(h.cfg.RateLimit), Burst: h.cfg.RateBurst, ExpiresIn: 3 * time.Minute,
 			}),
-			IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+			IdentifierExtractor: func(c echo.Context) (string, error) { return clientKey(c.RealIP()), nil },
 			ErrorHandler: func(c echo.Context, err error) error {
 				return echo.NewHTTPError(http.StatusForbidden, "client address unknown")
 			},
@@ -60,6 +61,16 @@ func (h *Handler) middleware(e *echo.Echo) {
 		}))
 	}
 	e.Use(h.language)
+}
+
+// clientKey is whom a rate limit counts: one IPv4 address, or one IPv6 /64 (a single
+// household or server gets a whole /64, and could otherwise rotate through it).
+func clientKey(ip string) string {
+	parsed := net.ParseIP(ip)
+	if parsed == nil || parsed.To4() != nil {
+		return ip
+	}
+	return parsed.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 // securityHeaders sets the CSP and the other headers security.md asks for on every response.

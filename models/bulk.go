@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -58,42 +59,59 @@ func (b *bulkInserter) sql(rows int) string {
 	return s.String()
 }
 
-// insert writes rows (each with one value per column); on failure it returns the index of the
-// row the database refused, or -1 when it cannot tell.
-func (b *bulkInserter) insert(ctx context.Context, rows [][]any) (failed int, err error) {
+// insert writes rows (each with one value per column) and counts those written; on failure it
+// returns the index of the row the database refused, or -1 when it cannot tell.
+func (b *bulkInserter) insert(ctx context.Context, rows [][]any) (written int64, failed int, err error) {
 	if b.dialect == SQLite {
 		return b.insertSQLite(ctx, rows)
 	}
-	pool := b.tx.Statement.ConnPool
 	for start := 0; start < len(rows); start += rowsPerStatement {
 		chunk := rows[start:min(start+rowsPerStatement, len(rows))]
 		args := make([]any, 0, len(chunk)*len(b.columns))
 		for _, r := range chunk {
 			args = append(args, r...)
 		}
-		if _, err := pool.ExecContext(ctx, b.sql(len(chunk)), args...); err != nil {
-			return start + b.blame(ctx, chunk), err
+		// A failed statement aborts a PostgreSQL transaction; inside a savepoint it can be
+		// rolled back, and the rows probed one by one to name the bad one.
+		err := b.tx.Transaction(func(sp *gorm.DB) error {
+			res, err := sp.Statement.ConnPool.ExecContext(ctx, b.sql(len(chunk)), args...)
+			if err == nil {
+				n, _ := res.RowsAffected()
+				written += n
+			}
+			return err
+		})
+		if err != nil {
+			i, probeErr := b.blame(ctx, chunk)
+			if probeErr != nil {
+				err = probeErr
+			}
+			return written, start + i, err
 		}
 	}
-	return -1, nil
+	return written, -1, nil
 }
 
 // insertSQLite prepares one statement of several rows and runs it again and again, then the
 // rest row by row: SQLite compiles once and crosses from Go to C once per group of rows. When a
 // group fails, its rows are retried one by one to name the bad one.
-func (b *bulkInserter) insertSQLite(ctx context.Context, rows [][]any) (int, error) {
+func (b *bulkInserter) insertSQLite(ctx context.Context, rows [][]any) (written int64, failed int, err error) {
 	pool := b.tx.Statement.ConnPool
+	count := func(res sql.Result) {
+		n, _ := res.RowsAffected()
+		written += n
+	}
 	group := max(1, min(64, 960/len(b.columns)))
 	one, err := pool.PrepareContext(ctx, b.sql(1))
 	if err != nil {
-		return -1, err
+		return 0, -1, err
 	}
 	defer one.Close()
 	start := 0
 	if len(rows) >= group {
 		many, err := pool.PrepareContext(ctx, b.sql(group))
 		if err != nil {
-			return -1, err
+			return 0, -1, err
 		}
 		defer many.Close()
 		args := make([]any, 0, group*len(b.columns))
@@ -102,26 +120,31 @@ func (b *bulkInserter) insertSQLite(ctx context.Context, rows [][]any) (int, err
 			for _, r := range rows[start : start+group] {
 				args = append(args, r...)
 			}
-			if _, err := many.ExecContext(ctx, args...); err != nil {
+			res, err := many.ExecContext(ctx, args...)
+			if err != nil {
 				for i, r := range rows[start : start+group] {
 					if _, err := one.ExecContext(ctx, r...); err != nil {
-						return start + i, err
+						return written, start + i, err
 					}
 				}
-				return -1, err
+				return written, -1, err
 			}
+			count(res)
 		}
 	}
 	for i, r := range rows[start:] {
-		if _, err := one.ExecContext(ctx, r...); err != nil {
-			return start + i, err
+		res, err := one.ExecContext(ctx, r...)
+		if err != nil {
+			return written, start + i, err
 		}
+		count(res)
 	}
-	return -1, nil
+	return written, -1, nil
 }
 
-// blame replays a refused PostgreSQL batch row by row inside savepoints to find the bad row.
-func (b *bulkInserter) blame(ctx context.Context, chunk [][]any) int {
+// blame replays a refused PostgreSQL batch row by row inside savepoints to find the bad row
+// and its own error.
+func (b *bulkInserter) blame(ctx context.Context, chunk [][]any) (int, error) {
 	for i, r := range chunk {
 		err := b.tx.Transaction(func(sp *gorm.DB) error {
 			if _, err := sp.Statement.ConnPool.ExecContext(ctx, b.sql(1), r...); err != nil {
@@ -130,10 +153,10 @@ func (b *bulkInserter) blame(ctx context.Context, chunk [][]any) int {
 			return errRollback
 		})
 		if err != nil && !errors.Is(err, errRollback) {
-			return i
+			return i, err
 		}
 	}
-	return 0
+	return -1, nil
 }
 
 var errRollback = errors.New("rollback")

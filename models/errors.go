@@ -84,8 +84,10 @@ func fromDB(err error) error {
 			return &Error{Code: ECONFLICT, Message: "already exists (" + pe.ConstraintName + ")"}
 		case "23503":
 			return &Error{Code: EINVALID, Message: "refers to something that does not exist"}
-		case "23514", "23502":
-			return &Error{Code: EINVALID, Message: "violates a rule of the registry (" + pe.ConstraintName + pe.Message + ")"}
+		case "23514":
+			return &Error{Code: EINVALID, Message: "violates a rule of the registry (" + pe.ConstraintName + ")"}
+		case "23502":
+			return &Error{Code: EINVALID, Field: pe.ColumnName, Message: "is required"}
 		}
 	}
 	return err

@@ -91,6 +91,7 @@ type importer struct {
 	newRows  []*Signatory     // signatories this import added
 	created  map[int64]bool   // their row ids
 	newAccts int
+	written  int64 // rows of other kinds (signatures, credentials, history…) this import added
 	newIdx   []int // index in set.Signatories of each of newRows
 	// terms[i] are the search words of set.Signatories[i], ready once termsDone is closed.
 	terms     [][]string
@@ -139,6 +140,7 @@ func (w *importer) declarations() error {
 			if err := w.tx.Create(&decl).Error; err != nil {
 				return lineErr(d.Line, err)
 			}
+			w.written++
 		default:
 			return err
 		}
@@ -188,9 +190,11 @@ func (w *importer) accountsAndRoles() error {
 			return err
 		}
 		row := Identity{AccountID: *acc, Provider: i.Provider, Subject: i.Subject, Email: i.Email, EmailVerified: i.EmailVerified, CreatedAt: i.CreatedAt}
-		if err := w.tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
-			return lineErr(i.Line, err)
+		res := w.tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+		if res.Error != nil {
+			return lineErr(i.Line, res.Error)
 		}
+		w.written += res.RowsAffected
 	}
 	for _, r := range w.set.Roles {
 		acc, err := w.account(r.Line, r.Account)
@@ -202,9 +206,11 @@ func (w *importer) accountsAndRoles() error {
 			return err
 		}
 		row := Role{AccountID: *acc, Role: r.Role, GrantedAt: r.GrantedAt, GrantedBy: by}
-		if err := w.tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
-			return lineErr(r.Line, err)
+		res := w.tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+		if res.Error != nil {
+			return lineErr(r.Line, res.Error)
 		}
+		w.written += res.RowsAffected
 	}
 	return nil
 }

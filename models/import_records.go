@@ -64,23 +64,30 @@ func currentIn(tx *gorm.DB, lang string) (Declaration, error) {
 func createAll[T any](w *importer, rows []T, lines []int) error {
 	for start := 0; start < len(rows); start += insertBatch {
 		chunk := rows[start:min(start+insertBatch, len(rows))]
-		res := w.tx.Clauses(clause.OnConflict{DoNothing: true}).Create(chunk)
-		if res.Error != nil {
-			if len(lines) > start {
-				for i := range chunk {
-					one := chunk[i : i+1]
-					if err := w.tx.Transaction(func(sp *gorm.DB) error {
-						if err := sp.Clauses(clause.OnConflict{DoNothing: true}).Create(one).Error; err != nil {
-							return err
-						}
-						return errors.New("rollback probe")
-					}); err != nil && err.Error() != "rollback probe" {
-						return lineErr(lines[start+i], err)
+		// In a savepoint, so that after a refusal (which aborts a PostgreSQL transaction) the
+		// rows can be probed one by one to name the bad line.
+		err := w.tx.Transaction(func(sp *gorm.DB) error {
+			res := sp.Clauses(clause.OnConflict{DoNothing: true}).Create(chunk)
+			w.written += res.RowsAffected
+			return res.Error
+		})
+		if err == nil {
+			continue
+		}
+		if len(lines) > start {
+			for i := range chunk {
+				one := chunk[i : i+1]
+				if perr := w.tx.Transaction(func(sp *gorm.DB) error {
+					if err := sp.Clauses(clause.OnConflict{DoNothing: true}).Create(one).Error; err != nil {
+						return err
 					}
+					return errRollback
+				}); perr != nil && !errors.Is(perr, errRollback) {
+					return lineErr(lines[start+i], perr)
 				}
 			}
-			return fromDB(res.Error)
 		}
+		return fromDB(err)
 	}
 	return nil
 }
@@ -117,7 +124,8 @@ func (w *importer) createAll(rows any, lines []int) error {
 // record of each row in error messages.
 func (w *importer) bulk(table string, columns []string, values [][]any, lines []int) error {
 	b := &bulkInserter{tx: w.tx, dialect: w.s.Dialect, table: table, columns: columns, ignoreDuplicates: true}
-	i, err := b.insert(w.ctx, values)
+	n, i, err := b.insert(w.ctx, values)
+	w.written += n
 	if err != nil {
 		if i >= 0 && i < len(lines) {
 			return lineErr(lines[i], err)
@@ -237,7 +245,7 @@ func (w *importer) endorsements() error {
 		for _, r := range sorted[start:end] {
 			batch = append(batch, []any{r.FromID, r.ToID, r.Level, r.Status, r.Comment, r.CreatedAt, r.UpdatedAt})
 		}
-		if i, err := bulk.insert(w.ctx, batch); err != nil {
+		if _, i, err := bulk.insert(w.ctx, batch); err != nil {
 			if i >= 0 {
 				return lineErr(sortedLines[start+i], err)
 			}
@@ -337,7 +345,7 @@ func (w *importer) issuance() error {
 // changed tells whether the import added anything; a repeated import adds nothing, not even an
 // audit entry.
 func (w *importer) changed() bool {
-	return w.result.Signatories+w.result.Endorsements+w.result.Seeds+w.newAccts > 0
+	return w.result.Signatories+w.result.Endorsements+w.result.Seeds+w.newAccts > 0 || w.written > 0
 }
 
 func (w *importer) auditLog() error {

@@ -85,7 +85,8 @@ func (w *importer) insertSignatories(rows []*Signatory, lines []int) error {
 		}
 	}
 	if w.s.Dialect != SQLite {
-		if err := w.tx.Create(rows).Error; err != nil {
+		// In a savepoint: a refused batch aborts a PostgreSQL transaction, and blame needs it back.
+		if err := w.tx.Transaction(func(sp *gorm.DB) error { return sp.Create(rows).Error }); err != nil {
 			return w.blame(err, lines, rows)
 		}
 		return nil
@@ -150,9 +151,9 @@ func (w *importer) blame(batchErr error, lines []int, rows []*Signatory) error {
 			if err := sp.Create(&probe).Error; err != nil {
 				return err
 			}
-			return errors.New("rollback probe")
+			return errRollback
 		})
-		if err != nil && err.Error() != "rollback probe" {
+		if err != nil && !errors.Is(err, errRollback) {
 			return lineErr(lines[i], err)
 		}
 	}
@@ -185,7 +186,7 @@ func (w *importer) searchTerms(rows []*Signatory) error {
 		terms[i] = []any{t.word, t.id}
 	}
 	bulk := &bulkInserter{tx: w.tx, dialect: w.s.Dialect, table: "search_terms", columns: []string{"term", "signatory_id"}, ignoreDuplicates: true}
-	_, err := bulk.insert(w.ctx, terms)
+	_, _, err := bulk.insert(w.ctx, terms)
 	return err
 }
 

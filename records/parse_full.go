@@ -29,7 +29,7 @@ func (st *parser) declaration(n int, r *Declaration) error {
 		return err
 	}
 	st.set.Declarations = append(st.set.Declarations, models.DeclarationIn{Line: n, Declaration: models.Declaration{
-		Version: r.Version, Lang: r.Lang, Title: r.Title, Body: r.Body, SHA256: r.SHA256, PublishedAt: at}})
+		Version: r.Version, Lang: r.Lang, Title: models.CleanLine(r.Title), Body: r.Body, SHA256: r.SHA256, PublishedAt: at}})
 	return nil
 }
 
@@ -79,8 +79,8 @@ func (st *parser) identity(n int, r *Identity) error {
 	if err != nil {
 		return err
 	}
-	st.set.Identities = append(st.set.Identities, models.IdentityIn{Line: n, Account: r.Account, Provider: r.Provider,
-		Subject: r.Subject, Email: models.CleanLine(r.Email), EmailVerified: r.EmailVerified, CreatedAt: created})
+	st.set.Identities = append(st.set.Identities, models.IdentityIn{Line: n, Account: r.Account, Provider: models.CleanLine(r.Provider),
+		Subject: models.CleanLine(r.Subject), Email: models.CleanLine(r.Email), EmailVerified: r.EmailVerified, CreatedAt: created})
 	return nil
 }
 
@@ -188,7 +188,7 @@ func (st *parser) credential(n int, r *Credential) error {
 	}
 	st.set.Credentials = append(st.set.Credentials, models.CredentialIn{Line: n, ID: r.ID, Signatory: t, Kind: r.Kind,
 		Endorsement: pair, SignatureVer: r.SignatureVersion, StatusList: r.StatusList, StatusIndex: r.StatusIndex,
-		Document: string(r.Document), IssuedAt: issued, RevokedAt: revoked, RevokedReason: r.RevokedReason})
+		Document: string(r.Document), IssuedAt: issued, RevokedAt: revoked, RevokedReason: models.CleanText(r.RevokedReason)})
 	return nil
 }
 
@@ -216,7 +216,7 @@ func (st *parser) issuance(n int, r *Issuance) error {
 		return err
 	}
 	st.set.Issuance = append(st.set.Issuance, models.IssuanceIn{Line: n, Signatory: t, Kind: r.Kind, Action: r.Action,
-		Endorsement: pair, Reason: r.Reason, CreatedAt: created, Attempts: r.Attempts, LastError: r.LastError, DoneAt: done})
+		Endorsement: pair, Reason: models.CleanText(r.Reason), CreatedAt: created, Attempts: r.Attempts, LastError: models.CleanText(r.LastError), DoneAt: done})
 	return nil
 }
 
@@ -232,6 +232,7 @@ func (st *parser) audit(n int, r *Audit) error {
 		return err
 	}
 	st.set.Audit = append(st.set.Audit, models.AuditIn{Line: n, Actor: r.ActorAccount, AuditEntry: models.AuditEntry{
-		At: at, Actor: r.Actor, Action: r.Action, SubjectType: r.SubjectType, SubjectID: r.SubjectID, Detail: r.Detail}})
+		At: at, Actor: models.CleanLine(r.Actor), Action: models.CleanLine(r.Action), SubjectType: models.CleanLine(r.SubjectType),
+		SubjectID: models.CleanLine(r.SubjectID), Detail: models.CleanText(r.Detail)}})
 	return nil
 }

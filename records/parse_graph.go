@@ -35,6 +35,10 @@ func (st *parser) endorsement(n int, r *Endorsement) error {
 	if status == "" {
 		status = "accepted"
 	}
+	if status == "withdrawn" && !st.set.Full {
+		// A withdrawn endorsement exists only in a registry's own history: full dumps.
+		return models.FieldError("status", "%q is not pending, accepted or declined", status)
+	}
 	comment := models.CleanText(r.Comment)
 	if err := models.ValidateEndorsement(r.Level, status, comment); err != nil {
 		return err

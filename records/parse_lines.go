@@ -194,6 +194,9 @@ func strict[T any](b []byte) (*T, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, errors.New(jsonMessage(err))
 	}
+	if dec.More() {
+		return nil, errors.New("unexpected data after the JSON object (one record per line)")
+	}
 	return &v, nil
 }
 
