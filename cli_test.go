@@ -537,3 +537,18 @@ func TestNewDatabaseIsOwnerOnly(t *testing.T) {
 		t.Fatalf("new database mode %v, want 0600", st.Mode().Perm())
 	}
 }
+
+func TestBackupAndExportRefuseAMissingDatabase(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "typo", "registry.db")
+	for _, args := range [][]string{{"export", "--db", db}, {"backup", filepath.Join(dir, "b.db"), "--db", db}} {
+		var stderr bytes.Buffer
+		err := run(context.Background(), args, func(string) string { return "" }, nil, io.Discard, &stderr)
+		if code := exitCode(err, &stderr); code != 1 || !strings.Contains(stderr.String(), "does not exist") {
+			t.Fatalf("%v: exit %d, %q", args, code, stderr.String())
+		}
+		if _, err := os.Stat(db); err == nil {
+			t.Fatalf("%v created the database", args)
+		}
+	}
+}
