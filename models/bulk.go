@@ -161,8 +161,6 @@ func (b *bulkInserter) blame(ctx context.Context, chunk [][]any) (int, error) {
 
 var errRollback = errors.New("rollback")
 
-func (b *bulkInserter) String() string { return fmt.Sprintf("bulk insert into %s", b.table) }
-
 // deferIndexes drops the secondary, non-unique indexes of a SQLite table inside the import's
 // transaction and returns a function that builds them again from their own stored definitions.
 // Building an index once over sorted keys is far cheaper than updating it row by row; unique

@@ -42,22 +42,3 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	}
 	return len(results), nil
 }
-
-// Pending tells how many migrations have not been applied yet.
-func (s *Store) Pending(ctx context.Context) (int, error) {
-	p, err := s.migrations()
-	if err != nil {
-		return 0, err
-	}
-	st, err := p.Status(ctx)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, m := range st {
-		if m.State == goose.StatePending {
-			n++
-		}
-	}
-	return n, nil
-}

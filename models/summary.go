@@ -30,13 +30,6 @@ type SummaryCache struct {
 	refreshing bool
 }
 
-// Invalidate makes the next Get read the change counter at once; writers in this process call it.
-func (c *SummaryCache) Invalidate() {
-	c.mu.Lock()
-	c.checkedAt = time.Time{}
-	c.mu.Unlock()
-}
-
 // Get returns the newest summary available: computed now the first time, afterwards refreshed
 // in the background when the change counter has moved.
 func (c *SummaryCache) Get(ctx context.Context) (*Summary, error) {

@@ -56,12 +56,3 @@ func (r *Renderer) Render(w io.Writer, page string, data any) error {
 	_, err := buf.WriteTo(w)
 	return err
 }
-
-// Pages lists the page names, for tests.
-func (r *Renderer) Pages() []string {
-	var out []string
-	for n := range r.pages {
-		out = append(out, n)
-	}
-	return out
-}
