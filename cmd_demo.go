@@ -38,7 +38,7 @@ func cmdDemo(ctx context.Context, env *environment, _ []string) error {
 
 	bar := newProgress(env.stderr, int64(o.Signatories+o.Endorsements), "generating")
 	set := &models.ImportSet{Source: demoSource,
-		Signatories:  make([]models.SignatoryIn, 0, o.Signatories),
+		Signatories:  make([]*models.SignatoryIn, 0, o.Signatories),
 		Endorsements: make([]models.EndorsementIn, 0, o.Endorsements)}
 	ids := make([]string, 0, o.Signatories)
 	cfg := demo.Config{Signatories: o.Signatories, Endorsements: o.Endorsements, Seed: o.RandomSeed,
@@ -60,7 +60,7 @@ func cmdDemo(ctx context.Context, env *environment, _ []string) error {
 		if frenchSpeaking[s.Country] {
 			lang = "fr"
 		}
-		set.Signatories = append(set.Signatories, models.SignatoryIn{Line: i + 1, Signatory: sg, Lang: lang})
+		set.Signatories = append(set.Signatories, &models.SignatoryIn{Line: i + 1, Signatory: sg, Lang: lang})
 		ids = append(ids, sg.PublicID)
 		if i%4096 == 0 {
 			bar.set(int64(i))

@@ -3,26 +3,37 @@ package models
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
 
 // bulkInserter writes many rows of one table inside the importer's transaction, as fast as each
-// engine allows: SQLite runs one prepared single-row statement per row (a multi-row VALUES
-// statement costs SQLite more to compile than to run), PostgreSQL takes multi-row statements
-// to save round trips.
+// engine allows. SQLite runs prepared statements of a group of rows each through its driver
+// directly, so that a million values cost no million conversions and allocations;
+// PostgreSQL takes multi-row statements to save round trips.
 type bulkInserter struct {
-	tx      *gorm.DB
+	tx *gorm.DB
+	// conn is the transaction's own connection (SQLite).
+	conn    *sql.Conn
 	dialect Dialect
 	table   string
 	columns []string
 	// ignoreDuplicates adds ON CONFLICT DO NOTHING: rows already present are skipped.
 	ignoreDuplicates bool
+	// rowByRow makes SQLite take one row per statement. A statement of several rows that may
+	// fail half-way keeps a journal of every page it changes, to undo itself; where the rows
+	// land all over an index (a UUID key), that journal costs more than the statements saved.
+	rowByRow bool
 }
+
+// rowValues fills dst with row i's values, one per column, so that no slice per row is needed.
+type rowValues func(i int, dst []any)
 
 // rowsPerStatement keeps PostgreSQL statements under its 65,535 parameters.
 const rowsPerStatement = 1000
@@ -59,22 +70,28 @@ func (b *bulkInserter) sql(rows int) string {
 	return s.String()
 }
 
-// insert writes rows (each with one value per column) and counts those written; on failure it
-// returns the index of the row the database refused, or -1 when it cannot tell.
-func (b *bulkInserter) insert(ctx context.Context, rows [][]any) (written int64, failed int, err error) {
+// insert writes n rows and counts those written; on failure it returns the index of the row the
+// database refused, or -1 when it cannot tell. When ids is given (SQLite, without
+// ignoreDuplicates) it receives each row's id.
+func (b *bulkInserter) insert(ctx context.Context, n int, row rowValues, ids []int64) (written int64, failed int, err error) {
 	if b.dialect == SQLite {
-		return b.insertSQLite(ctx, rows)
+		return b.insertSQLite(ctx, n, row, ids)
 	}
-	for start := 0; start < len(rows); start += rowsPerStatement {
-		chunk := rows[start:min(start+rowsPerStatement, len(rows))]
-		args := make([]any, 0, len(chunk)*len(b.columns))
-		for _, r := range chunk {
-			args = append(args, r...)
+	if ids != nil {
+		return 0, -1, errors.New("bulk insert: ids are only reported on SQLite")
+	}
+	vals := make([]any, len(b.columns))
+	for start := 0; start < n; start += rowsPerStatement {
+		end := min(start+rowsPerStatement, n)
+		args := make([]any, 0, (end-start)*len(b.columns))
+		for i := start; i < end; i++ {
+			row(i, vals)
+			args = append(args, vals...)
 		}
 		// A failed statement aborts a PostgreSQL transaction; inside a savepoint it can be
 		// rolled back, and the rows probed one by one to name the bad one.
 		err := b.tx.Transaction(func(sp *gorm.DB) error {
-			res, err := sp.Statement.ConnPool.ExecContext(ctx, b.sql(len(chunk)), args...)
+			res, err := sp.Statement.ConnPool.ExecContext(ctx, b.sql(end-start), args...)
 			if err == nil {
 				n, _ := res.RowsAffected()
 				written += n
@@ -82,72 +99,135 @@ func (b *bulkInserter) insert(ctx context.Context, rows [][]any) (written int64,
 			return err
 		})
 		if err != nil {
-			i, probeErr := b.blame(ctx, chunk)
+			i, probeErr := b.blame(ctx, args, end-start)
 			if probeErr != nil {
 				err = probeErr
 			}
-			return written, start + i, err
+			if i >= 0 {
+				i += start
+			}
+			return written, i, err
 		}
 	}
 	return written, -1, nil
 }
 
-// insertSQLite prepares one statement of several rows and runs it again and again, then the
-// rest row by row: SQLite compiles once and crosses from Go to C once per group of rows. When a
-// group fails, its rows are retried one by one to name the bad one.
-func (b *bulkInserter) insertSQLite(ctx context.Context, rows [][]any) (written int64, failed int, err error) {
-	pool := b.tx.Statement.ConnPool
-	count := func(res sql.Result) {
-		n, _ := res.RowsAffected()
-		written += n
+// insertSQLite runs one prepared statement of a group of rows again and again, then the rest
+// row by row: SQLite compiles once and Go crosses to C once per value. When a group is
+// refused (SQLite undoes the whole statement), its rows are tried one by one to name the bad
+// one.
+func (b *bulkInserter) insertSQLite(ctx context.Context, n int, row rowValues, ids []int64) (written int64, failed int, err error) {
+	if ids != nil && b.ignoreDuplicates {
+		return 0, -1, errors.New("bulk insert: ids cannot be told when duplicates are skipped")
 	}
-	group := max(1, min(64, 960/len(b.columns)))
-	one, err := pool.PrepareContext(ctx, b.sql(1))
-	if err != nil {
-		return 0, -1, err
-	}
-	defer one.Close()
-	start := 0
-	if len(rows) >= group {
-		many, err := pool.PrepareContext(ctx, b.sql(group))
-		if err != nil {
-			return 0, -1, err
+	failed = -1
+	err = b.conn.Raw(func(dc any) error {
+		conn, ok := dc.(driver.ConnPrepareContext)
+		if !ok {
+			return fmt.Errorf("bulk insert: the SQLite driver cannot prepare statements (%T)", dc)
 		}
-		defer many.Close()
-		args := make([]any, 0, group*len(b.columns))
-		for ; start+group <= len(rows); start += group {
-			args = args[:0]
-			for _, r := range rows[start : start+group] {
-				args = append(args, r...)
+		cols := len(b.columns)
+		group := max(1, min(64, 960/cols))
+		if b.rowByRow {
+			group = 1
+		}
+		one, err := conn.PrepareContext(ctx, b.sql(1))
+		if err != nil {
+			return err
+		}
+		defer one.Close()
+		var many driver.Stmt
+		if n >= group {
+			if many, err = conn.PrepareContext(ctx, b.sql(group)); err != nil {
+				return err
 			}
-			res, err := many.ExecContext(ctx, args...)
-			if err != nil {
-				for i, r := range rows[start : start+group] {
-					if _, err := one.ExecContext(ctx, r...); err != nil {
-						return written, start + i, err
-					}
+			defer many.Close()
+		}
+		args := make([]driver.NamedValue, group*cols)
+		for i := range args {
+			args[i].Ordinal = i + 1
+		}
+		vals := make([]any, cols)
+		exec := func(st driver.Stmt, from, count int) error {
+			for k := range count {
+				row(from+k, vals)
+				for c, v := range vals {
+					args[k*cols+c].Value = driverValue(v)
 				}
-				return written, -1, err
 			}
-			count(res)
+			res, err := st.(driver.StmtExecContext).ExecContext(ctx, args[:count*cols])
+			if err != nil {
+				return err
+			}
+			m, _ := res.RowsAffected()
+			written += m
+			if ids != nil {
+				last, err := res.LastInsertId()
+				if err != nil {
+					return err
+				}
+				// Without AUTOINCREMENT, SQLite gives each new row the largest rowid plus one,
+				// and this transaction holds the only write lock: a group's ids are consecutive.
+				for k := range count {
+					ids[from+k] = last - int64(count-1-k)
+				}
+			}
+			return nil
 		}
-	}
-	for i, r := range rows[start:] {
-		res, err := one.ExecContext(ctx, r...)
-		if err != nil {
-			return written, start + i, err
+		start := 0
+		for ; many != nil && start+group <= n; start += group {
+			if exec(many, start, group) != nil {
+				break // the rows are tried one by one below
+			}
 		}
-		count(res)
-	}
-	return written, -1, nil
+		for ; start < n; start++ {
+			if err := exec(one, start, 1); err != nil {
+				failed = start
+				return err
+			}
+		}
+		return nil
+	})
+	return written, failed, err
 }
 
-// blame replays a refused PostgreSQL batch row by row inside savepoints to find the bad row
-// and its own error.
-func (b *bulkInserter) blame(ctx context.Context, chunk [][]any) (int, error) {
-	for i, r := range chunk {
+// driverValue turns the Go values the importer writes into the few types the SQLite driver
+// binds.
+func driverValue(v any) driver.Value {
+	switch x := v.(type) {
+	case nil, string, int64, float64, bool, time.Time, []byte:
+		return x
+	case int:
+		return int64(x)
+	case *int64:
+		if x == nil {
+			return nil
+		}
+		return *x
+	case *float64:
+		if x == nil {
+			return nil
+		}
+		return *x
+	case *time.Time:
+		if x == nil {
+			return nil
+		}
+		return *x
+	}
+	if dv, err := driver.DefaultParameterConverter.ConvertValue(v); err == nil {
+		return dv
+	}
+	return v
+}
+
+// blame replays a refused PostgreSQL batch (rows values each) row by row inside savepoints to
+// find the bad row and its own error.
+func (b *bulkInserter) blame(ctx context.Context, args []any, rows int) (int, error) {
+	cols := len(b.columns)
+	for i := range rows {
 		err := b.tx.Transaction(func(sp *gorm.DB) error {
-			if _, err := sp.Statement.ConnPool.ExecContext(ctx, b.sql(1), r...); err != nil {
+			if _, err := sp.Statement.ConnPool.ExecContext(ctx, b.sql(1), args[i*cols:(i+1)*cols]...); err != nil {
 				return err
 			}
 			return errRollback
@@ -188,4 +268,41 @@ func deferIndexes(tx *gorm.DB, table string) (rebuild func() error, err error) {
 		}
 		return nil
 	}, nil
+}
+
+// bulkTransaction runs fn in one transaction, on SQLite on a connection of its own. There a large
+// write gets a page cache big enough to hold it (otherwise the 2 MB default spills to the WAL
+// again and again) and runs without foreign-key enforcement: every reference an import writes
+// is a row id it has just inserted or looked up in the same transaction, and checking them all
+// again costs a B-tree search per row. The settings are put back before the connection returns
+// to the pool, or the connection is discarded.
+func (s *Store) bulkTransaction(ctx context.Context, large bool, fn func(tx *gorm.DB, conn *sql.Conn) error) error {
+	if s.Dialect != SQLite {
+		return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(tx, nil) })
+	}
+	return s.DB.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		pinned := conn.Statement.ConnPool.(*sql.Conn)
+		run := func() error {
+			return conn.Transaction(func(tx *gorm.DB) error { return fn(tx, pinned) })
+		}
+		if !large {
+			return run()
+		}
+		restore := func() error {
+			// PRAGMA foreign_keys is a no-op inside a transaction: it is set around it.
+			_, err := pinned.ExecContext(context.Background(), "PRAGMA foreign_keys = ON; PRAGMA cache_size = -2000")
+			return err
+		}
+		if _, err := pinned.ExecContext(ctx, "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -262144"); err != nil {
+			restore()
+			return err
+		}
+		defer func() {
+			if restore() != nil {
+				// A connection without foreign keys must never serve another request.
+				pinned.Raw(func(any) error { return driver.ErrBadConn })
+			}
+		}()
+		return run()
+	})
 }

@@ -23,38 +23,23 @@ func (s *Store) Import(ctx context.Context, set *ImportSet, progress Progress) (
 	if progress == nil {
 		progress = func(int, int) {}
 	}
-	w := &importer{ctx: ctx, s: s, set: set, ids: map[string]int64{}, created: map[int64]bool{}, accounts: map[string]int64{}, progress: progress,
+	// The database calls run without the caller's cancellation: the SQLite driver would start a
+	// goroutine per statement to watch it. tick checks it between batches instead, and a
+	// cancelled import rolls back like any failed one.
+	w := &importer{ctx: context.WithoutCancel(ctx), stop: ctx, s: s, set: set, ids: map[string]int64{}, created: map[int64]bool{}, accounts: map[string]int64{}, progress: progress,
 		total: len(set.Signatories) + len(set.Endorsements) + len(set.Seeds)}
-	// The words of each signatory are worked out on the other core while the database is busy.
-	w.terms = make([][]string, len(set.Signatories))
+	// The words of each signatory are worked out and sorted on the other core while the
+	// database is busy.
 	w.termsDone = make(chan struct{})
 	go func() {
 		defer close(w.termsDone)
-		for i := range set.Signatories {
-			w.terms[i] = SearchTerms(&set.Signatories[i].Signatory)
-		}
+		w.terms = indexWords(set.Signatories)
 	}()
 	defer func() { <-w.termsDone }()
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		w.tx = tx
-		if s.Dialect == SQLite && set.size() > 10000 {
-			// A large import would otherwise spill SQLite's 2 MB page cache to the WAL over and
-			// over while inserting into its indexes. The setting belongs to this connection
-			// only and is put back afterwards.
-			if err := tx.Exec("PRAGMA cache_size = -262144").Error; err != nil {
-				return err
-			}
-			defer tx.Exec("PRAGMA cache_size = -2000")
-		}
+	err := s.bulkTransaction(w.ctx, set.size() > 10000, func(tx *gorm.DB, conn *sql.Conn) error {
+		w.tx, w.conn = tx, conn
 		steps := []func() error{w.declarations, w.accountsAndRoles, w.signatories, w.signatures, w.withdrawals,
 			w.seeds, w.endorsements, w.credentials, w.issuance, w.auditLog}
-		defer func() {
-			for _, st := range []*sql.Stmt{w.insertOne, w.insertMany} {
-				if st != nil {
-					st.Close()
-				}
-			}
-		}()
 		rebuild, err := w.deferIndexes()
 		if err != nil {
 			return err
@@ -82,7 +67,8 @@ func (s *Store) Import(ctx context.Context, set *ImportSet, progress Progress) (
 }
 
 type importer struct {
-	ctx      context.Context
+	ctx      context.Context // for database calls
+	stop     context.Context // the caller's, cancelled by an interrupt
 	s        *Store
 	tx       *gorm.DB
 	set      *ImportSet
@@ -93,16 +79,15 @@ type importer struct {
 	newAccts int
 	written  int64 // rows of other kinds (signatures, credentials, history…) this import added
 	newIdx   []int // index in set.Signatories of each of newRows
-	// terms[i] are the search words of set.Signatories[i], ready once termsDone is closed.
-	terms     [][]string
+	// terms are the search words of set.Signatories, ready once termsDone is closed.
+	terms     *wordIndex
 	termsDone chan struct{}
-	// insertOne and insertMany are the prepared signatory INSERTs of a SQLite import (one row,
-	// a group of rows), closed with the transaction.
-	insertOne, insertMany *sql.Stmt
-	result                ImportResult
-	progress              Progress
-	done                  int
-	total                 int
+	// conn is the transaction's connection, for the SQLite bulk inserts.
+	conn     *sql.Conn
+	result   ImportResult
+	progress Progress
+	done     int
+	total    int
 }
 
 func lineErr(line int, err error) error {
@@ -113,9 +98,10 @@ func lineErr(line int, err error) error {
 	return &ImportError{Line: line, Err: fromDB(err)}
 }
 
-func (w *importer) tick(n int) {
+func (w *importer) tick(n int) error {
 	w.done += n
 	w.progress(w.done, w.total)
+	return w.stop.Err()
 }
 
 func (w *importer) declarations() error {

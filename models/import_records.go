@@ -95,17 +95,17 @@ func createAll[T any](w *importer, rows []T, lines []int) error {
 func (w *importer) createAll(rows any, lines []int) error {
 	switch r := rows.(type) {
 	case []Signature:
-		values := make([][]any, len(r))
-		for i, x := range r {
-			values[i] = []any{x.SignatoryID, x.DeclarationVersion, x.Lang, x.TextSHA256, x.SignedAt}
-		}
-		return w.bulk("signatures", []string{"signatory_id", "declaration_version", "lang", "text_sha256", "signed_at"}, values, lines)
+		return w.bulk("signatures", []string{"signatory_id", "declaration_version", "lang", "text_sha256", "signed_at"}, len(r),
+			func(i int, v []any) {
+				x := &r[i]
+				v[0], v[1], v[2], v[3], v[4] = x.SignatoryID, int64(x.DeclarationVersion), x.Lang, x.TextSHA256, x.SignedAt
+			}, lines)
 	case []IssuanceJob:
-		values := make([][]any, len(r))
-		for i, x := range r {
-			values[i] = []any{x.SignatoryID, x.Kind, x.Action, x.EndorsementID, x.Reason, x.CreatedAt, x.Attempts, x.LastError, x.DoneAt}
-		}
-		return w.bulk("issuance_outbox", []string{"signatory_id", "kind", "action", "endorsement_id", "reason", "created_at", "attempts", "last_error", "done_at"}, values, lines)
+		return w.bulk("issuance_outbox", []string{"signatory_id", "kind", "action", "endorsement_id", "reason", "created_at", "attempts", "last_error", "done_at"}, len(r),
+			func(i int, v []any) {
+				x := &r[i]
+				v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8] = x.SignatoryID, x.Kind, x.Action, x.EndorsementID, x.Reason, x.CreatedAt, int64(x.Attempts), x.LastError, x.DoneAt
+			}, lines)
 	case []Withdrawal:
 		return createAll(w, r, lines)
 	case []Seed:
@@ -122,10 +122,11 @@ func (w *importer) createAll(rows any, lines []int) error {
 
 // bulk inserts many rows of a table, skipping ones already present; lines (when given) name the
 // record of each row in error messages.
-func (w *importer) bulk(table string, columns []string, values [][]any, lines []int) error {
-	b := &bulkInserter{tx: w.tx, dialect: w.s.Dialect, table: table, columns: columns, ignoreDuplicates: true}
-	n, i, err := b.insert(w.ctx, values)
-	w.written += n
+func (w *importer) bulk(table string, columns []string, n int, row rowValues, lines []int) error {
+	b := &bulkInserter{tx: w.tx, conn: w.conn, dialect: w.s.Dialect, table: table, columns: columns, ignoreDuplicates: true}
+	written, i, err := b.insert(w.ctx, n, row, nil)
+	n = int(written)
+	w.written += int64(n)
 	if err != nil {
 		if i >= 0 && i < len(lines) {
 			return lineErr(lines[i], err)
@@ -189,8 +190,7 @@ func (w *importer) seeds() error {
 			}
 		}
 	}
-	w.tick(len(rows))
-	return nil
+	return w.tick(len(rows))
 }
 
 func (w *importer) count(model any) int64 {
@@ -237,21 +237,24 @@ func (w *importer) endorsements() error {
 	for i, j := range order {
 		sorted[i], sortedLines[i] = rows[j], lines[j]
 	}
-	bulk := &bulkInserter{tx: w.tx, dialect: w.s.Dialect, table: "endorsements", ignoreDuplicates: true,
+	bulk := &bulkInserter{tx: w.tx, conn: w.conn, dialect: w.s.Dialect, table: "endorsements", ignoreDuplicates: true,
 		columns: []string{"from_id", "to_id", "level", "status", "comment", "created_at", "updated_at"}}
 	for start := 0; start < len(sorted); start += insertBatch * 10 {
 		end := min(start+insertBatch*10, len(sorted))
-		batch := make([][]any, 0, end-start)
-		for _, r := range sorted[start:end] {
-			batch = append(batch, []any{r.FromID, r.ToID, r.Level, r.Status, r.Comment, r.CreatedAt, r.UpdatedAt})
+		batch := sorted[start:end]
+		row := func(i int, v []any) {
+			r := &batch[i]
+			v[0], v[1], v[2], v[3], v[4], v[5], v[6] = r.FromID, r.ToID, r.Level, r.Status, r.Comment, r.CreatedAt, r.UpdatedAt
 		}
-		if _, i, err := bulk.insert(w.ctx, batch); err != nil {
+		if _, i, err := bulk.insert(w.ctx, len(batch), row, nil); err != nil {
 			if i >= 0 {
 				return lineErr(sortedLines[start+i], err)
 			}
 			return fromDB(err)
 		}
-		w.tick(end - start)
+		if err := w.tick(end - start); err != nil {
+			return err
+		}
 	}
 	added := int(w.count(&Endorsement{}) - before)
 	w.result.Endorsements = added

@@ -4,7 +4,8 @@ package models
 
 import (
 	"errors"
-	"sort"
+	"slices"
+	"strings"
 
 	"gorm.io/gorm"
 )
@@ -39,14 +40,14 @@ func (w *importer) signatories() error {
 				w.result.Present++
 				continue
 			}
-			sg := r.Signatory
+			sg := &r.Signatory // Import fills in the ids of the set's new signatories
 			acc, err := w.account(r.Line, r.Account)
 			if err != nil {
 				return err
 			}
-			sg.AccountID = acc
+			sg.ID, sg.AccountID = 0, acc
 			sg.Listed = Listable(sg.Status, sg.Verified)
-			fresh = append(fresh, &sg)
+			fresh = append(fresh, sg)
 			freshLines = append(freshLines, r.Line)
 			w.newIdx = append(w.newIdx, start+k)
 		}
@@ -61,7 +62,9 @@ func (w *importer) signatories() error {
 			w.newRows = append(w.newRows, fresh...)
 			w.result.Signatories += len(fresh)
 		}
-		w.tick(len(chunk))
+		if err := w.tick(len(chunk)); err != nil {
+			return err
+		}
 	}
 	return w.searchTerms(w.newRows)
 }
@@ -91,53 +94,23 @@ func (w *importer) insertSignatories(rows []*Signatory, lines []int) error {
 		}
 		return nil
 	}
-	const group = 32 // rows per statement: 32 × 30 columns stays under SQLite's limits
-	b := &bulkInserter{dialect: SQLite, table: "signatories", columns: signatoryColumns}
-	if w.insertOne == nil {
-		var err error
-		if w.insertOne, err = w.tx.Statement.ConnPool.PrepareContext(w.ctx, b.sql(1)); err != nil {
-			return err
+	ids := make([]int64, len(rows))
+	b := &bulkInserter{tx: w.tx, conn: w.conn, dialect: SQLite, table: "signatories", columns: signatoryColumns, rowByRow: true}
+	_, failed, err := b.insert(w.ctx, len(rows), func(i int, v []any) {
+		sg := rows[i]
+		vis := &sg.Visibility
+		v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9] = sg.PublicID, sg.AccountID, sg.Source, sg.Ref, sg.Kind, sg.Name, sg.Representative, sg.Role, sg.Email, sg.Country
+		v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17], v[18], v[19] = sg.City, sg.Affiliation, sg.Website, sg.Statement, vis.Name, vis.City, vis.Affiliation, vis.Representative, vis.Website, vis.Statement
+		v[20], v[21], v[22], v[23], v[24], v[25], v[26], v[27], v[28], v[29] = sg.PlaceID, sg.Lat, sg.Lon, sg.Tier, sg.Status, sg.Verified, sg.Listed, sg.SignedAt, sg.CreatedAt, sg.UpdatedAt
+	}, ids)
+	if err != nil {
+		if failed >= 0 {
+			return lineErr(lines[failed], err)
 		}
-		if w.insertMany, err = w.tx.Statement.ConnPool.PrepareContext(w.ctx, b.sql(group)); err != nil {
-			return err
-		}
+		return err
 	}
-	values := func(sg *Signatory) []any {
-		v := sg.Visibility
-		return []any{sg.PublicID, sg.AccountID, sg.Source, sg.Ref, sg.Kind, sg.Name, sg.Representative,
-			sg.Role, sg.Email, sg.Country, sg.City, sg.Affiliation, sg.Website, sg.Statement, v.Name, v.City, v.Affiliation,
-			v.Representative, v.Website, v.Statement, sg.PlaceID, sg.Lat, sg.Lon, sg.Tier, sg.Status, sg.Verified, sg.Listed,
-			sg.SignedAt, sg.CreatedAt, sg.UpdatedAt}
-	}
-	i := 0
-	args := make([]any, 0, group*len(signatoryColumns))
-	for ; i+group <= len(rows); i += group {
-		args = args[:0]
-		for _, sg := range rows[i : i+group] {
-			args = append(args, values(sg)...)
-		}
-		res, err := w.insertMany.ExecContext(w.ctx, args...)
-		if err != nil {
-			break // the rows are tried one by one below, to name the bad one
-		}
-		last, err := res.LastInsertId()
-		if err != nil {
-			return err
-		}
-		// Without AUTOINCREMENT, SQLite gives each new row the largest rowid plus one, and this
-		// transaction holds the only write lock: the group's ids are consecutive.
-		for k, sg := range rows[i : i+group] {
-			sg.ID = last - int64(group-1-k)
-		}
-	}
-	for ; i < len(rows); i++ {
-		res, err := w.insertOne.ExecContext(w.ctx, values(rows[i])...)
-		if err != nil {
-			return lineErr(lines[i], err)
-		}
-		if rows[i].ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
+	for i, sg := range rows {
+		sg.ID = ids[i]
 	}
 	return nil
 }
@@ -165,28 +138,63 @@ type searchTerm struct {
 	SignatoryID int64
 }
 
-func (w *importer) searchTerms(rows []*Signatory) error {
-	type term struct {
-		word string
-		id   int64
-	}
-	<-w.termsDone
-	var all []term
-	for i, sg := range rows {
-		for _, t := range w.terms[w.newIdx[i]] {
-			all = append(all, term{t, sg.ID})
+// wordIndex maps each search word of an import's signatories, in sorted order, to the indexes
+// (ascending) of the signatories that have it. New rows get increasing ids in index order, so
+// the words reach the (term, signatory_id) key in order and the index is appended to rather
+// than written all over. Sorting the distinct words only is far cheaper than sorting every
+// (word, signatory) pair.
+type wordIndex struct {
+	words []string
+	rows  [][]int32
+	pairs int
+}
+
+func indexWords(recs []*SignatoryIn) *wordIndex {
+	at := map[string]int{}
+	ix := &wordIndex{}
+	for i := range recs {
+		for _, t := range SearchTerms(&recs[i].Signatory) {
+			k, ok := at[t]
+			if !ok {
+				k = len(ix.words)
+				at[t] = k
+				ix.words = append(ix.words, t)
+				ix.rows = append(ix.rows, nil)
+			}
+			ix.rows[k] = append(ix.rows[k], int32(i))
+			ix.pairs++
 		}
 	}
-	// In key order, the index is appended to rather than written all over.
-	sort.Slice(all, func(i, j int) bool {
-		return all[i].word < all[j].word || (all[i].word == all[j].word && all[i].id < all[j].id)
-	})
-	terms := make([][]any, len(all))
-	for i, t := range all {
-		terms[i] = []any{t.word, t.id}
+	order := make([]int, len(ix.words))
+	for i := range order {
+		order[i] = i
 	}
-	bulk := &bulkInserter{tx: w.tx, dialect: w.s.Dialect, table: "search_terms", columns: []string{"term", "signatory_id"}, ignoreDuplicates: true}
-	_, _, err := bulk.insert(w.ctx, terms)
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(ix.words[a], ix.words[b]) })
+	words, rows := make([]string, len(order)), make([][]int32, len(order))
+	for i, k := range order {
+		words[i], rows[i] = ix.words[k], ix.rows[k]
+	}
+	ix.words, ix.rows = words, rows
+	return ix
+}
+
+// searchTerms writes the words of the signatories this import added.
+func (w *importer) searchTerms(rows []*Signatory) error {
+	<-w.termsDone
+	idOf := make([]int64, len(w.set.Signatories))
+	for i, sg := range rows {
+		idOf[w.newIdx[i]] = sg.ID
+	}
+	terms := make([]searchTerm, 0, w.terms.pairs)
+	for k, word := range w.terms.words {
+		for _, i := range w.terms.rows[k] {
+			if id := idOf[i]; id != 0 {
+				terms = append(terms, searchTerm{Term: word, SignatoryID: id})
+			}
+		}
+	}
+	bulk := &bulkInserter{tx: w.tx, conn: w.conn, dialect: w.s.Dialect, table: "search_terms", columns: []string{"term", "signatory_id"}, ignoreDuplicates: true}
+	_, _, err := bulk.insert(w.ctx, len(terms), func(i int, v []any) { v[0], v[1] = terms[i].Term, terms[i].SignatoryID }, nil)
 	return err
 }
 

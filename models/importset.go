@@ -42,7 +42,7 @@ type ImportSet struct {
 	Accounts     []AccountIn
 	Identities   []IdentityIn
 	Roles        []RoleIn
-	Signatories  []SignatoryIn
+	Signatories  []*SignatoryIn
 	Signatures   []SignatureIn
 	Withdrawals  []WithdrawalIn
 	Seeds        []SeedIn

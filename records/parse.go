@@ -37,8 +37,7 @@ type parser struct {
 	seedRefs []seedRef
 	endRefs  []endRef
 	// pieces and pending hold the signatories read so far.
-	pieces  [][]models.SignatoryIn
-	pending []models.SignatoryIn
+	signatories []*models.SignatoryIn
 }
 
 type seedRef struct {
@@ -98,7 +97,7 @@ func (p Parser) Parse(r io.Reader) (*models.ImportSet, error) {
 		}
 		return nil, readErr
 	}
-	st.set.Signatories = st.signatories()
+	st.set.Signatories = st.signatories
 	if err := st.resolve(); err != nil {
 		return nil, err
 	}

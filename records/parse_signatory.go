@@ -92,7 +92,7 @@ func prepareSignatory(r *Signatory) (*preparedSignatory, error) {
 
 // applySignatory gives a prepared line its id and checks it against the lines before it.
 func (st *parser) applySignatory(n int, p *preparedSignatory) error {
-	in := p.in
+	in := &p.in
 	in.Line = n
 	if !p.explicit {
 		in.Signatory.PublicID = models.SignatoryID(st.source, p.ref)
@@ -112,25 +112,8 @@ func (st *parser) applySignatory(n int, p *preparedSignatory) error {
 		return models.FieldError("id", "%s is already used on line %d", id, prev)
 	}
 	st.ids[id] = n
-	// Collected in pieces and joined once at the end: appending to one slice of 100,000
-	// large records would copy it over and over.
-	if len(st.pending) == cap(st.pending) {
-		st.pieces = append(st.pieces, st.pending)
-		st.pending = make([]models.SignatoryIn, 0, 4096)
-	}
-	st.pending = append(st.pending, in)
+	// The record stays where the decoder put it: copying 100,000 large records into one
+	// slice costs more than the rest of their checks.
+	st.signatories = append(st.signatories, in)
 	return nil
-}
-
-// signatories joins the pieces collected by applySignatory.
-func (st *parser) signatories() []models.SignatoryIn {
-	n := len(st.pending)
-	for _, p := range st.pieces {
-		n += len(p)
-	}
-	out := make([]models.SignatoryIn, 0, n)
-	for _, p := range st.pieces {
-		out = append(out, p...)
-	}
-	return append(out, st.pending...)
 }
