@@ -25,24 +25,11 @@ func (w *importer) signatures() error {
 		lines = append(lines, sg.Line)
 	}
 	if !w.set.Full && len(w.newRows) > 0 {
-		// Each new signatory signed the current declaration in the language its record names.
-		current := map[string]Declaration{}
-		langOf := map[string]string{}
-		for _, r := range w.set.Signatories {
-			langOf[r.Signatory.PublicID] = r.Lang
+		more, err := w.newSignatures()
+		if err != nil {
+			return err
 		}
-		for _, sg := range w.newRows {
-			lang := langOf[sg.PublicID]
-			d, ok := current[lang]
-			if !ok {
-				var err error
-				if d, err = currentIn(w.tx, lang); err != nil {
-					return err
-				}
-				current[lang] = d
-			}
-			rows = append(rows, Signature{SignatoryID: sg.ID, DeclarationVersion: d.Version, Lang: d.Lang, TextSHA256: d.SHA256, SignedAt: sg.SignedAt})
-		}
+		rows = append(rows, more...)
 	}
 	return w.createAll(rows, lines)
 }
@@ -334,13 +321,11 @@ func (w *importer) issuance() error {
 		lines = append(lines, j.Line)
 	}
 	if !w.set.Full {
-		// New listed signatories earn their Signatory badge through the same queue as everyone.
-		now := w.s.now()
-		for _, sg := range w.newRows {
-			if sg.Listed {
-				rows = append(rows, IssuanceJob{SignatoryID: sg.ID, Kind: "signatory", Action: "issue", CreatedAt: now})
-			}
+		more, err := w.newBadgeJobs()
+		if err != nil {
+			return err
 		}
+		rows = append(rows, more...)
 	}
 	return w.createAll(rows, lines)
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // largeSet is an import big enough for the bulk path (more than 10,000 records): n people,
-// every third of them with an account of their own.
+// every third of them with an account of their own, every seventh signing in French.
 func largeSet(n int) *models.ImportSet {
 	at := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
 	set := &models.ImportSet{Source: "large"}
@@ -22,6 +22,9 @@ func largeSet(n int) *models.ImportSet {
 		sg.Source, sg.Ref = "large", fmt.Sprintf("r%d", i)
 		sg.City = []string{"Bologna", "Zürich", "São Paulo"}[i%3]
 		in := &models.SignatoryIn{Line: i + 1, Signatory: sg, Lang: "en"}
+		if i%7 == 0 {
+			in.Lang = "fr"
+		}
 		if i%3 == 0 {
 			acc := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
 			set.Accounts = append(set.Accounts, models.AccountIn{Line: n + i + 1, PublicID: acc, DisplayName: sg.Name, CreatedAt: at})
@@ -63,6 +66,11 @@ func TestLargeImport(t *testing.T) {
 		// Each signatory has its two name words and the words of its city ("são", "paulo").
 		if got, want := count(t, s, "search_terms"), int64(2*n+n/3+n/3+2*(n/3)); got != want {
 			t.Errorf("search_terms: %d rows, want %d", got, want)
+		}
+		var french int64
+		s.DB.Table("signatures").Where("lang = ?", "fr").Count(&french)
+		if french != (n+6)/7 {
+			t.Errorf("%d signatures in French, want %d", french, (n+6)/7)
 		}
 		var zurich int64
 		s.DB.Table("search_terms").Where("term = ?", "zurich").Count(&zurich)
