@@ -41,7 +41,7 @@ func benchDir(b *testing.B) string {
 	return dir
 }
 
-func noEnv(string) string { return "" }
+var noEnv = mapEnv(nil)
 
 // benchRegistry returns a 100k demo database, building it on first use.
 func benchRegistry(b *testing.B) string {

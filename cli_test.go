@@ -35,9 +35,6 @@ type cliResult struct {
 }
 
 // mapEnv gives run an environment of its own, so that the real one does not leak in.
-func mapEnv(m map[string]string) func(string) string {
-	return func(k string) string { return m[k] }
-}
 
 // runCLI runs the program as main does, with env as its whole environment and stdin as input.
 func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) cliResult {
@@ -526,7 +523,7 @@ var lineMessage = regexp.MustCompile(`^line (\d+): \S`)
 func TestNewDatabaseIsOwnerOnly(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "sub", "registry.db")
-	if err := run(context.Background(), []string{"migrate", "--db", db}, func(string) string { return "" }, nil, io.Discard, io.Discard); err != nil {
+	if err := run(context.Background(), []string{"migrate", "--db", db}, mapEnv(nil), nil, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	st, err := os.Stat(db)
@@ -543,7 +540,7 @@ func TestBackupAndExportRefuseAMissingDatabase(t *testing.T) {
 	db := filepath.Join(dir, "typo", "registry.db")
 	for _, args := range [][]string{{"export", "--db", db}, {"backup", filepath.Join(dir, "b.db"), "--db", db}} {
 		var stderr bytes.Buffer
-		err := run(context.Background(), args, func(string) string { return "" }, nil, io.Discard, &stderr)
+		err := run(context.Background(), args, mapEnv(nil), nil, io.Discard, &stderr)
 		if code := exitCode(err, &stderr); code != 1 || !strings.Contains(stderr.String(), "does not exist") {
 			t.Fatalf("%v: exit %d, %q", args, code, stderr.String())
 		}

@@ -9,8 +9,12 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/open-recognition/registry/auth"
 	"github.com/open-recognition/registry/handlers"
 )
+
+// minSessionSecret is the shortest SESSION_SECRET accepted: 32 characters.
+const minSessionSecret = 32
 
 func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	o := env.opts
@@ -19,7 +23,14 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 			return fmt.Errorf("--dev-login lets anyone log in under any name, so it only runs with a loopback base URL (http://localhost:…), not %s", o.BaseURL)
 		}
 		fmt.Fprintln(env.stderr, "WARNING: --dev-login is on: anyone can log in under any name. Never use it on a public server.")
-		fmt.Fprintln(env.stderr, "Note: logging in and signing online are not available in this version yet; the registry is read-only on the web.")
+	}
+	providers, err := auth.Load(ctx, auth.Config{BaseURL: o.BaseURL, Getenv: env.getenv, Names: env.env.Names(), Log: env.log})
+	if err != nil {
+		return err
+	}
+	secret := env.getenv("SESSION_SECRET")
+	if providers.Any() && len(secret) < minSessionSecret {
+		return fmt.Errorf("SESSION_SECRET must hold at least %d random characters when a login provider is on (for example: openssl rand -base64 48)", minSessionSecret)
 	}
 	perSecond, burst, _ := rateLimit(o.RateLimit)
 	proxies, _ := trustedProxies(o.TrustedProxies)
@@ -37,7 +48,7 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	if err := store.PinBaseURL(ctx, o.BaseURL, o.ChangeBaseURL); err != nil {
 		return err
 	}
-	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Config: handlers.Config{
+	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Config: handlers.Config{
 		BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL}})
 	if err != nil {
 		return err

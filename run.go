@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/open-recognition/registry/data"
@@ -17,9 +18,45 @@ import (
 	"golang.org/x/term"
 )
 
+// Env is the process environment: the real one in main, a map in tests.
+type Env interface {
+	Getenv(name string) string
+	// Names lists the variables set, for settings named by a pattern (OIDC_<NAME>_ISSUER).
+	Names() []string
+}
+
+type processEnv struct{}
+
+func (processEnv) Getenv(name string) string { return os.Getenv(name) }
+
+func (processEnv) Names() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if name, _, ok := strings.Cut(kv, "="); ok {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// mapEnv is an environment given as a map.
+type mapEnv map[string]string
+
+func (m mapEnv) Getenv(name string) string { return m[name] }
+
+func (m mapEnv) Names() []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // environment is what every command receives: its options and the process's streams.
 type environment struct {
 	opts   *options
+	env    Env
 	getenv func(string) string
 	stdin  io.Reader
 	stdout io.Writer
@@ -28,7 +65,8 @@ type environment struct {
 }
 
 // run is the whole program; main only calls it, so tests start the real application the same way.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, e Env, stdin io.Reader, stdout, stderr io.Writer) error {
+	getenv := e.Getenv
 	cmd, o, pos, err := parse(args, getenv, stderr)
 	if err != nil {
 		return err
@@ -43,7 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if _, err := trustedProxies(o.TrustedProxies); err != nil {
 		return &usageError{msg: err.Error(), usage: usageLine(cmd)}
 	}
-	env := &environment{opts: o, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr,
+	env := &environment{opts: o, env: e, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr,
 		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel(getenv("REGISTRY_LOG_LEVEL"))}))}
 	return cmd.run(ctx, env, pos)
 }

@@ -253,3 +253,48 @@ func TestServeDevLogin(t *testing.T) {
 		})
 	}
 }
+
+// A real login provider needs a real SESSION_SECRET; half a provider's settings is refused too.
+func TestServeProviderSettings(t *testing.T) {
+	refused := []struct {
+		name, want string
+		env        map[string]string
+	}{
+		{"no secret", "SESSION_SECRET", map[string]string{"GITHUB_KEY": "k", "GITHUB_SECRET": "s"}},
+		{"short secret", "SESSION_SECRET", map[string]string{"GITHUB_KEY": "k", "GITHUB_SECRET": "s", "SESSION_SECRET": "short"}},
+		{"key without secret", "GOOGLE_SECRET", map[string]string{"GOOGLE_KEY": "k"}},
+		{"issuer without key", "OIDC_ORCID_KEY", map[string]string{"OIDC_ORCID_ISSUER": "https://orcid.example"}},
+	}
+	for _, c := range refused {
+		t.Run(c.name, func(t *testing.T) {
+			p := newSQLite(t)
+			s := startServe(t, c.env, p.args("serve", "--addr", "127.0.0.1:0", "--rate-limit", "off")...)
+			if !s.exited {
+				t.Fatalf("serving on %s despite %s", s.addr, c.name)
+			}
+			var stderr strings.Builder
+			if code := exitCode(s.err, &stderr); code != 1 || !strings.Contains(stderr.String(), c.want) {
+				t.Errorf("exit %d, stderr %q: want 1 naming %s", code, stderr.String(), c.want)
+			}
+		})
+	}
+	// An OpenID provider that cannot be reached does not delay start-up.
+	p := newSQLite(t)
+	env := map[string]string{"OIDC_ORCID_ISSUER": "http://127.0.0.1:1", "OIDC_ORCID_KEY": "k", "OIDC_ORCID_SECRET": "s",
+		"SESSION_SECRET": strings.Repeat("x", 40)}
+	start := time.Now()
+	s := startServe(t, env, p.args("serve", "--addr", "127.0.0.1:0", "--rate-limit", "off")...)
+	if s.exited {
+		t.Fatalf("not serving: %v\n%s", s.err, s.stderr)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("start-up took %s with an unreachable provider", d)
+	}
+	resp, body := s.get(t, "/login")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Orcid") {
+		t.Errorf("GET /login: %d, the unreachable provider is not offered", resp.StatusCode)
+	}
+	if err := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+}

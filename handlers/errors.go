@@ -12,11 +12,12 @@ import (
 
 // statusOf maps domain codes to HTTP status: the one place where this happens.
 var statusOf = map[string]int{
-	models.EINVALID:  http.StatusBadRequest,
-	models.ENOTFOUND: http.StatusNotFound,
-	models.EGONE:     http.StatusGone,
-	models.ECONFLICT: http.StatusConflict,
-	models.EINTERNAL: http.StatusInternalServerError,
+	models.EINVALID:   http.StatusBadRequest,
+	models.ENOTFOUND:  http.StatusNotFound,
+	models.EGONE:      http.StatusGone,
+	models.ECONFLICT:  http.StatusConflict,
+	models.EFORBIDDEN: http.StatusForbidden,
+	models.EINTERNAL:  http.StatusInternalServerError,
 }
 
 var codeOf = map[int]string{
@@ -95,6 +96,13 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	msg := l.T(fmt.Sprintf("error.%d.text", status))
 	if strings.HasPrefix(msg, "error.") {
 		msg = ""
+	}
+	switch status {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusConflict, http.StatusBadGateway, http.StatusServiceUnavailable:
+		// Say what happened (an expired login, a blocked account), not only that it did.
+		if body.Message != "" && status < 500 || he != nil {
+			msg = body.Message
+		}
 	}
 	if status == http.StatusBadRequest && body.Field != "" {
 		// Name the parameter; the message itself comes from validation in English.

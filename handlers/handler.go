@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/open-recognition/registry/assets"
+	"github.com/open-recognition/registry/auth"
 	"github.com/open-recognition/registry/geo"
 	"github.com/open-recognition/registry/i18n"
 	"github.com/open-recognition/registry/markdown"
@@ -34,6 +35,10 @@ type Deps struct {
 	Store  *models.Store
 	Logger *slog.Logger
 	Config Config
+	// Providers are the login providers switched on; nil means none.
+	Providers *auth.Providers
+	// SessionSecret keys the stored hashes of session tokens and login states.
+	SessionSecret string
 }
 
 // Handler holds what every action needs.
@@ -46,6 +51,9 @@ type Handler struct {
 	md      *markdown.Renderer
 	log     *slog.Logger
 	cfg     Config
+	// providers log people in; hasher turns their tokens into what the database stores.
+	providers *auth.Providers
+	hasher    auth.Hasher
 	// countryOptions are the <option> elements of every country select, per interface language,
 	// rendered once: 250 options through the template on every list page cost more than the
 	// rest of the page.
@@ -70,9 +78,14 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		md:             markdown.New(),
 		log:            d.Logger,
 		cfg:            d.Config,
+		providers:      d.Providers,
+		hasher:         auth.NewHasher(d.SessionSecret),
 		countryOptions: map[string]string{},
 	}
 	h.cfg.BaseURL = strings.TrimRight(h.cfg.BaseURL, "/")
+	if h.providers == nil {
+		h.providers = &auth.Providers{}
+	}
 	for _, lang := range i18n.Languages {
 		var b strings.Builder
 		for _, c := range geo.Countries(lang) {

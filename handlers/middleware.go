@@ -61,6 +61,42 @@ func (h *Handler) middleware(e *echo.Echo) {
 		}))
 	}
 	e.Use(h.language)
+	e.Use(h.session)
+	// Every form carries a token the site set in a cookie: a form posted from another site
+	// cannot, and gets 403. The API reads only.
+	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			if strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/assets/") || p == "/healthz" {
+				return true
+			}
+			if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
+				// A visitor's public pages hold no form: no cookie for them, so that they
+				// stay cacheable.
+				return account(c) == nil && !formPage(p)
+			}
+			return false
+		},
+		TokenLookup:    "form:_csrf",
+		CookieName:     "registry_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+		CookieSecure:   strings.HasPrefix(h.cfg.BaseURL, "https://"),
+		ErrorHandler: func(err error, c echo.Context) error {
+			return echo.NewHTTPError(http.StatusForbidden, "this form has expired or was sent from another site; reload the page and try again")
+		},
+	}))
+}
+
+// formPage tells the pages that hold a form even for a visitor.
+func formPage(path string) bool {
+	for _, p := range []string{"/login", "/sign", "/account", "/admin"} {
+		if path == p || strings.HasPrefix(path, p+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // clientKey is whom a rate limit counts: one IPv4 address, or one IPv6 /64 (a single

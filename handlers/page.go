@@ -6,8 +6,10 @@ import (
 	"net/url"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 	"github.com/open-recognition/registry/geo"
 	"github.com/open-recognition/registry/i18n"
+	"github.com/open-recognition/registry/models"
 )
 
 // Page is what the layout needs on every page; Data is the page's own view model.
@@ -17,7 +19,13 @@ type Page struct {
 	Nav       string
 	LangLinks []LangLink
 	DevLogin  bool
-	Data      any
+	// Account is the signed-in person, nil for a visitor.
+	Account *models.Account
+	// CSRF goes into every form as _csrf.
+	CSRF string
+	// Path is the page's own address, for "log in and come back".
+	Path string
+	Data any
 }
 
 // LangLink switches the interface language while staying on the same page.
@@ -28,7 +36,8 @@ type LangLink struct {
 
 func (h *Handler) page(c echo.Context, title, nav string, data any) Page {
 	l := h.catalog.For(lang(c))
-	p := Page{L: l, Title: title, Nav: nav, DevLogin: h.cfg.DevLogin, Data: data}
+	p := Page{L: l, Title: title, Nav: nav, DevLogin: h.cfg.DevLogin, Account: account(c), Path: c.Request().URL.RequestURI(), Data: data}
+	p.CSRF, _ = c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
 	u := *c.Request().URL
 	for _, code := range i18n.Languages {
 		q := u.Query()

@@ -20,6 +20,14 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Match(readable, "/healthz", h.healthz)
 	e.Match(readable, "/assets/:hash/*", h.asset)
 
+	e.Match(readable, "/login", h.login)
+	e.POST("/auth/dev", h.devLogin)
+	e.POST("/auth/:provider", h.authBegin)
+	e.GET("/auth/:provider/callback", h.authCallback)
+	e.POST("/logout", h.logout)
+	e.GET("/account", h.accountPage)
+	e.POST("/account/identities/detach", h.detachIdentity)
+
 	api := e.Group("/api/v1")
 	api.Match(readable, "/signatories", h.apiSignatoriesList)
 	api.Match(readable, "/signatories/:id", h.apiSignatoryShow)

@@ -11,11 +11,12 @@ import (
 
 // Error codes of the registry's domain. The HTTP layer maps each to one status in one place.
 const (
-	EINVALID  = "invalid"   // bad input: 400
-	ENOTFOUND = "not_found" // no such thing: 404
-	EGONE     = "gone"      // it existed and was withdrawn: 410
-	ECONFLICT = "conflict"  // it exists already or the state forbids it: 409
-	EINTERNAL = "internal"  // anything else: 500, never shown in detail
+	EINVALID   = "invalid"   // bad input: 400
+	ENOTFOUND  = "not_found" // no such thing: 404
+	EGONE      = "gone"      // it existed and was withdrawn: 410
+	ECONFLICT  = "conflict"  // it exists already or the state forbids it: 409
+	EFORBIDDEN = "forbidden" // the caller may not do this: 403
+	EINTERNAL  = "internal"  // anything else: 500, never shown in detail
 )
 
 // Error is a domain error: a code, a message a person can act on, and the field it is about.

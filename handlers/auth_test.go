@@ -1,0 +1,392 @@
+package handlers_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/oauth2-proxy/mockoidc"
+	"github.com/open-recognition/registry/auth"
+	"github.com/open-recognition/registry/handlers"
+	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/testutil"
+)
+
+// oidcSite is the registry served over real HTTP with an in-process OpenID provider switched on
+// as "test", and a browser-like client with a cookie jar.
+type oidcSite struct {
+	t      *testing.T
+	srv    *httptest.Server
+	oidc   *mockoidc.MockOIDC
+	store  *models.Store
+	client *http.Client
+	// hops are the URLs the client was redirected to, in order.
+	hops []*url.URL
+}
+
+func newOIDCSite(t *testing.T, s *models.Store) *oidcSite {
+	t.Helper()
+	m, err := mockoidc.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Shutdown() })
+	srv := httptest.NewServer(nil)
+	t.Cleanup(srv.Close)
+	cfg := m.Config()
+	env := map[string]string{"OIDC_TEST_ISSUER": m.Issuer(), "OIDC_TEST_KEY": cfg.ClientID, "OIDC_TEST_SECRET": cfg.ClientSecret}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	providers, err := auth.Load(ctx, auth.Config{BaseURL: srv.URL, Getenv: func(k string) string { return env[k] },
+		Names: []string{"OIDC_TEST_ISSUER", "OIDC_TEST_KEY", "OIDC_TEST_SECRET"}, Log: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if _, err := providers.Get("test"); err == nil {
+			break
+		} else if !errors.Is(err, auth.ErrNotReady) || time.Now().After(deadline) {
+			t.Fatalf("provider not ready: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Providers: providers,
+		SessionSecret: "a test secret of more than thirty-two characters", Config: handlers.Config{BaseURL: srv.URL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = e
+	site := &oidcSite{t: t, srv: srv, oidc: m, store: s}
+	site.client = site.newClient()
+	return site
+}
+
+func (s *oidcSite) newClient() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(r *http.Request, via []*http.Request) error {
+		s.hops = append(s.hops, r.URL)
+		return nil
+	}}
+}
+
+// csrf reads the form token of a page.
+func (s *oidcSite) csrf(c *http.Client, path string) string {
+	s.t.Helper()
+	res, err := c.Get(s.srv.URL + path)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	tok, ok := doc.Find(`input[name="_csrf"]`).First().Attr("value")
+	if !ok || tok == "" {
+		s.t.Fatalf("%s has no form token", path)
+	}
+	return tok
+}
+
+func (s *oidcSite) post(c *http.Client, path string, form url.Values) *http.Response {
+	s.t.Helper()
+	res, err := c.PostForm(s.srv.URL+path, form)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res
+}
+
+func (s *oidcSite) get(c *http.Client, path string) (*http.Response, string) {
+	s.t.Helper()
+	res, err := c.Get(path)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res, string(b)
+}
+
+// login runs the whole round trip: our form, the provider, our callback.
+func (s *oidcSite) login(c *http.Client, returnTo string) *http.Response {
+	s.t.Helper()
+	return s.post(c, "/auth/test", url.Values{"_csrf": {s.csrf(c, "/login")}, "return_to": {returnTo}})
+}
+
+func sessionCookie(c *http.Client, base string) *http.Cookie {
+	u, _ := url.Parse(base)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == "registry_session" {
+			return ck
+		}
+	}
+	return nil
+}
+
+func TestOIDCLogin(t *testing.T) {
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		site := newOIDCSite(t, s)
+		res := site.login(site.client, "/signatories?country=IT")
+		if res.StatusCode != http.StatusOK || res.Request.URL.Path != "/signatories" || res.Request.URL.Query().Get("country") != "IT" {
+			t.Fatalf("after login: %d at %s, want 200 back at /signatories?country=IT", res.StatusCode, res.Request.URL)
+		}
+		if sessionCookie(site.client, site.srv.URL) == nil {
+			t.Fatal("no session cookie after login")
+		}
+		_, body := site.get(site.client, site.srv.URL+"/account")
+		if !strings.Contains(body, "jane.doe@example.com") {
+			t.Errorf("account page does not show the provider's e-mail")
+		}
+		var acc models.Account
+		if err := s.DB.Take(&acc).Error; err != nil {
+			t.Fatal(err)
+		}
+		if acc.Email != "jane.doe@example.com" || !acc.EmailVerified {
+			t.Errorf("account %+v, want the verified e-mail of the provider", acc)
+		}
+		var ident models.Identity
+		s.DB.Take(&ident)
+		if ident.Provider != "test" || ident.Subject != mockoidc.DefaultUser().Subject {
+			t.Errorf("identity %s/%s, want test/%s", ident.Provider, ident.Subject, mockoidc.DefaultUser().Subject)
+		}
+		// The session id is stored hashed, never as sent.
+		ck := sessionCookie(site.client, site.srv.URL)
+		var n int64
+		s.DB.Model(&models.Session{}).Where("token_hash = ?", ck.Value).Count(&n)
+		if n != 0 {
+			t.Error("the session token is stored as it is")
+		}
+		// A second login by the same subject reaches the same account.
+		other := site.newClient()
+		site.login(other, "/")
+		var accounts int64
+		s.DB.Model(&models.Account{}).Count(&accounts)
+		if accounts != 1 {
+			t.Errorf("%d accounts after two logins of one subject, want 1", accounts)
+		}
+	})
+}
+
+// startLogin posts the login form without following the redirect: it returns the provider URL
+// we were sent to.
+func (s *oidcSite) startLogin(c *http.Client, path string) *url.URL {
+	s.t.Helper()
+	saved := c.CheckRedirect
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	defer func() { c.CheckRedirect = saved }()
+	res := s.post(c, path, url.Values{"_csrf": {s.csrf(c, "/login")}})
+	if res.StatusCode != http.StatusSeeOther {
+		s.t.Fatalf("POST %s: %d, want 303 to the provider", path, res.StatusCode)
+	}
+	to, err := url.Parse(res.Header.Get("Location"))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return to
+}
+
+// providerAnswer starts a login and lets the provider answer, without going to our callback: it
+// returns the callback URL with the provider's code and state.
+func (s *oidcSite) providerAnswer(c *http.Client) *url.URL {
+	s.t.Helper()
+	to := s.startLogin(c, "/auth/test")
+	saved := c.CheckRedirect
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	defer func() { c.CheckRedirect = saved }()
+	res, err := c.Get(to.String())
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	res.Body.Close()
+	answer, err := url.Parse(res.Header.Get("Location"))
+	if err != nil || answer.Query().Get("code") == "" {
+		s.t.Fatalf("the provider did not answer with a code: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	return answer
+}
+
+func TestOIDCLoginRefusals(t *testing.T) {
+	s := testutil.SQLite(t)
+	site := newOIDCSite(t, s)
+	loggedIn := func(c *http.Client) bool {
+		res, _ := site.get(c, site.srv.URL+"/account")
+		return res.StatusCode == http.StatusOK
+	}
+
+	t.Run("caller-supplied state is ignored", func(t *testing.T) {
+		c := site.newClient()
+		to := site.startLogin(c, "/auth/test?state=chosen-by-attacker")
+		if st := to.Query().Get("state"); st == "" || st == "chosen-by-attacker" || len(st) < 43 {
+			t.Errorf("state sent to the provider = %q, want our own 256-bit state", st)
+		}
+	})
+
+	t.Run("forged state", func(t *testing.T) {
+		// The attacker gets a real answer from the provider for their own login, and has the
+		// victim's browser (in the middle of its own login) open it.
+		attacker := site.newClient()
+		answer := site.providerAnswer(attacker)
+		victim := site.newClient()
+		site.startLogin(victim, "/auth/test")
+		res, _ := site.get(victim, answer.String())
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("forged state: %d, want 401", res.StatusCode)
+		}
+		if sessionCookie(victim, site.srv.URL) != nil || loggedIn(victim) {
+			t.Error("a forged state signed someone in")
+		}
+	})
+
+	t.Run("callback without a login session", func(t *testing.T) {
+		starter := site.newClient()
+		to := site.startLogin(starter, "/auth/test")
+		c := site.newClient() // another browser, without the login cookie
+		res, _ := site.get(c, site.srv.URL+"/auth/test/callback?code=x&state="+url.QueryEscape(to.Query().Get("state")))
+		if res.StatusCode != http.StatusUnauthorized || loggedIn(c) {
+			t.Errorf("callback without session: %d, want 401 and nobody signed in", res.StatusCode)
+		}
+	})
+
+	t.Run("replayed state", func(t *testing.T) {
+		c := site.newClient()
+		site.hops = nil
+		site.login(c, "/")
+		var callback *url.URL
+		for _, h := range site.hops {
+			if strings.HasSuffix(h.Path, "/auth/test/callback") {
+				callback = h
+			}
+		}
+		if callback == nil {
+			t.Fatal("the login never reached the callback")
+		}
+		// A second browser replays the callback with a copy of the login cookie.
+		thief := site.newClient()
+		u, _ := url.Parse(site.srv.URL + "/auth/")
+		thief.Jar.SetCookies(u, []*http.Cookie{{Name: "registry_login", Value: callback.Query().Get("state"), Path: "/auth/"}})
+		res, _ := site.get(thief, callback.String())
+		if res.StatusCode != http.StatusUnauthorized || loggedIn(thief) {
+			t.Errorf("replayed callback: %d, want 401 and nobody signed in", res.StatusCode)
+		}
+	})
+
+	t.Run("session cookie replayed after logout", func(t *testing.T) {
+		c := site.newClient()
+		site.login(c, "/")
+		ck := sessionCookie(c, site.srv.URL)
+		if ck == nil || !loggedIn(c) {
+			t.Fatal("not logged in")
+		}
+		res := site.post(c, "/logout", url.Values{"_csrf": {site.csrf(c, "/account")}})
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("logout: %d", res.StatusCode)
+		}
+		replay := site.newClient()
+		u, _ := url.Parse(site.srv.URL)
+		replay.Jar.SetCookies(u, []*http.Cookie{{Name: ck.Name, Value: ck.Value, Path: "/"}})
+		res, _ = site.get(replay, site.srv.URL+"/account")
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("cookie replayed after logout: %d, want 401", res.StatusCode)
+		}
+	})
+
+	t.Run("logout from another site", func(t *testing.T) {
+		c := site.newClient()
+		site.login(c, "/")
+		res := site.post(c, "/logout", url.Values{"_csrf": {"forged"}})
+		if res.StatusCode != http.StatusForbidden || !loggedIn(c) {
+			t.Errorf("cross-site logout: %d, want 403 and still signed in", res.StatusCode)
+		}
+	})
+
+	t.Run("unknown provider", func(t *testing.T) {
+		c := site.newClient()
+		res := site.post(c, "/auth/nope", url.Values{"_csrf": {site.csrf(c, "/login")}})
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("unknown provider: %d, want 404", res.StatusCode)
+		}
+	})
+}
+
+// newDevSite serves the registry with --dev-login and no provider.
+func newDevSite(t *testing.T, s *models.Store, devLogin bool) *oidcSite {
+	t.Helper()
+	srv := httptest.NewServer(nil)
+	t.Cleanup(srv.Close)
+	e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Config: handlers.Config{BaseURL: srv.URL, DevLogin: devLogin}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = e
+	site := &oidcSite{t: t, srv: srv, store: s}
+	site.client = site.newClient()
+	return site
+}
+
+func TestDevLogin(t *testing.T) {
+	s := testutil.SQLite(t)
+	site := newDevSite(t, s, true)
+	c := site.client
+
+	// Bad input comes back with the person's input kept and the problem next to the field.
+	res, err := c.PostForm(site.srv.URL+"/auth/dev", url.Values{"_csrf": {site.csrf(c, "/login")}, "name": {"Ada"}, "email": {"not-an-address"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := goquery.NewDocumentFromReader(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest {
+		t.Errorf("bad e-mail: %d, want 400", res.StatusCode)
+	}
+	if v, _ := doc.Find(`#dev-name`).Attr("value"); v != "Ada" {
+		t.Errorf("the name typed was not kept: %q", v)
+	}
+	if doc.Find(`#dev-email-error`).Length() != 1 || doc.Find(`#dev-name-error`).Length() != 0 {
+		t.Error("the error is not shown next to the e-mail field alone")
+	}
+	var accounts int64
+	s.DB.Model(&models.Account{}).Count(&accounts)
+	if accounts != 0 {
+		t.Errorf("%d accounts after a refused login", accounts)
+	}
+
+	res = site.post(c, "/auth/dev", url.Values{"_csrf": {site.csrf(c, "/login")}, "name": {"Ada Example"}, "email": {"Ada@Example.org"}, "return_to": {"/declaration"}})
+	if res.StatusCode != http.StatusOK || res.Request.URL.Path != "/declaration" {
+		t.Fatalf("dev login: %d at %s, want 200 at /declaration", res.StatusCode, res.Request.URL)
+	}
+	_, body := site.get(c, site.srv.URL+"/account")
+	if !strings.Contains(body, "Ada Example") || !strings.Contains(body, "ada@example.org") {
+		t.Error("account page does not show the dev login's name and e-mail")
+	}
+	// An off-site return address is not followed.
+	res = site.post(site.newClient(), "/auth/dev", url.Values{"_csrf": {site.csrf(c, "/login")}, "name": {"Eve"}, "email": {"eve@example.org"}, "return_to": {"//evil.example/"}})
+	if res.Request.URL.Host != strings.TrimPrefix(site.srv.URL, "http://") {
+		t.Errorf("return_to led off-site to %s", res.Request.URL)
+	}
+
+	// Without --dev-login there is no such form.
+	plain := newDevSite(t, s, false)
+	plain.get(plain.client, plain.srv.URL+"/login")
+	u, _ := url.Parse(plain.srv.URL)
+	var token string
+	for _, ck := range plain.client.Jar.Cookies(u) {
+		if ck.Name == "registry_csrf" {
+			token = ck.Value
+		}
+	}
+	res = plain.post(plain.client, "/auth/dev", url.Values{"_csrf": {token}, "name": {"Eve"}, "email": {"eve@example.org"}})
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("dev login without --dev-login: %d, want 404", res.StatusCode)
+	}
+}

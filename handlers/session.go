@@ -1,0 +1,91 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/auth"
+	"github.com/open-recognition/registry/models"
+)
+
+const (
+	sessionCookie    = "registry_session"
+	loginStateCookie = "registry_login"
+	sessionTTL       = 30 * 24 * time.Hour
+	loginStateTTL    = 10 * time.Minute
+)
+
+type accountKey struct{}
+
+// session finds the signed-in account, if the browser has a live session. Pages seen by a
+// signed-in person are never stored by caches.
+func (h *Handler) session(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ck, err := c.Cookie(sessionCookie)
+		if err != nil || ck.Value == "" || strings.HasPrefix(c.Request().URL.Path, "/assets/") {
+			return next(c)
+		}
+		acc, err := h.store.SessionAccount(c.Request().Context(), h.hasher.Hash(ck.Value))
+		if err != nil {
+			return err
+		}
+		if acc == nil {
+			// Expired, logged out or blocked: forget the cookie.
+			h.clearCookie(c, sessionCookie, "/")
+			return next(c)
+		}
+		c.Set("account", acc)
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return next(c)
+	}
+}
+
+// account returns the signed-in account, or nil.
+func account(c echo.Context) *models.Account {
+	acc, _ := c.Get("account").(*models.Account)
+	return acc
+}
+
+// requireAccount answers 401 with a way to log in when nobody is signed in.
+func requireAccount(c echo.Context) (*models.Account, error) {
+	if acc := account(c); acc != nil {
+		return acc, nil
+	}
+	return nil, echo.NewHTTPError(http.StatusUnauthorized, "log in first")
+}
+
+// startSession signs the browser in with a fresh session id: any id it had before is ended, so
+// a session fixed by someone else before login is worth nothing after it.
+func (h *Handler) startSession(c echo.Context, acc models.Account) error {
+	var old string
+	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		old = h.hasher.Hash(ck.Value)
+	}
+	token := auth.NewToken()
+	if err := h.store.StartSession(c.Request().Context(), acc.ID, h.hasher.Hash(token), old, sessionTTL); err != nil {
+		return err
+	}
+	c.SetCookie(h.cookie(sessionCookie, token, "/", sessionTTL))
+	return nil
+}
+
+func (h *Handler) cookie(name, value, path string, ttl time.Duration) *http.Cookie {
+	return &http.Cookie{Name: name, Value: value, Path: path, MaxAge: int(ttl.Seconds()), HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(h.cfg.BaseURL, "https://")}
+}
+
+func (h *Handler) clearCookie(c echo.Context, name, path string) {
+	ck := h.cookie(name, "", path, 0)
+	ck.MaxAge = -1
+	c.SetCookie(ck)
+}
+
+// localPath keeps a return address on this site: a path, never another host.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return "/"
+	}
+	return p
+}
