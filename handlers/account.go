@@ -10,6 +10,11 @@ import (
 )
 
 type accountView struct {
+	entryView
+	// Entry is the account's registry entry, if it ever signed.
+	Entry      *models.Signatory
+	EntryURL   string
+	Saved      bool
 	Identities []models.Identity
 	// Attachable are the providers not attached yet.
 	Attachable []auth.Info
@@ -22,11 +27,17 @@ func (h *Handler) accountPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderAccount(c, acc, http.StatusOK, "")
+	return h.renderAccount(c, acc, http.StatusOK, "", nil)
 }
 
-func (h *Handler) renderAccount(c echo.Context, acc *models.Account, status int, message string) error {
-	ids, err := h.store.Identities(c.Request().Context(), acc.ID)
+// renderAccount shows the account page; f, when given, is an edit form coming back with errors.
+func (h *Handler) renderAccount(c echo.Context, acc *models.Account, status int, message string, f *formState) error {
+	ctx := c.Request().Context()
+	ids, err := h.store.Identities(ctx, acc.ID)
+	if err != nil {
+		return err
+	}
+	mine, err := h.store.MySignatory(ctx, acc.ID)
 	if err != nil {
 		return err
 	}
@@ -34,13 +45,21 @@ func (h *Handler) renderAccount(c echo.Context, acc *models.Account, status int,
 	for _, id := range ids {
 		have[id.Provider] = true
 	}
-	v := accountView{Identities: ids, Message: message}
+	l := h.catalog.For(lang(c))
+	v := accountView{Identities: ids, Message: message, Entry: mine, Saved: c.QueryParam("saved") == "1"}
+	if mine != nil {
+		form := entryFormState(mine)
+		if f != nil {
+			form = *f
+		}
+		v.entryView = h.entryView(c, l, mine.Kind, form)
+		v.EntryURL = "/signatories/" + mine.PublicID
+	}
 	for _, p := range h.providers.List() {
 		if !have[p.Name] {
 			v.Attachable = append(v.Attachable, p)
 		}
 	}
-	l := h.catalog.For(lang(c))
 	return h.render(c, status, "account", l.T("account.title"), "account", v)
 }
 
@@ -56,9 +75,56 @@ func (h *Handler) detachIdentity(c echo.Context) error {
 	}
 	if err := h.store.DetachIdentity(c.Request().Context(), acc, id); err != nil {
 		if models.ErrorCode(err) == models.ECONFLICT {
-			return h.renderAccount(c, acc, http.StatusConflict, models.ErrorMessage(err))
+			return h.renderAccount(c, acc, http.StatusConflict, models.ErrorMessage(err), nil)
 		}
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/account")
+}
+
+// updateEntry saves the edit form of the account's entry.
+func (h *Handler) updateEntry(c echo.Context) error {
+	acc, err := requireAccount(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	mine, err := h.store.MySignatory(ctx, acc.ID)
+	if err != nil {
+		return err
+	}
+	if mine == nil {
+		return c.Redirect(http.StatusSeeOther, "/sign")
+	}
+	l := h.catalog.For(lang(c))
+	sg, f := readEntry(c, l, mine.Kind)
+	if len(f.Errors) > 0 {
+		return h.renderAccount(c, acc, http.StatusBadRequest, l.T("form.fix"), &f)
+	}
+	if _, err := h.store.UpdateEntry(ctx, acc, sg); err != nil {
+		if fieldError(f, err) {
+			return h.renderAccount(c, acc, http.StatusBadRequest, l.T("form.fix"), &f)
+		}
+		if models.ErrorCode(err) == models.ECONFLICT {
+			return h.renderAccount(c, acc, http.StatusConflict, models.ErrorMessage(err), nil)
+		}
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/account?saved=1")
+}
+
+// withdraw takes the account's entry off the registry.
+func (h *Handler) withdraw(c echo.Context) error {
+	acc, err := requireAccount(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.store.Withdraw(c.Request().Context(), acc, c.FormValue("reason")); err != nil {
+		switch models.ErrorCode(err) {
+		case models.ECONFLICT, models.EINVALID:
+			return h.renderAccount(c, acc, statusOf[models.ErrorCode(err)], models.ErrorMessage(err), nil)
+		}
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/account?withdrawn=1")
 }

@@ -25,8 +25,13 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.POST("/auth/:provider", h.authBegin)
 	e.GET("/auth/:provider/callback", h.authCallback)
 	e.POST("/logout", h.logout)
+	e.GET("/sign", h.signPage)
+	e.POST("/sign", h.sign)
+	e.GET("/sign/thanks", h.signThanks)
 	e.GET("/account", h.accountPage)
 	e.POST("/account/identities/detach", h.detachIdentity)
+	e.POST("/account/entry", h.updateEntry)
+	e.POST("/account/withdraw", h.withdraw)
 
 	api := e.Group("/api/v1")
 	api.Match(readable, "/signatories", h.apiSignatoriesList)

@@ -1,0 +1,122 @@
+package handlers
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/models"
+)
+
+type signView struct {
+	entryView
+	Declaration   models.Declaration
+	Text          template.HTML
+	Existing      *models.Signatory
+	AlreadySigned bool
+	Message       string
+}
+
+// signPage shows the current declaration and the form to sign it.
+func (h *Handler) signPage(c echo.Context) error {
+	acc := account(c)
+	if acc == nil {
+		return c.Redirect(http.StatusSeeOther, "/login?return_to="+url.QueryEscape("/sign"))
+	}
+	ctx := c.Request().Context()
+	mine, err := h.store.MySignatory(ctx, acc.ID)
+	if err != nil {
+		return err
+	}
+	f := formState{Values: map[string]string{"name": acc.DisplayName}, Errors: map[string]string{}}
+	kind := c.QueryParam("kind")
+	if mine != nil && mine.Status != models.StatusDeleted {
+		f, kind = entryFormState(mine), mine.Kind
+	}
+	if kind != models.KindOrganisation {
+		kind = models.KindPerson
+	}
+	return h.renderSign(c, http.StatusOK, acc, mine, kind, f, "")
+}
+
+func (h *Handler) renderSign(c echo.Context, status int, acc *models.Account, mine *models.Signatory, kind string, f formState, message string) error {
+	ctx := c.Request().Context()
+	l := h.catalog.For(lang(c))
+	d, err := h.store.CurrentDeclaration(ctx, l.Lang)
+	if err != nil {
+		return err
+	}
+	v := signView{entryView: h.entryView(c, l, kind, f), Declaration: d, Text: h.md.HTML(d.Body), Existing: mine, Message: message}
+	if mine != nil && mine.Status == models.StatusActive {
+		if v.AlreadySigned, err = h.store.HasSigned(ctx, mine.ID, d.Version); err != nil {
+			return err
+		}
+	}
+	return h.render(c, status, "sign", l.T("sign.title"), "sign", v)
+}
+
+// sign records a signature. Consent is explicit: without the box ticked nothing is written.
+func (h *Handler) sign(c echo.Context) error {
+	acc, err := requireAccount(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	l := h.catalog.For(lang(c))
+	mine, err := h.store.MySignatory(ctx, acc.ID)
+	if err != nil {
+		return err
+	}
+	kind := c.FormValue("kind")
+	if kind != models.KindPerson && kind != models.KindOrganisation {
+		kind = models.KindPerson
+	}
+	sg, f := readEntry(c, l, kind)
+	f.Values["consent"] = c.FormValue("consent")
+	if f.Values["consent"] != "yes" {
+		f.Errors["consent"] = l.T("form.consent")
+	}
+	version, _ := strconv.Atoi(c.FormValue("version"))
+	if len(f.Errors) > 0 {
+		return h.renderSign(c, http.StatusBadRequest, acc, mine, kind, f, l.T("form.fix"))
+	}
+	signed, err := h.store.Sign(ctx, acc, models.SignInput{Signatory: sg, Version: version, Lang: c.FormValue("lang")})
+	if err != nil {
+		if fieldError(f, err) {
+			return h.renderSign(c, http.StatusBadRequest, acc, mine, kind, f, l.T("form.fix"))
+		}
+		switch models.ErrorCode(err) {
+		case models.ECONFLICT, models.EFORBIDDEN, models.EGONE:
+			return h.renderSign(c, statusOf[models.ErrorCode(err)], acc, mine, kind, f, models.ErrorMessage(err))
+		}
+		return err
+	}
+	h.log.Info("signed", "signatory", signed.PublicID, "kind", signed.Kind)
+	return c.Redirect(http.StatusSeeOther, "/sign/thanks")
+}
+
+type thanksView struct {
+	Entry    *models.Signatory
+	URL      string
+	ShareURL string
+}
+
+// signThanks confirms a signature with the next steps: see the entry, share it.
+func (h *Handler) signThanks(c echo.Context) error {
+	acc, err := requireAccount(c)
+	if err != nil {
+		return err
+	}
+	mine, err := h.store.MySignatory(c.Request().Context(), acc.ID)
+	if err != nil {
+		return err
+	}
+	if mine == nil || mine.Status != models.StatusActive {
+		return c.Redirect(http.StatusSeeOther, "/sign")
+	}
+	l := h.catalog.For(lang(c))
+	u := "/signatories/" + mine.PublicID
+	return h.render(c, http.StatusOK, "sign_thanks", l.T("thanks.title"), "sign", thanksView{Entry: mine, URL: u, ShareURL: h.cfg.BaseURL + u})
+}

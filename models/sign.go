@@ -1,0 +1,255 @@
+// Signing the Declaration online, and what a signatory does with their entry afterwards.
+
+package models
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+)
+
+// SignInput is what a signed-in person submits to sign: the entry's fields and the exact text
+// they read (version and language), which must still be the current one.
+type SignInput struct {
+	Signatory // Kind, Name, Representative, Role, Country, City, Affiliation, Website, Statement, Visibility
+	Version   int
+	Lang      string
+}
+
+// MySignatory returns the entry an account holds, or nil.
+func (s *Store) MySignatory(ctx context.Context, accountID int64) (*Signatory, error) {
+	var sg Signatory
+	err := s.DB.WithContext(ctx).Where("account_id = ?", accountID).Take(&sg).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &sg, nil
+}
+
+// HasSigned reports whether a signatory signed a declaration version.
+func (s *Store) HasSigned(ctx context.Context, signatoryID int64, version int) (bool, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&Signature{}).Where("signatory_id = ? AND declaration_version = ?", signatoryID, version).Count(&n).Error
+	return n > 0, err
+}
+
+// Sign records an account's signature of the current declaration, in one transaction with its
+// audit entry and (for a listed signatory) the job that issues the Signatory badge. A person is
+// listed at once; an organisation waits for an administrator's verification. Signing again
+// after a withdrawal brings the same entry back; signing a newer version adds a signature to the
+// same entry, so nobody is counted twice. A second signature of the same version is refused.
+func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory, error) {
+	sg := in.Signatory
+	sg.Normalize()
+	sg.Email = acc.Email
+	sg.Tier, sg.Status = "signatory", StatusActive
+	sg.Verified = sg.Kind == KindPerson
+	if sg.Kind == KindPerson {
+		sg.Representative, sg.Role = "", ""
+	}
+	now := s.now()
+	sg.SignedAt, sg.CreatedAt, sg.UpdatedAt = now, now, now
+	if err := sg.Validate(); err != nil {
+		return Signatory{}, err
+	}
+	var out Signatory
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		d, err := currentIn(tx, in.Lang)
+		if err != nil {
+			return err
+		}
+		if d.Version != in.Version {
+			return Errorf(ECONFLICT, "a new version of the Declaration was published while you were reading; read it and sign again")
+		}
+		var have Signatory
+		err = tx.Where("account_id = ?", acc.ID).Take(&have).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+			sg.PublicID = uuid.NewString()
+			sg.AccountID = &acc.ID
+			sg.Source, sg.Ref = "web", acc.PublicID
+			sg.Listed = Listable(sg.Status, sg.Verified)
+			if err := tx.Create(&sg).Error; err != nil {
+				return fromDB(err)
+			}
+			out = sg
+		case err != nil:
+			return err
+		case have.Status == StatusHidden:
+			return Errorf(EFORBIDDEN, "your entry was hidden by the registry's administrators; write to them to have it restored")
+		case have.Status == StatusDeleted:
+			return Errorf(EGONE, "this entry was deleted")
+		default:
+			var signed int64
+			if err := tx.Model(&Signature{}).Where("signatory_id = ? AND declaration_version = ?", have.ID, d.Version).Count(&signed).Error; err != nil {
+				return err
+			}
+			if have.Status == StatusActive && signed > 0 {
+				return Errorf(ECONFLICT, "you have already signed this version of the Declaration")
+			}
+			// The same entry, with the fields as now submitted; it keeps its id and tier.
+			sg.ID, sg.PublicID, sg.AccountID, sg.Source, sg.Ref, sg.Tier = have.ID, have.PublicID, have.AccountID, have.Source, have.Ref, have.Tier
+			sg.CreatedAt, sg.PlaceID, sg.Lat, sg.Lon = have.CreatedAt, have.PlaceID, have.Lat, have.Lon
+			if have.Kind == sg.Kind && have.Kind == KindOrganisation {
+				sg.Verified = have.Verified
+			}
+			if have.Status == StatusActive {
+				sg.SignedAt = have.SignedAt // a new version: still a signatory since the first day
+			}
+			sg.Listed = Listable(sg.Status, sg.Verified)
+			if err := tx.Select("*").Omit("id").Where("id = ?", have.ID).Updates(&sg).Error; err != nil {
+				return fromDB(err)
+			}
+			if have.Status == StatusWithdrawn {
+				if err := tx.Model(&Withdrawal{}).Where("signatory_id = ? AND resigned_at IS NULL", have.ID).Update("resigned_at", now).Error; err != nil {
+					return err
+				}
+			}
+			if signed > 0 {
+				// Signing again after a withdrawal, the same version: its signature stands.
+				d.Version = 0
+			}
+			out = sg
+		}
+		if d.Version > 0 {
+			if err := tx.Create(&Signature{SignatoryID: out.ID, DeclarationVersion: d.Version, Lang: d.Lang, TextSHA256: d.SHA256, SignedAt: now}).Error; err != nil {
+				return fromDB(err)
+			}
+		}
+		if err := writeSearchTerms(tx, &out); err != nil {
+			return err
+		}
+		if out.Listed {
+			if err := queueBadge(tx, out.ID, now); err != nil {
+				return err
+			}
+		}
+		if err := audit(tx, AuditEntry{At: now, ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: "signatory.sign",
+			SubjectType: "signatory", SubjectID: out.PublicID, Detail: d.SHA256}); err != nil {
+			return err
+		}
+		return bumpChanges(tx)
+	})
+	return out, err
+}
+
+// writeSearchTerms replaces the search words of one signatory.
+func writeSearchTerms(tx *gorm.DB, sg *Signatory) error {
+	if err := tx.Where("signatory_id = ?", sg.ID).Delete(&searchTerm{}).Error; err != nil {
+		return err
+	}
+	terms := SearchTerms(sg)
+	if len(terms) == 0 || sg.Status != StatusActive {
+		return nil
+	}
+	rows := make([]searchTerm, len(terms))
+	for i, t := range terms {
+		rows[i] = searchTerm{Term: t, SignatoryID: sg.ID}
+	}
+	return tx.Create(&rows).Error
+}
+
+// queueBadge asks for a signatory's Signatory badge, unless one is already queued or issued.
+func queueBadge(tx *gorm.DB, signatoryID int64, now time.Time) error {
+	var n int64
+	if err := tx.Model(&IssuanceJob{}).Where("signatory_id = ? AND kind = ? AND action = ? AND done_at IS NULL", signatoryID, "signatory", "issue").
+		Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	return tx.Create(&IssuanceJob{SignatoryID: signatoryID, Kind: "signatory", Action: "issue", CreatedAt: now}).Error
+}
+
+// UpdateEntry changes the fields and visibility of an account's entry; kind, tier and dates
+// stay as they are.
+func (s *Store) UpdateEntry(ctx context.Context, acc *Account, in Signatory) (Signatory, error) {
+	var out Signatory
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var have Signatory
+		if err := tx.Where("account_id = ?", acc.ID).Take(&have).Error; err != nil {
+			return fromDB(err)
+		}
+		if have.Status != StatusActive {
+			return Errorf(ECONFLICT, "your entry is not in the registry; sign again to bring it back, then change it")
+		}
+		sg := have
+		sg.Name, sg.Representative, sg.Role, sg.Country, sg.City = in.Name, in.Representative, in.Role, in.Country, in.City
+		sg.Affiliation, sg.Website, sg.Statement, sg.Visibility = in.Affiliation, in.Website, in.Statement, in.Visibility
+		if sg.Kind == KindPerson {
+			sg.Representative, sg.Role = "", ""
+		}
+		sg.Normalize()
+		sg.UpdatedAt = s.now()
+		if err := sg.Validate(); err != nil {
+			return err
+		}
+		if err := tx.Select("name", "representative", "role", "country", "city", "affiliation", "website", "statement",
+			"vis_name", "vis_city", "vis_affiliation", "vis_representative", "vis_website", "vis_statement", "updated_at").
+			Where("id = ?", have.ID).Updates(&sg).Error; err != nil {
+			return fromDB(err)
+		}
+		if err := writeSearchTerms(tx, &sg); err != nil {
+			return err
+		}
+		if err := audit(tx, AuditEntry{At: sg.UpdatedAt, ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: "signatory.update",
+			SubjectType: "signatory", SubjectID: sg.PublicID}); err != nil {
+			return err
+		}
+		out = sg
+		return bumpChanges(tx)
+	})
+	return out, err
+}
+
+// Withdraw takes an account's entry off the registry at once: its pages answer 410, it leaves
+// every list, count and search, and its badge is revoked. The person can sign again later.
+func (s *Store) Withdraw(ctx context.Context, acc *Account, reason string) (Signatory, error) {
+	reason = CleanText(reason)
+	if err := maxLen("reason", reason, MaxComment); err != nil {
+		return Signatory{}, err
+	}
+	var out Signatory
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var sg Signatory
+		if err := tx.Where("account_id = ?", acc.ID).Take(&sg).Error; err != nil {
+			return fromDB(err)
+		}
+		if sg.Status != StatusActive {
+			return Errorf(ECONFLICT, "your entry is not in the registry, so there is nothing to withdraw")
+		}
+		now := s.now()
+		wasListed := sg.Listed
+		if err := tx.Model(&Signatory{}).Where("id = ?", sg.ID).
+			Updates(map[string]any{"status": StatusWithdrawn, "listed": false, "updated_at": now}).Error; err != nil {
+			return fromDB(err)
+		}
+		sg.Status, sg.Listed, sg.UpdatedAt = StatusWithdrawn, false, now
+		if err := tx.Create(&Withdrawal{SignatoryID: sg.ID, WithdrawnAt: now, Reason: reason}).Error; err != nil {
+			return err
+		}
+		if err := writeSearchTerms(tx, &sg); err != nil {
+			return err
+		}
+		if wasListed {
+			// The badge of a withdrawn signatory is revoked through the status list.
+			if err := tx.Create(&IssuanceJob{SignatoryID: sg.ID, Kind: "signatory", Action: "revoke", Reason: "withdrawn", CreatedAt: now}).Error; err != nil {
+				return err
+			}
+		}
+		if err := audit(tx, AuditEntry{At: now, ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: "signatory.withdraw",
+			SubjectType: "signatory", SubjectID: sg.PublicID}); err != nil {
+			return err
+		}
+		out = sg
+		return bumpChanges(tx)
+	})
+	return out, err
+}
