@@ -298,6 +298,18 @@ func TestSignAsOrganisation(t *testing.T) {
 	if res, _ := u.get("/signatories/" + sg.PublicID); res.StatusCode != http.StatusNotFound {
 		t.Errorf("unverified organisation's profile: %d, want 404", res.StatusCode)
 	}
+	// Signing with a verified e-mail at the organisation's own domain proves it at once.
+	proven := site.devUser("Jean Martin", "recteur@univ.example.fr")
+	res, _ = proven.form("/sign?kind=organisation", "/sign", person(url.Values{"name": {"Université Exemple"},
+		"representative": {"Jean Martin"}, "website": {"https://www.univ.example.fr/"}}))
+	if res.Request.URL.Path != "/sign/thanks" {
+		t.Fatalf("sign with a matching e-mail: at %s", res.Request.URL.Path)
+	}
+	var org models.Signatory
+	s.DB.Where("name = ?", "Université Exemple").Take(&org)
+	if !org.Verified || !org.Listed {
+		t.Errorf("an organisation signed from its own domain is not verified: %+v", org)
+	}
 	// An organisation needs the name of who signs for it.
 	other := site.devUser("Someone", "someone@example.org")
 	res, doc = other.form("/sign?kind=organisation", "/sign", person(url.Values{"name": {"Org"}, "representative": {""}}))

@@ -5,6 +5,8 @@ package models
 import (
 	"context"
 	"errors"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -49,7 +51,9 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 	sg.Normalize()
 	sg.Email = acc.Email
 	sg.Tier, sg.Status = "signatory", StatusActive
-	sg.Verified = sg.Kind == KindPerson
+	// An organisation is verified by an administrator, or by the signer's verified e-mail at the
+	// domain of the organisation's website.
+	sg.Verified = sg.Kind == KindPerson || (acc.EmailVerified && emailAtSite(acc.Email, sg.Website))
 	if sg.Kind == KindPerson {
 		sg.Representative, sg.Role = "", ""
 	}
@@ -97,7 +101,7 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 			sg.ID, sg.PublicID, sg.AccountID, sg.Source, sg.Ref, sg.Tier = have.ID, have.PublicID, have.AccountID, have.Source, have.Ref, have.Tier
 			sg.CreatedAt, sg.PlaceID, sg.Lat, sg.Lon = have.CreatedAt, have.PlaceID, have.Lat, have.Lon
 			if have.Kind == sg.Kind && have.Kind == KindOrganisation {
-				sg.Verified = have.Verified
+				sg.Verified = sg.Verified || have.Verified
 			}
 			if have.Status == StatusActive {
 				sg.SignedAt = have.SignedAt // a new version: still a signatory since the first day
@@ -252,4 +256,19 @@ func (s *Store) Withdraw(ctx context.Context, acc *Account, reason string) (Sign
 		return bumpChanges(tx)
 	})
 	return out, err
+}
+
+// emailAtSite reports whether an e-mail address belongs to a website's domain (or a subdomain of
+// it): rettrice@uni.example.org for https://www.uni.example.org.
+func emailAtSite(email, website string) bool {
+	_, domain, ok := strings.Cut(strings.ToLower(email), "@")
+	if !ok || website == "" {
+		return false
+	}
+	u, err := url.Parse(website)
+	if err != nil || u.Hostname() == "" {
+		return false
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	return strings.Contains(host, ".") && (domain == host || strings.HasSuffix(domain, "."+host))
 }
