@@ -549,3 +549,36 @@ func TestBackupAndExportRefuseAMissingDatabase(t *testing.T) {
 		}
 	}
 }
+
+func TestAdminCommand(t *testing.T) {
+	engines(t, func(t *testing.T, p place) {
+		p.run(t, "migrate")
+		s := p.store(t)
+		acc, err := s.Login(t.Context(), models.LoginIdentity{Provider: "dev", Subject: "ada@example.org", Email: "ada@example.org", EmailVerified: true, Name: "Ada"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := p.run(t, "admin", "grant", "Ada@Example.org")
+		if !strings.Contains(r.stdout, "now an administrator") {
+			t.Errorf("grant: %q", r.stdout)
+		}
+		if ok, _ := s.IsAdmin(t.Context(), acc.ID); !ok {
+			t.Error("admin grant by e-mail did not grant the role")
+		}
+		if r := p.run(t, "admin", "grant", acc.PublicID); !strings.Contains(r.stdout, "already") {
+			t.Errorf("second grant: %q", r.stdout)
+		}
+		p.run(t, "admin", "revoke", acc.PublicID)
+		if ok, _ := s.IsAdmin(t.Context(), acc.ID); ok {
+			t.Error("admin revoke by id did not revoke the role")
+		}
+		args := p.args("admin", "grant", "nobody@example.org")
+		r = runCLI(t, nil, "", args...)
+		r.wantExit(t, 1, args...)
+		if !strings.Contains(r.stderr, "nobody@example.org") {
+			t.Errorf("unknown account: %q", r.stderr)
+		}
+		args = p.args("admin", "promote", "ada@example.org")
+		runCLI(t, nil, "", args...).wantExit(t, 2, args...)
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/open-recognition/registry/auth"
@@ -49,7 +50,8 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		return err
 	}
 	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Config: handlers.Config{
-		BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL}})
+		BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL,
+		Admins: splitList(env.getenv("REGISTRY_ADMINS"))}})
 	if err != nil {
 		return err
 	}
@@ -85,4 +87,15 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		return err
 	}
 	return nil
+}
+
+// splitList reads a comma-separated setting.
+func splitList(v string) []string {
+	var out []string
+	for _, part := range strings.Split(v, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
 }

@@ -53,7 +53,7 @@ func Load(root fs.FS) ([]Text, error) {
 			if err != nil {
 				return nil, fmt.Errorf("declarations: version %d has no %s text (%s)", v, lang, name)
 			}
-			t, err := parse(v, lang, b)
+			t, err := Parse(v, lang, b)
 			if err != nil {
 				return nil, fmt.Errorf("declarations: %s: %w", name, err)
 			}
@@ -72,7 +72,8 @@ func Load(root fs.FS) ([]Text, error) {
 	return texts, nil
 }
 
-func parse(version int, lang string, b []byte) (Text, error) {
+// Parse reads one text: UTF-8 Markdown that starts with a level-1 heading, its title.
+func Parse(version int, lang string, b []byte) (Text, error) {
 	if !utf8.Valid(b) {
 		return Text{}, fmt.Errorf("not UTF-8")
 	}

@@ -321,10 +321,16 @@ func TestOIDCLoginRefusals(t *testing.T) {
 
 // newDevSite serves the registry with --dev-login and no provider.
 func newDevSite(t *testing.T, s *models.Store, devLogin bool) *oidcSite {
+	return newSite(t, s, handlers.Config{DevLogin: devLogin})
+}
+
+// newSite serves the registry over real HTTP with a configuration (its base URL is the server's).
+func newSite(t *testing.T, s *models.Store, cfg handlers.Config) *oidcSite {
 	t.Helper()
 	srv := httptest.NewServer(nil)
 	t.Cleanup(srv.Close)
-	e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Config: handlers.Config{BaseURL: srv.URL, DevLogin: devLogin}})
+	cfg.BaseURL = srv.URL
+	e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Config: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}

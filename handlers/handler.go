@@ -28,6 +28,9 @@ type Config struct {
 	RateLimit float64
 	RateBurst int
 	TileURL   string
+	// Admins are e-mail addresses whose first verified login makes them administrators
+	// (REGISTRY_ADMINS): the way in for the first administrator.
+	Admins []string
 }
 
 // Deps are the handler's dependencies, built in main.

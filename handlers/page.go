@@ -21,6 +21,8 @@ type Page struct {
 	DevLogin  bool
 	// Account is the signed-in person, nil for a visitor.
 	Account *models.Account
+	// Admin shows the administrators' link.
+	Admin bool
 	// CSRF goes into every form as _csrf.
 	CSRF string
 	// Path is the page's own address, for "log in and come back".
@@ -38,6 +40,7 @@ func (h *Handler) page(c echo.Context, title, nav string, data any) Page {
 	l := h.catalog.For(lang(c))
 	p := Page{L: l, Title: title, Nav: nav, DevLogin: h.cfg.DevLogin, Account: account(c), Path: c.Request().URL.RequestURI(), Data: data}
 	p.CSRF, _ = c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
+	p.Admin, _ = c.Get("admin").(bool)
 	u := *c.Request().URL
 	for _, code := range i18n.Languages {
 		q := u.Query()

@@ -32,6 +32,9 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.POST("/account/identities/detach", h.detachIdentity)
 	e.POST("/account/entry", h.updateEntry)
 	e.POST("/account/withdraw", h.withdraw)
+	e.GET("/admin", h.adminPage)
+	e.POST("/admin/declarations", h.adminPublish)
+	e.POST("/admin/:kind/:id/:action", h.adminAction)
 
 	api := e.Group("/api/v1")
 	api.Match(readable, "/signatories", h.apiSignatoriesList)

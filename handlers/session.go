@@ -37,6 +37,11 @@ func (h *Handler) session(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		c.Set("account", acc)
+		admin, err := h.store.IsAdmin(c.Request().Context(), acc.ID)
+		if err != nil {
+			return err
+		}
+		c.Set("admin", admin)
 		c.Response().Header().Set("Cache-Control", "no-store")
 		return next(c)
 	}
@@ -56,12 +61,30 @@ func requireAccount(c echo.Context) (*models.Account, error) {
 	return nil, echo.NewHTTPError(http.StatusUnauthorized, "log in first")
 }
 
+// configuredAdmin gives the administrator role to an account whose verified e-mail is listed
+// in REGISTRY_ADMINS.
+func (h *Handler) configuredAdmin(c echo.Context, acc models.Account) error {
+	if !acc.EmailVerified || acc.Email == "" {
+		return nil
+	}
+	for _, a := range h.cfg.Admins {
+		if strings.EqualFold(strings.TrimSpace(a), acc.Email) {
+			_, err := h.store.SetAdmin(c.Request().Context(), models.Actor{Name: "config:REGISTRY_ADMINS"}, acc, true)
+			return err
+		}
+	}
+	return nil
+}
+
 // startSession signs the browser in with a fresh session id: any id it had before is ended, so
 // a session fixed by someone else before login is worth nothing after it.
 func (h *Handler) startSession(c echo.Context, acc models.Account) error {
 	var old string
 	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
 		old = h.hasher.Hash(ck.Value)
+	}
+	if err := h.configuredAdmin(c, acc); err != nil {
+		return err
 	}
 	token := auth.NewToken()
 	if err := h.store.StartSession(c.Request().Context(), acc.ID, h.hasher.Hash(token), old, sessionTTL); err != nil {

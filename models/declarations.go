@@ -93,3 +93,34 @@ func (s *Store) DeclarationVersions(ctx context.Context) ([]Declaration, error) 
 		Order("version DESC, lang").Find(&ds).Error
 	return ds, err
 }
+
+// PublishVersion publishes a declaration text from the admin page: the next version, or the
+// current version in a language it lacks. Everyone who signed an earlier version is invited to
+// sign the new one; nobody is counted twice.
+func (s *Store) PublishVersion(ctx context.Context, by Actor, d Declaration) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var current int
+		if err := tx.Model(&Declaration{}).Select("COALESCE(MAX(version), 0)").Scan(&current).Error; err != nil {
+			return err
+		}
+		var have int64
+		if err := tx.Model(&Declaration{}).Where("version = ? AND lang = ?", d.Version, d.Lang).Count(&have).Error; err != nil {
+			return err
+		}
+		switch {
+		case have > 0:
+			return &Error{Code: ECONFLICT, Field: "version", Message: fmt.Sprintf("version %d in %s is already published and never changes; publish a changed text as version %d", d.Version, d.Lang, current+1)}
+		case d.Version != current+1 && d.Version != current:
+			return &Error{Code: EINVALID, Field: "version", Message: fmt.Sprintf("the next version is %d (or %d, to add a language to the current one)", current+1, current)}
+		}
+		d.PublishedAt = s.now()
+		if err := tx.Create(&d).Error; err != nil {
+			return fromDB(err)
+		}
+		if err := audit(tx, AuditEntry{At: d.PublishedAt, ActorAccountID: by.AccountID, Actor: by.Name, Action: "declaration.publish",
+			SubjectType: "declaration", SubjectID: fmt.Sprintf("%d/%s", d.Version, d.Lang), Detail: d.SHA256}); err != nil {
+			return err
+		}
+		return bumpChanges(tx)
+	})
+}

@@ -1,0 +1,159 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/declaration"
+	"github.com/open-recognition/registry/models"
+)
+
+// requireAdmin answers 401 to a visitor and 403 to a signed-in person who is not an
+// administrator.
+func requireAdmin(c echo.Context) (*models.Account, error) {
+	acc, err := requireAccount(c)
+	if err != nil {
+		return nil, err
+	}
+	if admin, _ := c.Get("admin").(bool); !admin {
+		return nil, echo.NewHTTPError(http.StatusForbidden, "this page is for the registry's administrators")
+	}
+	return acc, nil
+}
+
+type adminView struct {
+	Pending, Hidden []models.AdminSignatory
+	Blocked         []models.Account
+	Audit           []models.AuditEntry
+	MoreAudit       int64
+	Lookup          *models.AdminSignatory
+	Publish         formState
+	NextVersion     int
+	Message         string
+}
+
+// adminPage is the administrators' desk: organisations to verify, hidden entries, blocked
+// accounts, publishing a declaration version, and the audit log.
+func (h *Handler) adminPage(c echo.Context) error {
+	if _, err := requireAdmin(c); err != nil {
+		return err
+	}
+	return h.renderAdmin(c, http.StatusOK, "", formState{})
+}
+
+func (h *Handler) renderAdmin(c echo.Context, status int, message string, publish formState) error {
+	ctx := c.Request().Context()
+	l := h.catalog.For(lang(c))
+	v := adminView{Message: message, Publish: publish}
+	if v.Message == "" {
+		if done := c.QueryParam("done"); done != "" {
+			v.Message = l.T("admin.done." + done)
+		}
+	}
+	var err error
+	if v.Pending, v.Hidden, err = h.store.Moderation(ctx); err != nil {
+		return err
+	}
+	if v.Blocked, err = h.store.BlockedAccounts(ctx); err != nil {
+		return err
+	}
+	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
+	if v.Audit, err = h.store.AuditLog(ctx, before, 50); err != nil {
+		return err
+	}
+	if len(v.Audit) == 50 {
+		v.MoreAudit = v.Audit[len(v.Audit)-1].ID
+	}
+	if id := strings.TrimSpace(c.QueryParam("signatory")); id != "" {
+		if v.Lookup, err = h.store.AdminLookup(ctx, strings.TrimPrefix(id, "/signatories/")); err != nil {
+			return err
+		}
+		if v.Lookup == nil && v.Message == "" {
+			v.Message = l.T("admin.lookup.none")
+		}
+	}
+	if d, err := h.store.CurrentDeclaration(ctx, l.Lang); err == nil {
+		v.NextVersion = d.Version + 1
+	}
+	if v.Publish.Values == nil {
+		v.Publish = formState{Values: map[string]string{"version": strconv.Itoa(v.NextVersion), "lang": l.Lang}, Errors: map[string]string{}}
+	}
+	return h.render(c, status, "admin", l.T("admin.title"), "admin", v)
+}
+
+// adminAction runs one moderation action from the admin page and comes back to it.
+func (h *Handler) adminAction(c echo.Context) error {
+	acc, err := requireAdmin(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	by := models.ActorOf(acc)
+	id := c.Param("id")
+	action := c.Param("action")
+	onAccount := action == "block" || action == "unblock"
+	if (c.Param("kind") == "accounts") != onAccount {
+		return echo.ErrNotFound
+	}
+	switch action {
+	case "verify":
+		err = h.store.VerifyOrganisation(ctx, by, id)
+	case "hide":
+		err = h.store.HideSignatory(ctx, by, id, c.FormValue("reason"))
+	case "restore":
+		err = h.store.RestoreSignatory(ctx, by, id)
+	case "block", "unblock":
+		err = h.store.BlockAccount(ctx, by, id, action == "block")
+	default:
+		return echo.ErrNotFound
+	}
+	if err != nil {
+		switch models.ErrorCode(err) {
+		case models.ECONFLICT, models.ENOTFOUND:
+			return h.renderAdmin(c, statusOf[models.ErrorCode(err)], models.ErrorMessage(err), formState{})
+		}
+		return err
+	}
+	h.log.Info("admin action", "action", action, "subject", id, "by", acc.PublicID)
+	return c.Redirect(http.StatusSeeOther, "/admin?done="+action)
+}
+
+// adminPublish publishes a declaration version written on the admin page.
+func (h *Handler) adminPublish(c echo.Context) error {
+	acc, err := requireAdmin(c)
+	if err != nil {
+		return err
+	}
+	l := h.catalog.For(lang(c))
+	f := formState{Values: map[string]string{"version": c.FormValue("version"), "lang": c.FormValue("lang"), "body": c.FormValue("body")}, Errors: map[string]string{}}
+	version, err := strconv.Atoi(f.Values["version"])
+	if err != nil || version < 1 {
+		f.Errors["version"] = l.T("admin.publish.bad_version")
+	}
+	if !declaration.KnownLanguage(f.Values["lang"]) {
+		f.Errors["lang"] = l.T("form.required")
+	}
+	body := strings.ReplaceAll(f.Values["body"], "\r\n", "\n")
+	text, perr := declaration.Parse(version, f.Values["lang"], []byte(body))
+	if perr != nil {
+		f.Errors["body"] = l.T("admin.publish.bad_body")
+	}
+	if len(f.Errors) > 0 {
+		return h.renderAdmin(c, http.StatusBadRequest, l.T("form.fix"), f)
+	}
+	err = h.store.PublishVersion(c.Request().Context(), models.ActorOf(acc), models.Declaration{Version: text.Version, Lang: text.Lang,
+		Title: text.Title, Body: text.Body, SHA256: text.SHA256})
+	if err != nil {
+		if fieldError(f, err) || models.ErrorCode(err) == models.ECONFLICT {
+			if e, ok := err.(*models.Error); ok && e.Field != "" {
+				f.Errors[e.Field] = e.Message
+			}
+			return h.renderAdmin(c, statusOf[models.ErrorCode(err)], l.T("form.fix"), f)
+		}
+		return err
+	}
+	h.log.Info("declaration published", "version", text.Version, "lang", text.Lang, "by", acc.PublicID)
+	return c.Redirect(http.StatusSeeOther, "/admin?done=publish")
+}
