@@ -396,3 +396,26 @@ func TestDevLogin(t *testing.T) {
 		t.Errorf("dev login without --dev-login: %d, want 404", res.StatusCode)
 	}
 }
+
+// Logging in and signing are limited far below the general rate limit.
+func TestLoginRateLimit(t *testing.T) {
+	s := testutil.SQLite(t)
+	site := newSite(t, s, handlers.Config{DevLogin: true, RateLimit: 1000, RateBurst: 2000})
+	c := site.newClient()
+	tok := site.csrf(c, "/login")
+	var last int
+	for i := range 11 {
+		res := site.post(c, "/auth/dev", url.Values{"_csrf": {tok}, "name": {"X"}, "email": {"x@example.org"}})
+		last = res.StatusCode
+		if i < 10 && res.StatusCode != http.StatusOK {
+			t.Fatalf("login %d: %d", i+1, res.StatusCode)
+		}
+	}
+	if last != http.StatusTooManyRequests {
+		t.Errorf("11th login within a minute: %d, want 429", last)
+	}
+	// Reading pages is not affected.
+	if res, _ := site.get(c, site.srv.URL+"/signatories"); res.StatusCode != http.StatusOK {
+		t.Errorf("GET /signatories after the login limit: %d", res.StatusCode)
+	}
+}

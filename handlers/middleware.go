@@ -89,6 +89,24 @@ func (h *Handler) middleware(e *echo.Echo) {
 	}))
 }
 
+// formLimit caps the actions that create accounts, sessions and signatures per client, far
+// below the general limit: 10 a minute, in bursts of up to 10. Off when rate limits are off.
+func (h *Handler) formLimit() echo.MiddlewareFunc {
+	if h.cfg.RateLimit <= 0 {
+		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
+	}
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+			Rate: rate.Every(6 * time.Second), Burst: 10, ExpiresIn: 10 * time.Minute,
+		}),
+		IdentifierExtractor: func(c echo.Context) (string, error) { return clientKey(c.RealIP()), nil },
+		DenyHandler: func(c echo.Context, id string, err error) error {
+			c.Response().Header().Set("Retry-After", "60")
+			return echo.NewHTTPError(http.StatusTooManyRequests, "too many attempts from your address; wait a minute and try again")
+		},
+	})
+}
+
 // formPage tells the pages that hold a form even for a visitor.
 func formPage(path string) bool {
 	for _, p := range []string{"/login", "/sign", "/account", "/admin"} {
