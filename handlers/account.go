@@ -15,6 +15,8 @@ type accountView struct {
 	Entry      *models.Signatory
 	EntryURL   string
 	Saved      bool
+	// NewVersion invites the signatory to sign a declaration version published since.
+	NewVersion bool
 	Identities []models.Identity
 	// Attachable are the providers not attached yet.
 	Attachable []auth.Info
@@ -54,6 +56,17 @@ func (h *Handler) renderAccount(c echo.Context, acc *models.Account, status int,
 		}
 		v.entryView = h.entryView(c, l, mine.Kind, form)
 		v.EntryURL = "/signatories/" + mine.PublicID
+		if mine.Status == models.StatusActive {
+			d, err := h.store.CurrentDeclaration(ctx, l.Lang)
+			if err != nil {
+				return err
+			}
+			signed, err := h.store.HasSigned(ctx, mine.ID, d.Version)
+			if err != nil {
+				return err
+			}
+			v.NewVersion = !signed
+		}
 	}
 	for _, p := range h.providers.List() {
 		if !have[p.Name] {

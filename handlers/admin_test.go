@@ -106,6 +106,9 @@ func TestAdministration(t *testing.T) {
 		if res.StatusCode != http.StatusOK || res.Request.URL.Query().Get("done") != "publish" {
 			t.Fatalf("publish version 2: %d at %s", res.StatusCode, res.Request.URL)
 		}
+		if _, body := ada.get("/account"); !strings.Contains(body, "A new version of the Declaration has been published") {
+			t.Error("the account page does not invite Ada to sign version 2")
+		}
 		if _, body := ada.get("/sign"); !strings.Contains(body, "A revised text.") || !strings.Contains(body, `action="/sign"`) {
 			t.Fatal("Ada is not offered version 2 to sign")
 		}

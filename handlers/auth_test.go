@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -417,5 +418,76 @@ func TestLoginRateLimit(t *testing.T) {
 	// Reading pages is not affected.
 	if res, _ := site.get(c, site.srv.URL+"/signatories"); res.StatusCode != http.StatusOK {
 		t.Errorf("GET /signatories after the login limit: %d", res.StatusCode)
+	}
+}
+
+// A person attaches a second login to their account and removes the first; the last one stays.
+func TestAttachAndDetachLogins(t *testing.T) {
+	s := testutil.SQLite(t)
+	site := newOIDCSite(t, s)
+	// oidcSite has no --dev-login; log in with the provider first, then attach… the provider
+	// again from another account to see the refusal, and detach.
+	c := site.newClient()
+	site.login(c, "/")
+	var acc models.Account
+	s.DB.Take(&acc)
+	// A second identity, created through the store as a development login would.
+	if _, err := s.Login(t.Context(), models.LoginIdentity{Provider: "dev", Subject: "jane@example.org", Email: "jane@example.org"}, &acc.ID); err != nil {
+		t.Fatal(err)
+	}
+	ids, _ := s.Identities(t.Context(), acc.ID)
+	if len(ids) != 2 {
+		t.Fatalf("%d identities after attaching, want 2", len(ids))
+	}
+	// Attaching a login that belongs to another account is refused.
+	other, err := s.Login(t.Context(), models.LoginIdentity{Provider: "dev", Subject: "someone@example.org"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Login(t.Context(), models.LoginIdentity{Provider: "dev", Subject: "jane@example.org"}, &other.ID); models.ErrorCode(err) != models.ECONFLICT {
+		t.Errorf("attaching another account's login: %v, want a conflict", err)
+	}
+	// Through the account page: remove the development login, then refuse to remove the last.
+	var dev models.Identity
+	s.DB.Where("account_id = ? AND provider = 'dev'", acc.ID).Take(&dev)
+	res := site.post(c, "/account/identities/detach", url.Values{"_csrf": {site.csrf(c, "/account")}, "identity": {strconv.FormatInt(dev.ID, 10)}})
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("detach: %d", res.StatusCode)
+	}
+	ids, _ = s.Identities(t.Context(), acc.ID)
+	if len(ids) != 1 || ids[0].Provider != "test" {
+		t.Fatalf("identities after detaching: %+v", ids)
+	}
+	res = site.post(c, "/account/identities/detach", url.Values{"_csrf": {site.csrf(c, "/account")}, "identity": {strconv.FormatInt(ids[0].ID, 10)}})
+	if res.StatusCode != http.StatusConflict {
+		t.Errorf("detaching the last login: %d, want 409", res.StatusCode)
+	}
+	// The attach flow itself: a signed-in person starts a login with attach=1; the provider's
+	// identity is already this account's, so it simply comes back to /account.
+	res = site.post(c, "/auth/test", url.Values{"_csrf": {site.csrf(c, "/account")}, "attach": {"1"}, "return_to": {"/account"}})
+	if res.StatusCode != http.StatusOK || res.Request.URL.Path != "/account" {
+		t.Errorf("attach round trip: %d at %s", res.StatusCode, res.Request.URL)
+	}
+	// Signed-in pages are never stored by caches.
+	resp, _ := site.get(c, site.srv.URL+"/account")
+	if resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("Cache-Control on a signed-in page: %q", resp.Header.Get("Cache-Control"))
+	}
+}
+
+// An imported signatory is claimed by the first login with a verified matching e-mail.
+func TestImportedSignatoryIsClaimed(t *testing.T) {
+	s := testutil.SQLite(t)
+	load(t, s, `{"type":"signatory","ref":"jane","kind":"person","name":"Jane Doe","email":"Jane.Doe@example.com","country":"GB","signed_at":"2024-05-01T10:00:00Z"}`+"\n")
+	site := newOIDCSite(t, s) // the provider's default user has the verified e-mail jane.doe@example.com
+	c := site.newClient()
+	site.login(c, "/")
+	_, body := site.get(c, site.srv.URL+"/account")
+	if !strings.Contains(body, "You are in the registry.") {
+		t.Error("the imported entry was not claimed by the matching verified login")
+	}
+	_, body = site.get(c, site.srv.URL+"/sign")
+	if !strings.Contains(body, "You have signed the current version") {
+		t.Error("the claimed entry is asked to sign again")
 	}
 }

@@ -27,7 +27,7 @@ func (s *Signatory) Normalize() {
 	s.Name = CleanLine(s.Name)
 	s.Representative = CleanLine(s.Representative)
 	s.Role = CleanLine(s.Role)
-	s.Email = CleanLine(s.Email)
+	s.Email = strings.ToLower(CleanLine(s.Email)) // matched case-insensitively when someone claims their entry
 	s.Country = strings.ToUpper(CleanLine(s.Country))
 	s.City = CleanLine(s.City)
 	s.Affiliation = CleanLine(s.Affiliation)
