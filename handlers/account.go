@@ -12,9 +12,9 @@ import (
 type accountView struct {
 	entryView
 	// Entry is the account's registry entry, if it ever signed.
-	Entry      *models.Signatory
-	EntryURL   string
-	Saved      bool
+	Entry    *models.Signatory
+	EntryURL string
+	Saved    bool
 	// NewVersion invites the signatory to sign a declaration version published since.
 	NewVersion bool
 	Identities []models.Identity

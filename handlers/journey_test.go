@@ -68,8 +68,29 @@ func (j *journey) open(path string) {
 // submit clicks a form's submit button and waits for the next page.
 func (j *journey) submit(form string) {
 	j.t.Helper()
-	j.run("submit "+form, chromedp.Click(`form[action="`+form+`"] button[type=submit]`, chromedp.ByQuery),
-		chromedp.Sleep(50*time.Millisecond), chromedp.WaitReady("body", chromedp.ByQuery))
+	j.clickAndWait("submit "+form, `form[action="`+form+`"] button[type=submit]`)
+}
+
+// clickAndWait clicks and waits until another document has fully loaded: the old page is marked
+// first, so that reading cannot catch it on its way out.
+func (j *journey) clickAndWait(what, selector string) {
+	j.t.Helper()
+	var ignored any
+	j.run(what, chromedp.Evaluate(`window.__leaving = true`, &ignored), chromedp.Click(selector, chromedp.ByQuery))
+	// While the old document goes away, asking it anything can fail: ask again until the new
+	// one answers.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var arrived bool
+		err := chromedp.Run(j.ctx, chromedp.Evaluate(`window.__leaving === undefined && document.readyState === "complete"`, &arrived))
+		if err == nil && arrived {
+			return
+		}
+		if time.Now().After(deadline) {
+			j.t.Fatalf("%s: the next page did not load (%v)", what, err)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
 }
 
 func (j *journey) path() string {
@@ -153,7 +174,7 @@ func TestJourneyPerson(t *testing.T) {
 		t.Fatalf("after signing at %s, want /sign/thanks:\n%s", p, j.text())
 	}
 	j.expect("Thank you for signing")
-	j.run("see the entry", chromedp.Click(`a[href^="/signatories/"]`, chromedp.ByQuery), chromedp.WaitReady("body", chromedp.ByQuery))
+	j.clickAndWait("see the entry", `a[href^="/signatories/"]`)
 	entry := j.path()
 	j.expect("Ada Browser", "Recognition is for everyone.")
 	j.open("/signatories")
