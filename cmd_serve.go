@@ -12,6 +12,7 @@ import (
 
 	"github.com/open-recognition/registry/auth"
 	"github.com/open-recognition/registry/handlers"
+	"github.com/open-recognition/registry/issuer"
 )
 
 // minSessionSecret is the shortest SESSION_SECRET accepted: 32 characters.
@@ -33,6 +34,10 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	if providers.Any() && len(secret) < minSessionSecret {
 		return fmt.Errorf("SESSION_SECRET must hold at least %d random characters when a login provider is on (for example: openssl rand -base64 48)", minSessionSecret)
 	}
+	keys, err := issuer.OpenKeys(o.Keys)
+	if err != nil {
+		return err
+	}
 	perSecond, burst, _ := rateLimit(o.RateLimit)
 	proxies, _ := trustedProxies(o.TrustedProxies)
 
@@ -49,7 +54,7 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	if err := store.PinBaseURL(ctx, o.BaseURL, o.ChangeBaseURL); err != nil {
 		return err
 	}
-	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Config: handlers.Config{
+	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Keys: keys, Config: handlers.Config{
 		BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL,
 		Admins: splitList(env.getenv("REGISTRY_ADMINS"))}})
 	if err != nil {

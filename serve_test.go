@@ -3,12 +3,17 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/open-recognition/registry/issuer"
 )
 
 // server is a running `registry serve`.
@@ -296,5 +301,51 @@ func TestServeProviderSettings(t *testing.T) {
 	}
 	if err := s.stop(t); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The issuer key is made on first start, published in did.json with every key rotated out, and
+// a key others may read stops the start.
+func TestServeIssuerKeys(t *testing.T) {
+	p := newSQLite(t)
+	s := startServe(t, nil, p.args("serve", "--addr", "127.0.0.1:0", "--rate-limit", "off")...)
+	if s.exited {
+		t.Fatalf("not serving: %v\n%s", s.err, s.stderr)
+	}
+	doc := func() issuer.DIDDocument {
+		resp, body := s.get(t, "/.well-known/did.json")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("did.json: %d", resp.StatusCode)
+		}
+		var d issuer.DIDDocument
+		if err := json.Unmarshal([]byte(body), &d); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	d := doc()
+	if d.ID != "did:web:localhost%3A8080" || len(d.VerificationMethod) != 1 || !strings.HasPrefix(d.VerificationMethod[0].PublicKeyMultibase, "z6Mk") {
+		t.Fatalf("did.json %+v", d)
+	}
+	r := p.run(t, "keys", "rotate")
+	if !strings.Contains(r.stdout, "new issuer key 2") {
+		t.Errorf("keys rotate: %q", r.stdout)
+	}
+	d2 := doc()
+	if len(d2.VerificationMethod) != 2 || d2.VerificationMethod[0].ID != d.VerificationMethod[0].ID {
+		t.Errorf("after rotation did.json lists %d keys, the first one kept: %+v", len(d2.VerificationMethod), d2)
+	}
+	if err := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(p.keys, "issuer-*.pem"))
+	os.Chmod(files[0], 0o644)
+	s = startServe(t, nil, p.args("serve", "--addr", "127.0.0.1:0", "--rate-limit", "off")...)
+	if !s.exited {
+		t.Fatal("serving with a world-readable issuer key")
+	}
+	var stderr strings.Builder
+	if code := exitCode(s.err, &stderr); code != 1 || !strings.Contains(stderr.String(), "chmod 600") {
+		t.Errorf("exit %d, %q: want 1 and the fix", code, stderr.String())
 	}
 }

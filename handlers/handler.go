@@ -14,6 +14,7 @@ import (
 	"github.com/open-recognition/registry/auth"
 	"github.com/open-recognition/registry/geo"
 	"github.com/open-recognition/registry/i18n"
+	"github.com/open-recognition/registry/issuer"
 	"github.com/open-recognition/registry/markdown"
 	"github.com/open-recognition/registry/models"
 	"github.com/open-recognition/registry/views"
@@ -42,6 +43,8 @@ type Deps struct {
 	Providers *auth.Providers
 	// SessionSecret keys the stored hashes of session tokens and login states.
 	SessionSecret string
+	// Keys are the issuer's signing keys.
+	Keys *issuer.Keys
 }
 
 // Handler holds what every action needs.
@@ -57,6 +60,9 @@ type Handler struct {
 	// providers log people in; hasher turns their tokens into what the database stores.
 	providers *auth.Providers
 	hasher    auth.Hasher
+	// keys and did are the issuer's keys and did:web.
+	keys *issuer.Keys
+	did  string
 	// countryOptions are the <option> elements of every country select, per interface language,
 	// rendered once: 250 options through the template on every list page cost more than the
 	// rest of the page.
@@ -83,11 +89,15 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		cfg:            d.Config,
 		providers:      d.Providers,
 		hasher:         auth.NewHasher(d.SessionSecret),
+		keys:           d.Keys,
 		countryOptions: map[string]string{},
 	}
 	h.cfg.BaseURL = strings.TrimRight(h.cfg.BaseURL, "/")
 	if h.providers == nil {
 		h.providers = &auth.Providers{}
+	}
+	if h.did, err = issuer.DID(h.cfg.BaseURL); err != nil {
+		return nil, nil, err
 	}
 	for _, lang := range i18n.Languages {
 		var b strings.Builder
