@@ -1,0 +1,68 @@
+package issuer
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func testCredential(name string) map[string]any {
+	return map[string]any{
+		"@context":  []any{ContextVC2, ContextOB3},
+		"id":        "http://localhost:8080/credentials/1",
+		"type":      []any{"VerifiableCredential", "OpenBadgeCredential"},
+		"issuer":    map[string]any{"id": "did:web:localhost%3A8080", "type": []any{"Profile"}, "name": "Open Recognition Registry", "url": "http://localhost:8080"},
+		"validFrom": "2026-11-01T10:00:00Z",
+		"name":      "Signatory",
+		"credentialSubject": map[string]any{
+			"id": "http://localhost:8080/signatories/x", "type": []any{"AchievementSubject"}, "name": name,
+			"achievement": map[string]any{"id": "http://localhost:8080/achievements/signatory", "type": []any{"Achievement"},
+				"name": "Signatory", "description": "Signed the Declaration.", "criteria": map[string]any{"narrative": "Sign it."}},
+		},
+	}
+}
+
+func TestSignAndVerify(t *testing.T) {
+	keys, err := OpenKeys(filepath.Join(t.TempDir(), "keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSigner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	did := "did:web:localhost%3A8080"
+	for _, name := range []string{"Ada Lovelace", "Zoé \"Z\" Müller \\ 🎉", "李小龍", "محمد", "Line one\nline two\ttab"} {
+		signed, err := s.Sign(testCredential(name), keys.Current(), did, time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatalf("%q: %v", name, err)
+		}
+		if err := s.Verify(signed, keys.All(), did); err != nil {
+			t.Errorf("%q: own signature does not verify: %v", name, err)
+		}
+		// Any change breaks it.
+		signed["name"] = "Ambassador"
+		if err := s.Verify(signed, keys.All(), did); !errors.Is(err, ErrBadSignature) {
+			t.Errorf("%q: a tampered credential verifies: %v", name, err)
+		}
+	}
+	// A key rotated out still verifies what it signed.
+	old := keys.Current()
+	signed, _ := s.Sign(testCredential("Ada"), old, did, time.Now())
+	keys.Rotate()
+	if err := s.Verify(signed, keys.All(), did); err != nil {
+		t.Errorf("a credential of a rotated key: %v", err)
+	}
+}
+
+func TestUndefinedTermsAreRefused(t *testing.T) {
+	s, _ := NewSigner()
+	keys, _ := OpenKeys(filepath.Join(t.TempDir(), "keys"))
+	c := testCredential("Ada")
+	c["@context"] = []any{ContextVC2, ContextOB3, "https://example.org/unknown-context"}
+	if _, err := s.Sign(c, keys.Current(), "did:web:x", time.Now()); err == nil || !strings.Contains(err.Error(), "never fetched") {
+		t.Errorf("a context that is not embedded was accepted: %v", err)
+	}
+}
