@@ -143,7 +143,7 @@ func Badge(in BadgeInput) (BadgeCredential, error) {
 	if in.Kind == "signatory" {
 		// The signature is bound to the exact text signed.
 		c.Evidence = []evidence{{ID: fmt.Sprintf("%s/declaration/%d?lang=%s", base, in.Version, in.Lang), Type: []string{"Evidence"},
-			Name: fmt.Sprintf("Signature of the Declaration, version %d (%s)", in.Version, in.Lang),
+			Name:        fmt.Sprintf("Signature of the Declaration, version %d (%s)", in.Version, in.Lang),
 			Description: fmt.Sprintf("Signed on %s: version %d, language %s, text SHA-256 %s.", in.SignedAt.UTC().Format(time.RFC3339), in.Version, in.Lang, in.SHA256)}}
 	}
 	return c, nil
