@@ -1,0 +1,167 @@
+// The issuance outbox, worked off by the credential worker: credentials are signed outside any
+// write transaction, then stored together with the closing of their job.
+
+package models
+
+import (
+	"context"
+	"errors"
+
+	"gorm.io/gorm"
+)
+
+// StatusListSize is the number of entries of one status list (the Bitstring Status List's
+// minimum, 16 KiB); at most half are used, so that random indexes rarely collide.
+const (
+	StatusListSize  = 131072
+	StatusListQuota = StatusListSize / 2
+)
+
+// IssuanceTask is a pending job with what doing it needs.
+type IssuanceTask struct {
+	Job       IssuanceJob
+	Signatory Signatory
+	// Signature is the signatory's newest signature (for a Signatory badge).
+	Signature *Signature
+}
+
+// PendingIssuance returns up to n open jobs, oldest first.
+func (s *Store) PendingIssuance(ctx context.Context, n int) ([]IssuanceTask, error) {
+	var jobs []IssuanceJob
+	if err := s.DB.WithContext(ctx).Where("done_at IS NULL").Order("id").Limit(n).Find(&jobs).Error; err != nil {
+		return nil, err
+	}
+	if len(jobs) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(jobs))
+	for i, j := range jobs {
+		ids[i] = j.SignatoryID
+	}
+	var sgs []Signatory
+	if err := s.DB.WithContext(ctx).Where("id IN ?", ids).Find(&sgs).Error; err != nil {
+		return nil, err
+	}
+	byID := map[int64]Signatory{}
+	for _, sg := range sgs {
+		byID[sg.ID] = sg
+	}
+	var sigs []Signature
+	if err := s.DB.WithContext(ctx).Where("signatory_id IN ?", ids).Order("declaration_version").Find(&sigs).Error; err != nil {
+		return nil, err
+	}
+	newest := map[int64]*Signature{}
+	for i := range sigs {
+		newest[sigs[i].SignatoryID] = &sigs[i]
+	}
+	out := make([]IssuanceTask, len(jobs))
+	for i, j := range jobs {
+		out[i] = IssuanceTask{Job: j, Signatory: byID[j.SignatoryID], Signature: newest[j.SignatoryID]}
+	}
+	return out, nil
+}
+
+// NextStatusList is the status list new credentials go to: a list is closed at its quota.
+func (s *Store) NextStatusList(ctx context.Context) (int, error) {
+	var n int64
+	if err := s.DB.WithContext(ctx).Model(&Credential{}).Count(&n).Error; err != nil {
+		return 0, err
+	}
+	return 1 + int(n/StatusListQuota), nil
+}
+
+// ErrStatusIndexTaken tells the worker to draw another index and sign again.
+var ErrStatusIndexTaken = errors.New("status list index already taken")
+
+// ErrJobClosed tells the worker another worker finished the job first.
+var ErrJobClosed = errors.New("issuance job already closed")
+
+// CompleteIssuance stores a signed credential and closes its job, in one transaction: after a
+// crash either both happened or neither, and the job is simply done again.
+func (s *Store) CompleteIssuance(ctx context.Context, jobID int64, c Credential) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&IssuanceJob{}).Where("id = ? AND done_at IS NULL", jobID).Updates(map[string]any{"done_at": s.now(), "last_error": ""})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrJobClosed
+		}
+		var taken int64
+		if err := tx.Model(&Credential{}).Where("status_list = ? AND status_index = ?", c.StatusList, c.StatusIndex).Count(&taken).Error; err != nil {
+			return err
+		}
+		if taken > 0 {
+			return ErrStatusIndexTaken
+		}
+		if err := tx.Create(&c).Error; err != nil {
+			return fromDB(err)
+		}
+		return bumpChanges(tx)
+	})
+}
+
+// SkipIssuance closes a job that has nothing to do any more (the signatory left the registry
+// before its badge was signed).
+func (s *Store) SkipIssuance(ctx context.Context, jobID int64, why string) error {
+	return s.DB.WithContext(ctx).Model(&IssuanceJob{}).Where("id = ? AND done_at IS NULL", jobID).
+		Updates(map[string]any{"done_at": s.now(), "last_error": why}).Error
+}
+
+// FailIssuance records a failed attempt; the job stays open and is tried again.
+func (s *Store) FailIssuance(ctx context.Context, jobID int64, why string) error {
+	return s.DB.WithContext(ctx).Model(&IssuanceJob{}).Where("id = ?", jobID).
+		Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "last_error": why}).Error
+}
+
+// CompleteRevocation revokes the signatory's live credentials of the job's kind and closes the
+// job: the status lists say "revoked" from the next request on.
+func (s *Store) CompleteRevocation(ctx context.Context, job IssuanceJob) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		q := tx.Model(&Credential{}).Where("signatory_id = ? AND kind = ? AND revoked_at IS NULL", job.SignatoryID, job.Kind)
+		if job.EndorsementID != nil {
+			q = q.Where("endorsement_id = ?", *job.EndorsementID)
+		}
+		if err := q.Updates(map[string]any{"revoked_at": now, "revoked_reason": job.Reason}).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&IssuanceJob{}).Where("id = ?", job.ID).Update("done_at", now).Error; err != nil {
+			return err
+		}
+		return bumpChanges(tx)
+	})
+}
+
+// CredentialByID returns one credential.
+func (s *Store) CredentialByID(ctx context.Context, id string) (*Credential, error) {
+	var c Credential
+	err := s.DB.WithContext(ctx).Where("id = ?", id).Take(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, Errorf(ENOTFOUND, "no such credential")
+	}
+	return &c, err
+}
+
+// SignatoryCredentials lists a signatory's credentials, newest first.
+func (s *Store) SignatoryCredentials(ctx context.Context, signatoryID int64) ([]Credential, error) {
+	var out []Credential
+	err := s.DB.WithContext(ctx).Select("id", "signatory_id", "kind", "status_list", "status_index", "issued_at", "revoked_at", "revoked_reason").
+		Where("signatory_id = ?", signatoryID).Order("issued_at DESC").Find(&out).Error
+	return out, err
+}
+
+// RevokedIndexes lists the revoked indexes of one status list.
+func (s *Store) RevokedIndexes(ctx context.Context, list int) ([]int, error) {
+	var out []int
+	err := s.DB.WithContext(ctx).Model(&Credential{}).Where("status_list = ? AND revoked_at IS NOT NULL", list).Pluck("status_index", &out).Error
+	return out, err
+}
+
+// StatusListExists reports whether any credential uses a status list.
+func (s *Store) StatusListExists(ctx context.Context, list int) (bool, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&Credential{}).Where("status_list = ?", list).Limit(1).Count(&n).Error
+	return n > 0, err
+}
+
