@@ -164,4 +164,3 @@ func (s *Store) StatusListExists(ctx context.Context, list int) (bool, error) {
 	err := s.DB.WithContext(ctx).Model(&Credential{}).Where("status_list = ?", list).Limit(1).Count(&n).Error
 	return n > 0, err
 }
-
