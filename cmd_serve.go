@@ -54,7 +54,11 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	if err := store.PinBaseURL(ctx, o.BaseURL, o.ChangeBaseURL); err != nil {
 		return err
 	}
-	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Keys: keys, Config: handlers.Config{
+	worker, err := issuer.NewWorker(store, keys, o.BaseURL, env.log)
+	if err != nil {
+		return err
+	}
+	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Keys: keys, Worker: worker, Config: handlers.Config{
 		BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL,
 		Admins: splitList(env.getenv("REGISTRY_ADMINS"))}})
 	if err != nil {
@@ -72,6 +76,9 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(env.log.Handler(), slog.LevelWarn),
 	}
+	workCtx, stopWork := context.WithCancel(ctx)
+	defer stopWork()
+	go worker.Run(workCtx)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(env.stdout, "Open Recognition Registry listening on http://%s (public address %s)\n", ln.Addr(), o.BaseURL)

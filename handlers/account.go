@@ -139,5 +139,6 @@ func (h *Handler) withdraw(c echo.Context) error {
 		}
 		return err
 	}
+	h.wake()
 	return c.Redirect(http.StatusSeeOther, "/account?withdrawn=1")
 }

@@ -117,6 +117,7 @@ func (h *Handler) adminAction(c echo.Context) error {
 		return err
 	}
 	h.log.Info("admin action", "action", action, "subject", id, "by", acc.PublicID)
+	h.wake()
 	return c.Redirect(http.StatusSeeOther, "/admin?done="+action)
 }
 

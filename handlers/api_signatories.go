@@ -100,6 +100,13 @@ func (h *Handler) apiSignatoryShow(c echo.Context) error {
 		Tier: sg.Tier, SignedAt: sg.SignedAt, Visibility: sg.Visibility}
 	out := apiSignatory{apiItem: h.apiItem(w, &row), Affiliation: shown(w, sg.Visibility.Affiliation, sg.Affiliation),
 		Website: shown(w, sg.Visibility.Website, sg.Website), Credentials: []apiCredential{}}
+	creds, err := h.store.SignatoryCredentials(ctx, sg.ID)
+	if err != nil {
+		return err
+	}
+	for _, cr := range creds {
+		out.Credentials = append(out.Credentials, apiCredential{Type: cr.Kind, URL: h.cfg.BaseURL + "/credentials/" + cr.ID, Revoked: cr.RevokedAt != nil})
+	}
 	if sg.Kind == models.KindOrganisation {
 		out.Representative = shown(w, sg.Visibility.Representative, sg.Representative)
 		if out.Representative != "" {

@@ -45,6 +45,8 @@ type Deps struct {
 	SessionSecret string
 	// Keys are the issuer's signing keys.
 	Keys *issuer.Keys
+	// Worker issues credentials; the handlers wake it when a signature is recorded.
+	Worker *issuer.Worker
 }
 
 // Handler holds what every action needs.
@@ -61,8 +63,11 @@ type Handler struct {
 	providers *auth.Providers
 	hasher    auth.Hasher
 	// keys and did are the issuer's keys and did:web.
-	keys *issuer.Keys
-	did  string
+	keys   *issuer.Keys
+	did    string
+	signer *issuer.Signer
+	worker *issuer.Worker
+	status *statusCache
 	// countryOptions are the <option> elements of every country select, per interface language,
 	// rendered once: 250 options through the template on every list page cost more than the
 	// rest of the page.
@@ -90,6 +95,8 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		providers:      d.Providers,
 		hasher:         auth.NewHasher(d.SessionSecret),
 		keys:           d.Keys,
+		worker:         d.Worker,
+		status:         &statusCache{lists: map[int]statusEntry{}},
 		countryOptions: map[string]string{},
 	}
 	h.cfg.BaseURL = strings.TrimRight(h.cfg.BaseURL, "/")
@@ -97,6 +104,9 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		h.providers = &auth.Providers{}
 	}
 	if h.did, err = issuer.DID(h.cfg.BaseURL); err != nil {
+		return nil, nil, err
+	}
+	if h.signer, err = issuer.NewSigner(); err != nil {
 		return nil, nil, err
 	}
 	for _, lang := range i18n.Languages {

@@ -19,6 +19,9 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Match(readable, "/signatories/:id", h.signatoryShow)
 	e.Match(readable, "/healthz", h.healthz)
 	e.Match(readable, "/.well-known/did.json", h.didDocument)
+	e.Match(readable, "/credentials/:file", h.credential)
+	e.Match(readable, "/achievements/:slug", h.achievement)
+	e.Match(readable, "/status/:list", h.statusList)
 	e.Match(readable, "/assets/:hash/*", h.asset)
 
 	e.Match(readable, "/login", h.login)

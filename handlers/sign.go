@@ -94,6 +94,7 @@ func (h *Handler) sign(c echo.Context) error {
 		return err
 	}
 	h.log.Info("signed", "signatory", signed.PublicID, "kind", signed.Kind)
+	h.wake()
 	return c.Redirect(http.StatusSeeOther, "/sign/thanks")
 }
 

@@ -28,6 +28,12 @@ type profileView struct {
 	Received, Given                                  []endorsementView
 	ReceivedTotal, GivenTotal                        int
 	ReceivedMore, GivenMore                          string
+	Badges                                           []badgeView
+}
+
+// badgeView is a badge on a profile: its verification page, JSON and shareable link.
+type badgeView struct {
+	Name, URL, JSONURL, ShareURL string
 }
 
 type endorsementView struct {
@@ -93,6 +99,16 @@ func (h *Handler) signatoryShow(c echo.Context) error {
 	v.Given, v.GivenTotal = h.endorsementViews(c, l, given), int(ng)
 	v.ReceivedMore = l.N("profile.more", nr-int64(len(received)))
 	v.GivenMore = l.N("profile.more", ng-int64(len(given)))
+	creds, err := h.store.SignatoryCredentials(ctx, sg.ID)
+	if err != nil {
+		return err
+	}
+	for _, cr := range creds {
+		if cr.RevokedAt == nil && cr.Kind != "endorsement" {
+			u := "/credentials/" + cr.ID
+			v.Badges = append(v.Badges, badgeView{Name: l.T("tier." + cr.Kind), URL: u, JSONURL: u + ".json", ShareURL: h.cfg.BaseURL + u})
+		}
+	}
 	title := v.Name
 	if title == "" {
 		title = v.Anon

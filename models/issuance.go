@@ -164,3 +164,13 @@ func (s *Store) StatusListExists(ctx context.Context, list int) (bool, error) {
 	err := s.DB.WithContext(ctx).Model(&Credential{}).Where("status_list = ?", list).Limit(1).Count(&n).Error
 	return n > 0, err
 }
+
+// SignatoryByRowID returns a signatory by its row id, or nil.
+func (s *Store) SignatoryByRowID(ctx context.Context, id int64) (*Signatory, error) {
+	var sg Signatory
+	err := s.DB.WithContext(ctx).Where("id = ?", id).Take(&sg).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	return &sg, err
+}

@@ -1,0 +1,211 @@
+package handlers
+
+import (
+	"encoding/json"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/issuer"
+	"github.com/open-recognition/registry/models"
+)
+
+// jsonTypes are the media types under which a credential is served as JSON, in order of
+// preference when Accept ranks them equally.
+var jsonTypes = []string{"application/ld+json", "application/json", "application/vc+ld+json"}
+
+// wantsJSON tells whether a JSON type ranks highest in an Accept header (ties go to the type
+// listed first), and which.
+func wantsJSON(accept string) (string, bool) {
+	best, bestQ, bestJSON := "", -1.0, false
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if v, ok := params["q"]; ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		if q > bestQ {
+			best, bestQ = mt, q
+			bestJSON = false
+			for _, j := range jsonTypes {
+				if mt == j {
+					bestJSON = true
+				}
+			}
+		}
+	}
+	return best, bestJSON
+}
+
+// wake tells the credential worker that there is something to issue or revoke.
+func (h *Handler) wake() {
+	if h.worker != nil {
+		h.worker.Wake()
+	}
+}
+
+// credentialFile splits "{id}.json" into the id and the extension, refusing anything but a UUID.
+func credentialFile(file string) (id, ext string, ok bool) {
+	id, ext = file, ""
+	if i := strings.LastIndexByte(file, '.'); i > 0 {
+		id, ext = file[:i], file[i:]
+	}
+	if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
+		return "", "", false
+	}
+	return strings.ToLower(id), ext, true
+}
+
+type credentialView struct {
+	Credential  *models.Credential
+	Achievement issuer.Achievement
+	JSONURL     string
+	Recipient   string
+	ProfileURL  string
+	Listed      bool
+	Verified    bool
+	Evidence    string
+	IssuedOn    string
+	RevokedOn   string
+}
+
+// credential serves one credential: JSON for a JSON Accept or .json, else a page a stranger can
+// read that checks the signature.
+func (h *Handler) credential(c echo.Context) error {
+	id, ext, ok := credentialFile(c.Param("file"))
+	if !ok || (ext != "" && ext != ".json") {
+		return echo.ErrNotFound
+	}
+	cred, err := h.store.CredentialByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Add("Vary", "Accept")
+	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
+	mt, isJSON := wantsJSON(c.Request().Header.Get("Accept"))
+	if ext == ".json" || isJSON {
+		if ext == ".json" || !isJSON {
+			mt = "application/ld+json"
+		}
+		return c.Blob(http.StatusOK, mt, []byte(cred.Document))
+	}
+	return h.credentialPage(c, cred)
+}
+
+func (h *Handler) credentialPage(c echo.Context, cred *models.Credential) error {
+	ctx := c.Request().Context()
+	l := h.catalog.For(lang(c))
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(cred.Document), &doc); err != nil {
+		return err
+	}
+	v := credentialView{Credential: cred, Achievement: issuer.Achievements[cred.Kind], JSONURL: "/credentials/" + cred.ID + ".json",
+		IssuedOn: l.Date(cred.IssuedAt)}
+	if cred.RevokedAt != nil {
+		v.RevokedOn = l.Date(*cred.RevokedAt)
+	}
+	if h.keys != nil && h.signer != nil {
+		v.Verified = h.signer.Verify(doc, h.keys.All(), h.did) == nil
+	}
+	if subj, ok := doc["credentialSubject"].(map[string]any); ok {
+		v.Recipient, _ = subj["name"].(string)
+		v.ProfileURL, _ = subj["id"].(string)
+	}
+	if ev, ok := doc["evidence"].([]any); ok && len(ev) > 0 {
+		if e, ok := ev[0].(map[string]any); ok {
+			v.Evidence, _ = e["description"].(string)
+		}
+	}
+	sg, err := h.store.SignatoryByRowID(ctx, cred.SignatoryID)
+	if err != nil {
+		return err
+	}
+	v.Listed = sg != nil && sg.Listed
+	return h.render(c, http.StatusOK, "credential", v.Achievement.Name, "", v)
+}
+
+// achievement serves the definition of a badge.
+func (h *Handler) achievement(c echo.Context) error {
+	a, ok := issuer.Achievements[c.Param("slug")]
+	if !ok {
+		return echo.ErrNotFound
+	}
+	base := h.cfg.BaseURL
+	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
+	return c.JSON(http.StatusOK, map[string]any{
+		"@context": []string{issuer.ContextVC2, issuer.ContextOB3}, "id": base + "/achievements/" + a.Slug, "type": []string{"Achievement"},
+		"name": a.Name, "description": a.Description, "criteria": map[string]string{"id": base + "/declaration", "narrative": a.Criteria},
+		"image": map[string]string{"id": base + "/achievements/" + a.Slug + ".svg", "type": "Image"},
+		"creator": map[string]any{"id": h.did, "type": []string{"Profile"}, "name": "Open Recognition Registry", "url": base},
+	})
+}
+
+// statusCache keeps each signed status list until the registry changes.
+type statusCache struct {
+	mu    sync.Mutex
+	lists map[int]statusEntry
+}
+
+type statusEntry struct {
+	changes int64
+	body    []byte
+}
+
+// statusList serves a signed Bitstring Status List credential.
+func (h *Handler) statusList(c echo.Context) error {
+	list, err := strconv.Atoi(c.Param("list"))
+	if err != nil || list < 1 || h.keys == nil {
+		return echo.ErrNotFound
+	}
+	ctx := c.Request().Context()
+	changes, err := h.store.ChangeCount(ctx)
+	if err != nil {
+		return err
+	}
+	h.status.mu.Lock()
+	cached, ok := h.status.lists[list]
+	h.status.mu.Unlock()
+	if !ok || cached.changes != changes {
+		exists, err := h.store.StatusListExists(ctx, list)
+		if err != nil {
+			return err
+		}
+		if !exists {
+			return echo.ErrNotFound
+		}
+		revoked, err := h.store.RevokedIndexes(ctx, list)
+		if err != nil {
+			return err
+		}
+		slc, err := issuer.StatusList(h.cfg.BaseURL, h.did, list, models.StatusListSize, revoked, h.store.Now())
+		if err != nil {
+			return err
+		}
+		signed, err := h.signer.Sign(slc, h.keys.Current(), h.did, h.store.Now().Truncate(time.Second))
+		if err != nil {
+			return err
+		}
+		body, err := json.Marshal(signed)
+		if err != nil {
+			return err
+		}
+		cached = statusEntry{changes: changes, body: body}
+		h.status.mu.Lock()
+		h.status.lists[list] = cached
+		h.status.mu.Unlock()
+	}
+	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
+	c.Response().Header().Set("Cache-Control", "public, max-age=60")
+	return c.Blob(http.StatusOK, "application/ld+json", cached.body)
+}
+

@@ -1,0 +1,141 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/open-recognition/registry/handlers"
+	"github.com/open-recognition/registry/issuer"
+	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/testutil"
+)
+
+// issuingSite is a site with issuer keys and a credential worker the test drives by hand.
+func issuingSite(t *testing.T, s *models.Store) (*oidcSite, *issuer.Worker, *issuer.Keys) {
+	t.Helper()
+	srv := httptest.NewServer(nil)
+	t.Cleanup(srv.Close)
+	keys, err := issuer.OpenKeys(filepath.Join(t.TempDir(), "keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := issuer.NewWorker(s, keys, srv.URL, discardLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Keys: keys, Worker: w,
+		Config: handlers.Config{BaseURL: srv.URL, DevLogin: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = e
+	site := &oidcSite{t: t, srv: srv, store: s}
+	site.client = site.newClient()
+	return site, w, keys
+}
+
+func getWith(t *testing.T, u, accept string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var b strings.Builder
+	buf := make([]byte, 1<<16)
+	for {
+		n, err := res.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	return res, b.String()
+}
+
+func TestSignatoryBadge(t *testing.T) {
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		site, w, keys := issuingSite(t, s)
+		ctx := context.Background()
+		u := site.devUser("Ada Example", "ada@example.org")
+		u.form("/sign", "/sign", person(nil))
+		if n, err := w.Drain(ctx); err != nil || n != 1 {
+			t.Fatalf("drain: %d, %v", n, err)
+		}
+		var sg models.Signatory
+		s.DB.Take(&sg)
+		_, body := getWith(t, site.srv.URL+"/api/v1/signatories/"+sg.PublicID, "")
+		var api struct {
+			Credentials []struct {
+				Type, URL string
+				Revoked   bool
+			}
+		}
+		json.Unmarshal([]byte(body), &api)
+		if len(api.Credentials) != 1 || api.Credentials[0].Type != "signatory" || api.Credentials[0].Revoked {
+			t.Fatalf("API credentials %+v", api.Credentials)
+		}
+		credURL := api.Credentials[0].URL
+
+		res, doc := getWith(t, credURL, "application/ld+json")
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/ld+json" || !strings.Contains(res.Header.Get("Vary"), "Accept") {
+			t.Fatalf("JSON credential: %d %s vary %q", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Vary"))
+		}
+		var cred map[string]any
+		json.Unmarshal([]byte(doc), &cred)
+		signer, _ := issuer.NewSigner()
+		did, _ := issuer.DID(site.srv.URL)
+		if err := signer.Verify(cred, keys.All(), did); err != nil {
+			t.Errorf("served credential does not verify: %v", err)
+		}
+		if res, _ := getWith(t, credURL+".json", "text/html"); res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/ld+json" {
+			t.Errorf(".json: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		res, page := getWith(t, credURL, "text/html,application/xhtml+xml;q=0.9,application/json;q=0.8")
+		if res.StatusCode != http.StatusOK || !strings.Contains(page, "This badge is valid.") || !strings.Contains(page, "✓") || !strings.Contains(page, "Ada Example") {
+			t.Errorf("verification page: %d\n%.600s", res.StatusCode, page)
+		}
+		if _, profile := getWith(t, site.srv.URL+"/signatories/"+sg.PublicID, ""); !strings.Contains(profile, credURL) {
+			t.Error("the profile does not link the badge")
+		}
+		if res, _ := getWith(t, site.srv.URL+"/achievements/signatory", ""); res.StatusCode != http.StatusOK {
+			t.Errorf("achievement: %d", res.StatusCode)
+		}
+		for _, bad := range []string{"/credentials/not-a-uuid", "/credentials/6f1a4d52-6a0e-5b43-9c5e-0b2a7e1d0c11", "/credentials/../etc/passwd",
+			strings.TrimPrefix(credURL, site.srv.URL) + ".exe", "/achievements/hero", "/status/0", "/status/abc", "/status/99"} {
+			if res, _ := getWith(t, site.srv.URL+bad, ""); res.StatusCode != http.StatusNotFound {
+				t.Errorf("GET %s: %d, want 404", bad, res.StatusCode)
+			}
+		}
+
+		// The status list is a signed credential; withdrawing sets the badge's bit.
+		statusURL := cred["credentialStatus"].(map[string]any)["statusListCredential"].(string)
+		_, sl := getWith(t, statusURL, "")
+		var list map[string]any
+		json.Unmarshal([]byte(sl), &list)
+		if err := signer.Verify(list, keys.All(), did); err != nil {
+			t.Errorf("status list does not verify: %v", err)
+		}
+		before := list["credentialSubject"].(map[string]any)["encodedList"]
+		u.form("/account", "/account/withdraw", url.Values{})
+		w.Drain(ctx)
+		_, sl = getWith(t, statusURL, "")
+		json.Unmarshal([]byte(sl), &list)
+		if list["credentialSubject"].(map[string]any)["encodedList"] == before {
+			t.Error("the status list did not change after the revocation")
+		}
+		if _, page := getWith(t, credURL, "text/html"); !strings.Contains(page, "This badge was revoked.") {
+			t.Error("the verification page of a withdrawn signatory's badge does not say revoked")
+		}
+	})
+}
