@@ -145,7 +145,7 @@ func (h *Handler) achievement(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{
 		"@context": []string{issuer.ContextVC2, issuer.ContextOB3}, "id": base + "/achievements/" + a.Slug, "type": []string{"Achievement"},
 		"name": a.Name, "description": a.Description, "criteria": map[string]string{"id": base + "/declaration", "narrative": a.Criteria},
-		"image": map[string]string{"id": base + "/achievements/" + a.Slug + ".svg", "type": "Image"},
+		"image":   map[string]string{"id": base + "/achievements/" + a.Slug + ".svg", "type": "Image"},
 		"creator": map[string]any{"id": h.did, "type": []string{"Profile"}, "name": "Open Recognition Registry", "url": base},
 	})
 }
@@ -208,4 +208,3 @@ func (h *Handler) statusList(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "public, max-age=60")
 	return c.Blob(http.StatusOK, "application/ld+json", cached.body)
 }
-
