@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 // verifier runs the independent verifier (Node and the DCC libraries from
 // testdata/verifier). Without them the test is skipped with a message, except in CI, where
 // .ci/run installs them and the test must run.
-func verifier(t *testing.T) func(cred map[string]any, did DIDDocument) (bool, string) {
+func verifier(t *testing.T) func(cred map[string]any, did DIDDocument, status ...map[string]any) (bool, string) {
 	t.Helper()
 	dir, _ := filepath.Abs(filepath.Join("testdata", "verifier"))
 	node, err := exec.LookPath("node")
@@ -25,7 +26,7 @@ func verifier(t *testing.T) func(cred map[string]any, did DIDDocument) (bool, st
 		}
 		t.Skip("SKIPPED: the independent credential verifier needs Node and `npm ci --prefix issuer/testdata/verifier`; it runs in CI")
 	}
-	return func(cred map[string]any, did DIDDocument) (bool, string) {
+	return func(cred map[string]any, did DIDDocument, status ...map[string]any) (bool, string) {
 		t.Helper()
 		tmp := t.TempDir()
 		write := func(name string, v any) string {
@@ -36,7 +37,11 @@ func verifier(t *testing.T) func(cred map[string]any, did DIDDocument) (bool, st
 			}
 			return p
 		}
-		cmd := exec.Command(node, filepath.Join(dir, "verify.mjs"), write("cred.json", cred), write("did.json", did))
+		args := []string{filepath.Join(dir, "verify.mjs"), write("cred.json", cred), write("did.json", did)}
+		if len(status) > 0 {
+			args = append(args, write("status.json", status[0]))
+		}
+		cmd := exec.Command(node, args...)
 		cmd.Dir = dir
 		out, err := cmd.Output()
 		if err != nil {
@@ -102,5 +107,45 @@ func TestControlCharactersNeverReachACredential(t *testing.T) {
 	if unclean, err := s.Sign(testCredential("Ada\x01"), keys.Current(), did, time.Now()); err == nil {
 		ok, _ := verify(unclean, keys.Document(did))
 		t.Logf("an uncleaned control character verifies independently: %v (this is why text is cleaned first)", ok)
+	}
+}
+
+// A real Signatory badge, with its status list, verifies independently; once revoked, the
+// independent verifier reports it revoked.
+func TestIndependentVerifierWithStatus(t *testing.T) {
+	verify := verifier(t)
+	keys, _ := OpenKeys(filepath.Join(t.TempDir(), "keys"))
+	s, _ := NewSigner()
+	did := "did:web:localhost%3A8080"
+	at := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	for _, name := range []string{"Ada Lovelace", ""} {
+		c, err := Badge(BadgeInput{BaseURL: "http://localhost:8080", DID: did, CredentialID: "5f0c3b7e-3c1a-4d1e-9d55-1f6c3c1c9a01", Kind: "signatory",
+			Subject: "6e9b2f2e-2b57-5a66-9a3c-0d8a8f1d5e11", Name: name, Version: 1, Lang: "en", SHA256: strings.Repeat("ab", 32),
+			SignedAt: at, IssuedAt: at, StatusList: 1, StatusIndex: 4242, IssuerName: "Open Recognition Registry"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		signed, err := s.Sign(c, keys.Current(), did, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, revoked := range []bool{false, true} {
+			var set []int
+			if revoked {
+				set = []int{4242}
+			}
+			sl, _ := StatusList("http://localhost:8080", did, 1, models.StatusListSize, set, at)
+			signedList, err := s.Sign(sl, keys.Current(), did, at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ok, why := verify(signed, keys.Document(did), signedList)
+			if ok == revoked {
+				t.Errorf("name %q, revoked %v: the independent verifier says verified=%v (%s)", name, revoked, ok, why)
+			}
+			if revoked && !strings.Contains(why, "revoked") {
+				t.Errorf("a revoked badge is refused for another reason: %s", why)
+			}
+		}
 	}
 }
