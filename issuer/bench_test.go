@@ -16,7 +16,7 @@ import (
 	"github.com/open-recognition/registry/testutil"
 )
 
-// BenchmarkIssue100 issues Signatory badges from the outbox on one core: build, canonicalize,
+// BenchmarkIssue issues 500 Signatory badges from the outbox on one core: build, canonicalize,
 // sign and store, each credential with its job closed in its own transaction. Target: at least
 // 500 credentials/s.
 func BenchmarkIssue(b *testing.B) {

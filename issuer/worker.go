@@ -71,7 +71,9 @@ func (w *Worker) Run(ctx context.Context) {
 	}
 }
 
-// Drain does every open job and returns how many it closed.
+// Drain does every open job and returns how many it closed. Jobs are taken a hundred at a time:
+// each is signed on its own, and one transaction stores them all, each credential with the
+// closing of its job.
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	done := 0
 	for ctx.Err() == nil {
@@ -82,65 +84,69 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 		if len(tasks) == 0 {
 			return done, nil
 		}
-		progress := false
+		if err := w.Keys.Refresh(); err != nil {
+			return done, err
+		}
+		list, used, err := w.Store.StatusListFill(ctx)
+		if err != nil {
+			return done, err
+		}
+		items := make([]models.Completion, 0, len(tasks))
 		for _, task := range tasks {
-			if err := w.Do(ctx, task); err != nil {
+			if used >= models.StatusListQuota {
+				list, used = list+1, 0
+			}
+			it, err := w.prepare(task, list)
+			if err != nil {
 				w.Log.Warn("issuance failed; will retry", "job", task.Job.ID, "err", err)
 				if ferr := w.Store.FailIssuance(ctx, task.Job.ID, err.Error()); ferr != nil {
 					return done, ferr
 				}
 				continue
 			}
-			done++
-			progress = true
+			if it.Credential != nil {
+				used++
+			}
+			items = append(items, it)
 		}
-		if !progress {
+		if len(items) == 0 {
 			return done, errors.New("no issuance job could be done; they are retried on the next round")
 		}
+		retry, err := w.Store.CompleteBatch(ctx, items)
+		if err != nil {
+			return done, err
+		}
+		done += len(items) - len(retry)
 	}
 	return done, ctx.Err()
 }
 
-// Do carries out one job.
-func (w *Worker) Do(ctx context.Context, task models.IssuanceTask) error {
+// prepare works out one job: a revocation, a badge signed with a random index of the status
+// list, or nothing to do.
+func (w *Worker) prepare(task models.IssuanceTask, list int) (models.Completion, error) {
 	job := task.Job
-	if job.Action == "revoke" {
-		return w.Store.CompleteRevocation(ctx, job)
+	it := models.Completion{Job: job}
+	switch {
+	case job.Action == "revoke":
+		return it, nil
+	case !task.Signatory.Listed:
+		it.Skip = "the signatory is not in the registry"
+		return it, nil
+	case job.Kind != "signatory" && job.Kind != "advocate" && job.Kind != "ambassador":
+		it.Skip = fmt.Sprintf("%s credentials are issued on request", job.Kind)
+		return it, nil
 	}
-	sg := task.Signatory
-	if !sg.Listed {
-		return w.Store.SkipIssuance(ctx, job.ID, "the signatory is not in the registry")
+	n, err := rand.Int(rand.Reader, big.NewInt(models.StatusListSize))
+	if err != nil {
+		return it, err
 	}
-	if job.Kind != "signatory" && job.Kind != "advocate" && job.Kind != "ambassador" {
-		return w.Store.SkipIssuance(ctx, job.ID, fmt.Sprintf("%s credentials are issued on request", job.Kind))
+	c, sigID, err := w.sign(task, list, int(n.Int64()))
+	if err != nil {
+		return it, err
 	}
-	if err := w.Keys.Refresh(); err != nil {
-		return err
-	}
-	for attempt := 0; attempt < 8; attempt++ {
-		list, err := w.Store.NextStatusList(ctx)
-		if err != nil {
-			return err
-		}
-		n, err := rand.Int(rand.Reader, big.NewInt(models.StatusListSize))
-		if err != nil {
-			return err
-		}
-		c, sigID, err := w.sign(task, list, int(n.Int64()))
-		if err != nil {
-			return err
-		}
-		err = w.Store.CompleteIssuance(ctx, job.ID, models.Credential{ID: c.id, SignatoryID: sg.ID, Kind: job.Kind, SignatureID: sigID,
-			StatusList: list, StatusIndex: int(n.Int64()), Document: c.doc, IssuedAt: c.issued})
-		if errors.Is(err, models.ErrStatusIndexTaken) {
-			continue
-		}
-		if errors.Is(err, models.ErrJobClosed) {
-			return nil
-		}
-		return err
-	}
-	return errors.New("no free status list index after 8 draws")
+	it.Credential = &models.Credential{ID: c.id, SignatoryID: task.Signatory.ID, Kind: job.Kind, SignatureID: sigID,
+		StatusList: list, StatusIndex: int(n.Int64()), Document: c.doc, IssuedAt: c.issued}
+	return it, nil
 }
 
 type signedCredential struct {

@@ -61,52 +61,10 @@ func (s *Store) PendingIssuance(ctx context.Context, n int) ([]IssuanceTask, err
 	return out, nil
 }
 
-// NextStatusList is the status list new credentials go to: a list is closed at its quota.
-func (s *Store) NextStatusList(ctx context.Context) (int, error) {
-	var n int64
-	if err := s.DB.WithContext(ctx).Model(&Credential{}).Count(&n).Error; err != nil {
-		return 0, err
-	}
-	return 1 + int(n/StatusListQuota), nil
-}
 
-// ErrStatusIndexTaken tells the worker to draw another index and sign again.
-var ErrStatusIndexTaken = errors.New("status list index already taken")
 
-// ErrJobClosed tells the worker another worker finished the job first.
-var ErrJobClosed = errors.New("issuance job already closed")
 
-// CompleteIssuance stores a signed credential and closes its job, in one transaction: after a
-// crash either both happened or neither, and the job is simply done again.
-func (s *Store) CompleteIssuance(ctx context.Context, jobID int64, c Credential) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&IssuanceJob{}).Where("id = ? AND done_at IS NULL", jobID).Updates(map[string]any{"done_at": s.now(), "last_error": ""})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return ErrJobClosed
-		}
-		var taken int64
-		if err := tx.Model(&Credential{}).Where("status_list = ? AND status_index = ?", c.StatusList, c.StatusIndex).Count(&taken).Error; err != nil {
-			return err
-		}
-		if taken > 0 {
-			return ErrStatusIndexTaken
-		}
-		if err := tx.Create(&c).Error; err != nil {
-			return fromDB(err)
-		}
-		return bumpChanges(tx)
-	})
-}
 
-// SkipIssuance closes a job that has nothing to do any more (the signatory left the registry
-// before its badge was signed).
-func (s *Store) SkipIssuance(ctx context.Context, jobID int64, why string) error {
-	return s.DB.WithContext(ctx).Model(&IssuanceJob{}).Where("id = ? AND done_at IS NULL", jobID).
-		Updates(map[string]any{"done_at": s.now(), "last_error": why}).Error
-}
 
 // FailIssuance records a failed attempt; the job stays open and is tried again.
 func (s *Store) FailIssuance(ctx context.Context, jobID int64, why string) error {
@@ -114,24 +72,6 @@ func (s *Store) FailIssuance(ctx context.Context, jobID int64, why string) error
 		Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "last_error": why}).Error
 }
 
-// CompleteRevocation revokes the signatory's live credentials of the job's kind and closes the
-// job: the status lists say "revoked" from the next request on.
-func (s *Store) CompleteRevocation(ctx context.Context, job IssuanceJob) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		now := s.now()
-		q := tx.Model(&Credential{}).Where("signatory_id = ? AND kind = ? AND revoked_at IS NULL", job.SignatoryID, job.Kind)
-		if job.EndorsementID != nil {
-			q = q.Where("endorsement_id = ?", *job.EndorsementID)
-		}
-		if err := q.Updates(map[string]any{"revoked_at": now, "revoked_reason": job.Reason}).Error; err != nil {
-			return err
-		}
-		if err := tx.Model(&IssuanceJob{}).Where("id = ?", job.ID).Update("done_at", now).Error; err != nil {
-			return err
-		}
-		return bumpChanges(tx)
-	})
-}
 
 // CredentialByID returns one credential.
 func (s *Store) CredentialByID(ctx context.Context, id string) (*Credential, error) {
@@ -173,4 +113,73 @@ func (s *Store) SignatoryByRowID(ctx context.Context, id int64) (*Signatory, err
 		return nil, nil
 	}
 	return &sg, err
+}
+
+// Completion is the outcome of one outbox job, written with others in one transaction.
+type Completion struct {
+	Job IssuanceJob
+	// Credential is the signed badge of an issue job; nil with Skip set closes the job unissued.
+	Credential *Credential
+	Skip       string
+}
+
+// CompleteBatch writes the outcomes of several jobs in one transaction: each credential is
+// stored together with the closing of its job, and one commit (one fsync) serves
+// them all. It returns the jobs whose status index turned out taken: they stay open and are
+// signed again with another index.
+func (s *Store) CompleteBatch(ctx context.Context, items []Completion) (retry []int64, err error) {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		retry = retry[:0]
+		now := s.now()
+		changed := false
+		for _, it := range items {
+			switch {
+			case it.Job.Action == "revoke":
+				q := tx.Model(&Credential{}).Where("signatory_id = ? AND kind = ? AND revoked_at IS NULL", it.Job.SignatoryID, it.Job.Kind)
+				if it.Job.EndorsementID != nil {
+					q = q.Where("endorsement_id = ?", *it.Job.EndorsementID)
+				}
+				if err := q.Updates(map[string]any{"revoked_at": now, "revoked_reason": it.Job.Reason}).Error; err != nil {
+					return err
+				}
+			case it.Credential != nil:
+				var taken int64
+				if err := tx.Model(&Credential{}).Where("status_list = ? AND status_index = ?", it.Credential.StatusList, it.Credential.StatusIndex).
+					Count(&taken).Error; err != nil {
+					return err
+				}
+				if taken > 0 {
+					retry = append(retry, it.Job.ID)
+					continue
+				}
+			}
+			res := tx.Model(&IssuanceJob{}).Where("id = ? AND done_at IS NULL", it.Job.ID).Updates(map[string]any{"done_at": now, "last_error": it.Skip})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				continue // another worker closed it first
+			}
+			if it.Credential != nil {
+				if err := tx.Create(it.Credential).Error; err != nil {
+					return fromDB(err)
+				}
+			}
+			changed = true
+		}
+		if changed {
+			return bumpChanges(tx)
+		}
+		return nil
+	})
+	return retry, err
+}
+
+// StatusListFill returns the list new credentials go to and how many it holds.
+func (s *Store) StatusListFill(ctx context.Context) (list int, used int64, err error) {
+	var n int64
+	if err = s.DB.WithContext(ctx).Model(&Credential{}).Count(&n).Error; err != nil {
+		return 0, 0, err
+	}
+	return 1 + int(n/StatusListQuota), n % StatusListQuota, nil
 }
