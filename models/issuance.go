@@ -61,17 +61,11 @@ func (s *Store) PendingIssuance(ctx context.Context, n int) ([]IssuanceTask, err
 	return out, nil
 }
 
-
-
-
-
-
 // FailIssuance records a failed attempt; the job stays open and is tried again.
 func (s *Store) FailIssuance(ctx context.Context, jobID int64, why string) error {
 	return s.DB.WithContext(ctx).Model(&IssuanceJob{}).Where("id = ?", jobID).
 		Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "last_error": why}).Error
 }
-
 
 // CredentialByID returns one credential.
 func (s *Store) CredentialByID(ctx context.Context, id string) (*Credential, error) {
