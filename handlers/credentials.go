@@ -83,12 +83,15 @@ type credentialView struct {
 // read that checks the signature.
 func (h *Handler) credential(c echo.Context) error {
 	id, ext, ok := credentialFile(c.Param("file"))
-	if !ok || (ext != "" && ext != ".json") {
+	if !ok || (ext != "" && ext != ".json" && ext != ".svg" && ext != ".png") {
 		return echo.ErrNotFound
 	}
 	cred, err := h.store.CredentialByID(c.Request().Context(), id)
 	if err != nil {
 		return err
+	}
+	if ext == ".svg" || ext == ".png" {
+		return h.bakedBadge(c, cred, ext)
 	}
 	c.Response().Header().Add("Vary", "Accept")
 	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
@@ -134,9 +137,49 @@ func (h *Handler) credentialPage(c echo.Context, cred *models.Credential) error 
 	return h.render(c, http.StatusOK, "credential", v.Achievement.Name, "", v)
 }
 
-// achievement serves the definition of a badge.
+// bakedBadge serves the badge image with the credential baked in, to download and keep.
+func (h *Handler) bakedBadge(c echo.Context, cred *models.Credential, ext string) error {
+	a := issuer.Achievements[cred.Kind]
+	var body []byte
+	var err error
+	ct := "image/svg+xml"
+	if ext == ".svg" {
+		body, err = issuer.BakeSVG(cred.Kind, a.Name, cred.Document)
+	} else {
+		ct = "image/png"
+		body, err = issuer.BakePNG(cred.Kind, cred.Document)
+	}
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `inline; filename="`+cred.Kind+`-badge`+ext+`"`)
+	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+	return c.Blob(http.StatusOK, ct, body)
+}
+
+// achievement serves the definition of a badge, or its artwork (.svg, .png).
 func (h *Handler) achievement(c echo.Context) error {
-	a, ok := issuer.Achievements[c.Param("slug")]
+	slug := c.Param("slug")
+	if kind, ok := strings.CutSuffix(slug, ".svg"); ok {
+		body, err := issuer.ArtSVG(kind, issuer.Achievements[kind].Name, "")
+		if err != nil {
+			return echo.ErrNotFound
+		}
+		c.Response().Header().Set("Cache-Control", "public, max-age=86400")
+		return c.Blob(http.StatusOK, "image/svg+xml", body)
+	}
+	if kind, ok := strings.CutSuffix(slug, ".png"); ok {
+		if _, known := issuer.Achievements[kind]; !known {
+			return echo.ErrNotFound
+		}
+		body, err := issuer.ArtPNGFile(kind, 512)
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set("Cache-Control", "public, max-age=86400")
+		return c.Blob(http.StatusOK, "image/png", body)
+	}
+	a, ok := issuer.Achievements[slug]
 	if !ok {
 		return echo.ErrNotFound
 	}

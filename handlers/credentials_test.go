@@ -111,6 +111,21 @@ func TestSignatoryBadge(t *testing.T) {
 		if res, _ := getWith(t, site.srv.URL+"/achievements/signatory", ""); res.StatusCode != http.StatusOK {
 			t.Errorf("achievement: %d", res.StatusCode)
 		}
+		for _, img := range []string{"/achievements/signatory.svg", "/achievements/ambassador.png"} {
+			if res, _ := getWith(t, site.srv.URL+img, ""); res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "image/") {
+				t.Errorf("%s: %d %s", img, res.StatusCode, res.Header.Get("Content-Type"))
+			}
+		}
+		// Baked images carry the credential exactly as served.
+		stored, _ := s.CredentialByID(ctx, strings.TrimPrefix(credURL, site.srv.URL+"/credentials/"))
+		_, svg := getWith(t, credURL+".svg", "")
+		if got, err := issuer.ReadBakedSVG([]byte(svg)); err != nil || got != stored.Document {
+			t.Errorf("baked SVG: %v", err)
+		}
+		_, pngBody := getWith(t, credURL+".png", "")
+		if got, err := issuer.ReadBakedPNG([]byte(pngBody)); err != nil || got != stored.Document {
+			t.Errorf("baked PNG: %v", err)
+		}
 		for _, bad := range []string{"/credentials/not-a-uuid", "/credentials/6f1a4d52-6a0e-5b43-9c5e-0b2a7e1d0c11", "/credentials/../etc/passwd",
 			strings.TrimPrefix(credURL, site.srv.URL) + ".exe", "/achievements/hero", "/status/0", "/status/abc", "/status/99"} {
 			if res, _ := getWith(t, site.srv.URL+bad, ""); res.StatusCode != http.StatusNotFound {

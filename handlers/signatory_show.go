@@ -33,7 +33,7 @@ type profileView struct {
 
 // badgeView is a badge on a profile: its verification page, JSON and shareable link.
 type badgeView struct {
-	Name, URL, JSONURL, ShareURL string
+	Name, URL, JSONURL, PNGURL, SVGURL, ImageURL, ShareURL string
 }
 
 type endorsementView struct {
@@ -106,7 +106,8 @@ func (h *Handler) signatoryShow(c echo.Context) error {
 	for _, cr := range creds {
 		if cr.RevokedAt == nil && cr.Kind != "endorsement" {
 			u := "/credentials/" + cr.ID
-			v.Badges = append(v.Badges, badgeView{Name: l.T("tier." + cr.Kind), URL: u, JSONURL: u + ".json", ShareURL: h.cfg.BaseURL + u})
+			v.Badges = append(v.Badges, badgeView{Name: l.T("tier." + cr.Kind), URL: u, JSONURL: u + ".json", PNGURL: u + ".png", SVGURL: u + ".svg",
+				ImageURL: "/achievements/" + cr.Kind + ".svg", ShareURL: h.cfg.BaseURL + u})
 		}
 	}
 	title := v.Name

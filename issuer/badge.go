@@ -55,7 +55,7 @@ type (
 		Name string   `json:"name"`
 		URL  string   `json:"url"`
 	}
-	image struct {
+	imageRef struct {
 		ID   string `json:"id"`
 		Type string `json:"type"`
 	}
@@ -69,7 +69,7 @@ type (
 		Name        string   `json:"name"`
 		Description string   `json:"description"`
 		Criteria    criteria `json:"criteria"`
-		Image       image    `json:"image"`
+		Image       imageRef `json:"image"`
 	}
 	achievementSubject struct {
 		ID          string      `json:"id"`
@@ -135,7 +135,7 @@ func Badge(in BadgeInput) (BadgeCredential, error) {
 		Name:      a.Name,
 		CredentialSubject: achievementSubject{ID: base + "/signatories/" + in.Subject, Type: []string{"AchievementSubject"}, Name: in.Name,
 			Achievement: achievement{ID: base + "/achievements/" + a.Slug, Type: []string{"Achievement"}, Name: a.Name, Description: a.Description,
-				Criteria: criteria{ID: base + "/declaration", Narrative: a.Criteria}, Image: image{ID: base + "/achievements/" + a.Slug + ".svg", Type: "Image"}}},
+				Criteria: criteria{ID: base + "/declaration", Narrative: a.Criteria}, Image: imageRef{ID: base + "/achievements/" + a.Slug + ".svg", Type: "Image"}}},
 		CredentialSchema: []credentialSchema{{ID: SchemaURL, Type: "1EdTechJsonSchemaValidator2019"}},
 		CredentialStatus: credentialStatus{ID: fmt.Sprintf("%s#%d", StatusListURL(base, in.StatusList), in.StatusIndex), Type: "BitstringStatusListEntry",
 			StatusPurpose: "revocation", StatusListIndex: fmt.Sprint(in.StatusIndex), StatusListCredential: StatusListURL(base, in.StatusList)},
