@@ -133,6 +133,23 @@ func TestSignatoryBadge(t *testing.T) {
 			}
 		}
 
+		// Open Badges 2.0 hosted documents, the recipient as a salted hash of the e-mail.
+		credID := strings.TrimPrefix(credURL, site.srv.URL+"/credentials/")
+		res, ob2 := getWith(t, site.srv.URL+"/ob2/assertions/"+credID, "")
+		var assertion map[string]any
+		json.Unmarshal([]byte(ob2), &assertion)
+		recipient, _ := assertion["recipient"].(map[string]any)
+		if res.StatusCode != http.StatusOK || assertion["type"] != "Assertion" || recipient["hashed"] != true || strings.Contains(ob2, "ada@example.org") {
+			t.Errorf("OB 2.0 assertion: %d %s", res.StatusCode, ob2)
+		}
+		for _, p := range []string{"/ob2/issuer", "/ob2/badges/signatory"} {
+			if res, _ := getWith(t, site.srv.URL+p, ""); res.StatusCode != http.StatusOK {
+				t.Errorf("%s: %d", p, res.StatusCode)
+			}
+		}
+		if res, _ := getWith(t, site.srv.URL+"/ob2/badges/hero", ""); res.StatusCode != http.StatusNotFound {
+			t.Errorf("unknown OB 2.0 badge: %d", res.StatusCode)
+		}
 		// The status list is a signed credential; withdrawing sets the badge's bit.
 		statusURL := cred["credentialStatus"].(map[string]any)["statusListCredential"].(string)
 		_, sl := getWith(t, statusURL, "")
@@ -151,6 +168,9 @@ func TestSignatoryBadge(t *testing.T) {
 		}
 		if _, page := getWith(t, credURL, "text/html"); !strings.Contains(page, "This badge was revoked.") {
 			t.Error("the verification page of a withdrawn signatory's badge does not say revoked")
+		}
+		if res, body := getWith(t, site.srv.URL+"/ob2/assertions/"+credID, ""); res.StatusCode != http.StatusGone || !strings.Contains(body, `"revoked":true`) {
+			t.Errorf("revoked OB 2.0 assertion: %d %s", res.StatusCode, body)
 		}
 	})
 }

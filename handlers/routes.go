@@ -22,6 +22,9 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Match(readable, "/credentials/:file", h.credential)
 	e.Match(readable, "/achievements/:slug", h.achievement)
 	e.Match(readable, "/status/:list", h.statusList)
+	e.Match(readable, "/ob2/issuer", h.ob2Issuer)
+	e.Match(readable, "/ob2/badges/:slug", h.ob2Badge)
+	e.Match(readable, "/ob2/assertions/:id", h.ob2Assertion)
 	e.Match(readable, "/assets/:hash/*", h.asset)
 
 	e.Match(readable, "/login", h.login)

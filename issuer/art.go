@@ -41,7 +41,7 @@ type stroke struct {
 	c   color.RGBA
 }
 
-func hex(c color.RGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
+func colorHex(c color.RGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
 
 // pass rasterizes one path and paints it: separate passes never cancel each other out where
 // they overlap.
@@ -85,10 +85,10 @@ func (s stroke) paint(img *image.RGBA, scale float32) {
 }
 
 func (d disc) svg() string {
-	return fmt.Sprintf(`<circle cx="%g" cy="%g" r="%g" fill="%s"/>`, d.cx, d.cy, d.r, hex(d.c))
+	return fmt.Sprintf(`<circle cx="%g" cy="%g" r="%g" fill="%s"/>`, d.cx, d.cy, d.r, colorHex(d.c))
 }
 func (d ring) svg() string {
-	return fmt.Sprintf(`<circle cx="%g" cy="%g" r="%g" fill="none" stroke="%s" stroke-width="%g"/>`, d.cx, d.cy, d.r, hex(d.c), d.w)
+	return fmt.Sprintf(`<circle cx="%g" cy="%g" r="%g" fill="none" stroke="%s" stroke-width="%g"/>`, d.cx, d.cy, d.r, colorHex(d.c), d.w)
 }
 func (p polygon) svg() string {
 	var b strings.Builder
@@ -98,7 +98,7 @@ func (p polygon) svg() string {
 		}
 		fmt.Fprintf(&b, "%g,%g", round(pt[0]), round(pt[1]))
 	}
-	return fmt.Sprintf(`<polygon points="%s" fill="%s"/>`, b.String(), hex(p.c))
+	return fmt.Sprintf(`<polygon points="%s" fill="%s"/>`, b.String(), colorHex(p.c))
 }
 func (s stroke) svg() string {
 	var b strings.Builder
@@ -109,7 +109,7 @@ func (s stroke) svg() string {
 			fmt.Fprintf(&b, "L%g %g", pt[0], pt[1])
 		}
 	}
-	return fmt.Sprintf(`<path d="%s" fill="none" stroke="%s" stroke-width="%g" stroke-linecap="round" stroke-linejoin="round"/>`, b.String(), hex(s.c), s.w)
+	return fmt.Sprintf(`<path d="%s" fill="none" stroke="%s" stroke-width="%g" stroke-linecap="round" stroke-linejoin="round"/>`, b.String(), colorHex(s.c), s.w)
 }
 
 func round(v float64) float64 { return math.Round(v*100) / 100 }
