@@ -145,14 +145,15 @@ func countRecords(b *testing.B, path string) int {
 
 // startServer runs the real command line's serve on a free port and returns its address and
 // how long it took to answer /healthz.
-func startServer(b *testing.B, db string) (addr string, ready time.Duration, stop func()) {
+func startServer(b *testing.B, db string, extra ...string) (addr string, ready time.Duration, stop func()) {
 	b.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	start := time.Now()
 	go func() {
-		done <- run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--rate-limit", "off"}, noEnv, nil, pw, io.Discard)
+		args := append([]string{"serve", "--db", db, "--keys", db + ".keys", "--addr", "127.0.0.1:0", "--rate-limit", "off"}, extra...)
+		done <- run(ctx, args, noEnv, nil, pw, io.Discard)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
