@@ -142,3 +142,21 @@ func (h *Handler) withdraw(c echo.Context) error {
 	h.wake()
 	return c.Redirect(http.StatusSeeOther, "/account?withdrawn=1")
 }
+
+// deleteAccount erases the account after an explicit confirmation.
+func (h *Handler) deleteAccount(c echo.Context) error {
+	acc, err := requireAccount(c)
+	if err != nil {
+		return err
+	}
+	if c.FormValue("confirm") != "yes" {
+		l := h.catalog.For(lang(c))
+		return h.renderAccount(c, acc, http.StatusBadRequest, l.T("account.delete_confirm_missing"), nil)
+	}
+	if err := h.store.DeleteAccount(c.Request().Context(), acc); err != nil {
+		return err
+	}
+	h.wake()
+	h.clearCookie(c, sessionCookie, "/")
+	return c.Redirect(http.StatusSeeOther, "/?deleted=1")
+}

@@ -134,6 +134,11 @@ func (h *Handler) credentialPage(c echo.Context, cred *models.Credential) error 
 		return err
 	}
 	v.Listed = sg != nil && sg.Listed
+	if !v.Listed || sg.Visibility.Name != models.Public {
+		// The credential itself cannot be redacted, but this page shows only what the holder
+		// makes public today.
+		v.Recipient = ""
+	}
 	return h.render(c, http.StatusOK, "credential", v.Achievement.Name, "", v)
 }
 

@@ -166,11 +166,56 @@ func TestSignatoryBadge(t *testing.T) {
 		if list["credentialSubject"].(map[string]any)["encodedList"] == before {
 			t.Error("the status list did not change after the revocation")
 		}
-		if _, page := getWith(t, credURL, "text/html"); !strings.Contains(page, "This badge was revoked.") {
-			t.Error("the verification page of a withdrawn signatory's badge does not say revoked")
+		if _, page := getWith(t, credURL, "text/html"); !strings.Contains(page, "This badge was revoked.") || !strings.Contains(page, "withdrawn") ||
+			strings.Contains(page, "Ada Example") {
+			t.Error("the verification page of a withdrawn signatory's badge does not say revoked and why, or still names them")
 		}
 		if res, body := getWith(t, site.srv.URL+"/ob2/assertions/"+credID, ""); res.StatusCode != http.StatusGone || !strings.Contains(body, `"revoked":true`) {
 			t.Errorf("revoked OB 2.0 assertion: %d %s", res.StatusCode, body)
+		}
+	})
+}
+
+// Deleting an account erases the person's details, ends their sessions and revokes their badge;
+// a pseudonymous tombstone stays.
+func TestDeleteAccount(t *testing.T) {
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		site, w, _ := issuingSite(t, s)
+		ctx := context.Background()
+		u := site.devUser("Ada Example", "ada@example.org")
+		u.form("/sign", "/sign", person(nil))
+		w.Drain(ctx)
+		var sg models.Signatory
+		s.DB.Take(&sg)
+		if res, _ := u.form("/account", "/account/delete", url.Values{}); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("deletion without confirmation: %d, want 400", res.StatusCode)
+		}
+		if res, _ := getWith(t, site.srv.URL+"/signatories/"+sg.PublicID, ""); res.StatusCode != http.StatusOK {
+			t.Fatalf("an unconfirmed deletion removed the entry: %d", res.StatusCode)
+		}
+		res, _ := u.form("/account", "/account/delete", url.Values{"confirm": {"yes"}})
+		if res.StatusCode != http.StatusOK || res.Request.URL.Path != "/" {
+			t.Fatalf("delete: %d at %s", res.StatusCode, res.Request.URL)
+		}
+		if res, _ := u.get("/account"); res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("the session survived the deletion: %d", res.StatusCode)
+		}
+		if res, _ := getWith(t, site.srv.URL+"/signatories/"+sg.PublicID, ""); res.StatusCode != http.StatusGone {
+			t.Errorf("deleted entry: %d, want 410", res.StatusCode)
+		}
+		w.Drain(ctx)
+		creds, _ := s.SignatoryCredentials(ctx, sg.ID)
+		if len(creds) != 1 || creds[0].RevokedAt == nil || creds[0].RevokedReason != "account deleted" {
+			t.Errorf("badge after deletion: %+v", creds)
+		}
+		var tomb models.Signatory
+		s.DB.Take(&tomb, sg.ID)
+		var acc models.Account
+		s.DB.Take(&acc)
+		var ids int64
+		s.DB.Model(&models.Identity{}).Count(&ids)
+		if tomb.Name != "" || tomb.Email != "" || tomb.City != "" || tomb.Status != "deleted" || acc.Email != "" || acc.DeletedAt == nil || ids != 0 {
+			t.Errorf("personal data left after deletion: entry %+v account %+v identities %d", tomb, acc, ids)
 		}
 	})
 }

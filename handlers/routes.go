@@ -40,6 +40,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.POST("/account/identities/detach", h.detachIdentity)
 	e.POST("/account/entry", h.updateEntry)
 	e.POST("/account/withdraw", h.withdraw)
+	e.POST("/account/delete", h.deleteAccount)
 	e.GET("/admin", h.adminPage)
 	e.POST("/admin/declarations", h.adminPublish)
 	e.POST("/admin/:kind/:id/:action", h.adminAction)

@@ -272,3 +272,59 @@ func emailAtSite(email, website string) bool {
 	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 	return strings.Contains(host, ".") && (domain == host || strings.HasSuffix(domain, "."+host))
 }
+
+// DeleteAccount erases an account: its sessions end, its logins are removed, the personal
+// fields of its entry are erased (secure_delete overwrites them on disk), its badges are
+// revoked, and a pseudonymous tombstone of the entry stays so that histories and counts remain
+// honest. Logging in again later starts a new account.
+func (s *Store) DeleteAccount(ctx context.Context, acc *Account) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		var sg Signatory
+		err := tx.Where("account_id = ?", acc.ID).Take(&sg).Error
+		switch {
+		case err == nil:
+			if err := tx.Model(&Signatory{}).Where("id = ?", sg.ID).Updates(map[string]any{
+				"status": StatusDeleted, "listed": false, "name": "", "representative": "", "role": "", "email": "", "city": "",
+				"affiliation": "", "website": "", "statement": "", "place_id": nil, "lat": nil, "lon": nil, "account_id": nil, "updated_at": now,
+			}).Error; err != nil {
+				return fromDB(err)
+			}
+			sg.Status = StatusDeleted
+			if err := writeSearchTerms(tx, &sg); err != nil {
+				return err
+			}
+			var live int64
+			if err := tx.Model(&Credential{}).Where("signatory_id = ? AND revoked_at IS NULL", sg.ID).Count(&live).Error; err != nil {
+				return err
+			}
+			if live > 0 || sg.Listed {
+				if err := tx.Create(&IssuanceJob{SignatoryID: sg.ID, Kind: "signatory", Action: "revoke", Reason: "account deleted", CreatedAt: now}).Error; err != nil {
+					return err
+				}
+			}
+			if err := tx.Model(&Withdrawal{}).Where("signatory_id = ?", sg.ID).Update("reason", "").Error; err != nil {
+				return err
+			}
+		case !errors.Is(err, gorm.ErrRecordNotFound):
+			return err
+		}
+		if err := endSessions(tx, acc.ID); err != nil {
+			return err
+		}
+		if err := tx.Where("account_id = ?", acc.ID).Delete(&Identity{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("account_id = ?", acc.ID).Delete(&Role{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&Account{}).Where("id = ?", acc.ID).Updates(map[string]any{"display_name": "", "email": "", "email_verified": false, "deleted_at": now}).Error; err != nil {
+			return err
+		}
+		if err := audit(tx, AuditEntry{At: now, ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: "account.delete",
+			SubjectType: "account", SubjectID: acc.PublicID}); err != nil {
+			return err
+		}
+		return bumpChanges(tx)
+	})
+}
