@@ -138,4 +138,30 @@ func TestSignatureSurvivesKill(t *testing.T) {
 			t.Fatalf("round %d: after SIGKILL the acknowledged signature has %d entries and %d signatures, want 1 and 1", round, n, sigs)
 		}
 	}
+	// Every signatory gets their badge in the end: jobs the killed servers left open are done
+	// by the next start.
+	cmd := exec.Command(os.Args[0], "--", "serve", "--db", db, "--keys", filepath.Join(dir, "keys"), "--addr", "127.0.0.1:0", "--rate-limit", "off")
+	cmd.Env = append(os.Environ(), childServeEnv+"=1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	s, err := models.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var issued, open int64
+		s.DB.Model(&models.Credential{}).Count(&issued)
+		s.DB.Model(&models.IssuanceJob{}).Where("done_at IS NULL").Count(&open)
+		if issued == 5 && open == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after a restart %d of 5 badges are issued, %d jobs still open", issued, open)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
