@@ -54,13 +54,25 @@ func (w *Worker) Wake() {
 	}
 }
 
-// Run works until ctx ends.
+// Run works until ctx ends. A long backlog (a large import) is worked off at half a core:
+// after each full batch the worker rests as long as the batch took, so that pages stay fast
+// while thousands of badges are signed.
 func (w *Worker) Run(ctx context.Context) {
 	t := time.NewTicker(w.Poll)
 	defer t.Stop()
 	for {
-		if _, err := w.Drain(ctx); err != nil && ctx.Err() == nil {
+		start := time.Now()
+		n, err := w.batch(ctx)
+		if err != nil && ctx.Err() == nil {
 			w.Log.Error("issuing credentials", "err", err)
+		}
+		if n == batchSize {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Since(start)):
+			}
+			continue
 		}
 		select {
 		case <-ctx.Done():
@@ -71,54 +83,62 @@ func (w *Worker) Run(ctx context.Context) {
 	}
 }
 
-// Drain does every open job and returns how many it closed. Jobs are taken a hundred at a time:
-// each is signed on its own, and one transaction stores them all, each credential with the
-// closing of its job.
+// batchSize is how many jobs one transaction closes.
+const batchSize = 100
+
+// Drain does every open job and returns how many it closed.
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	done := 0
 	for ctx.Err() == nil {
-		tasks, err := w.Store.PendingIssuance(ctx, 100)
-		if err != nil {
+		n, err := w.batch(ctx)
+		done += n
+		if err != nil || n == 0 {
 			return done, err
 		}
-		if len(tasks) == 0 {
-			return done, nil
-		}
-		if err := w.Keys.Refresh(); err != nil {
-			return done, err
-		}
-		list, used, err := w.Store.StatusListFill(ctx)
-		if err != nil {
-			return done, err
-		}
-		items := make([]models.Completion, 0, len(tasks))
-		for _, task := range tasks {
-			if used >= models.StatusListQuota {
-				list, used = list+1, 0
-			}
-			it, err := w.prepare(task, list)
-			if err != nil {
-				w.Log.Warn("issuance failed; will retry", "job", task.Job.ID, "err", err)
-				if ferr := w.Store.FailIssuance(ctx, task.Job.ID, err.Error()); ferr != nil {
-					return done, ferr
-				}
-				continue
-			}
-			if it.Credential != nil {
-				used++
-			}
-			items = append(items, it)
-		}
-		if len(items) == 0 {
-			return done, errors.New("no issuance job could be done; they are retried on the next round")
-		}
-		retry, err := w.Store.CompleteBatch(ctx, items)
-		if err != nil {
-			return done, err
-		}
-		done += len(items) - len(retry)
 	}
 	return done, ctx.Err()
+}
+
+// batch does up to batchSize open jobs, oldest first: each is signed on its own, and one
+// transaction stores them all, each credential with the closing of its job. It returns how
+// many jobs it took on (a job whose status index was taken is signed again next time).
+func (w *Worker) batch(ctx context.Context) (int, error) {
+	tasks, err := w.Store.PendingIssuance(ctx, batchSize)
+	if err != nil || len(tasks) == 0 {
+		return 0, err
+	}
+	if err := w.Keys.Refresh(); err != nil {
+		return 0, err
+	}
+	list, used, err := w.Store.StatusListFill(ctx)
+	if err != nil {
+		return 0, err
+	}
+	items := make([]models.Completion, 0, len(tasks))
+	for _, task := range tasks {
+		if used >= models.StatusListQuota {
+			list, used = list+1, 0
+		}
+		it, err := w.prepare(task, list)
+		if err != nil {
+			w.Log.Warn("issuance failed; will retry", "job", task.Job.ID, "err", err)
+			if ferr := w.Store.FailIssuance(ctx, task.Job.ID, err.Error()); ferr != nil {
+				return 0, ferr
+			}
+			continue
+		}
+		if it.Credential != nil {
+			used++
+		}
+		items = append(items, it)
+	}
+	if len(items) == 0 {
+		return 0, errors.New("no issuance job could be done; they are retried on the next round")
+	}
+	if _, err := w.Store.CompleteBatch(ctx, items); err != nil {
+		return 0, err
+	}
+	return len(tasks), nil
 }
 
 // prepare works out one job: a revocation, a badge signed with a random index of the status

@@ -28,7 +28,7 @@ type IssuanceTask struct {
 // PendingIssuance returns up to n open jobs, oldest first.
 func (s *Store) PendingIssuance(ctx context.Context, n int) ([]IssuanceTask, error) {
 	var jobs []IssuanceJob
-	if err := s.DB.WithContext(ctx).Where("done_at IS NULL").Order("id").Limit(n).Find(&jobs).Error; err != nil {
+	if err := s.DB.WithContext(ctx).Where("done_at IS NULL").Order("attempts, id").Limit(n).Find(&jobs).Error; err != nil {
 		return nil, err
 	}
 	if len(jobs) == 0 {
