@@ -34,6 +34,10 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	if providers.Any() && len(secret) < minSessionSecret {
 		return fmt.Errorf("SESSION_SECRET must hold at least %d random characters when a login provider is on (for example: openssl rand -base64 48)", minSessionSecret)
 	}
+	tcfg, err := trustConfig(o)
+	if err != nil {
+		return &usageError{msg: err.Error(), usage: "usage: registry serve [flags]"}
+	}
 	keys, err := issuer.OpenKeys(o.Keys)
 	if err != nil {
 		return err
@@ -79,6 +83,8 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	workCtx, stopWork := context.WithCancel(ctx)
 	defer stopWork()
 	go worker.Run(workCtx)
+	tw := &tiersWorker{store: store, cfg: tcfg, log: env.log, poll: 500 * time.Millisecond, quiet: 1500 * time.Millisecond}
+	go tw.run(workCtx)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(env.stdout, "Open Recognition Registry listening on http://%s (public address %s)\n", ln.Addr(), o.BaseURL)

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/trust"
+)
+
+// capacities reads a capacity table flag: positive integers, comma-separated.
+func capacities(flag, v string) ([]int, error) {
+	var out []int
+	for _, part := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(part))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("--%s: %q is not a list of positive whole numbers such as 20000,5000,1250", flag, v)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func trustConfig(o *options) (trust.Config, error) {
+	adv, err := capacities("advocate-capacities", o.AdvocateCapacities)
+	if err != nil {
+		return trust.Config{}, err
+	}
+	amb, err := capacities("ambassador-capacities", o.AmbassadorCapacities)
+	if err != nil {
+		return trust.Config{}, err
+	}
+	return trust.Config{Advocate: adv, Ambassador: amb}, nil
+}
+
+// recomputeTiers loads the graph, computes the tiers and writes those that changed.
+func recomputeTiers(ctx context.Context, store *models.Store, cfg trust.Config) (changed int, counts models.TierCounts, err error) {
+	in, err := store.LoadTrust(ctx)
+	if err != nil {
+		return 0, counts, err
+	}
+	r := trust.Compute(in.Members, in.Edges, cfg)
+	changed, counts, err = store.ApplyTiers(ctx, in, r.Tiers)
+	if err != nil {
+		return changed, counts, err
+	}
+	return changed, counts, store.MarkTiersCurrent(ctx, in.ChangeCount, changed > 0)
+}
+
+// cmdTiers recomputes the tiers now and prints the exclusive counts.
+func cmdTiers(ctx context.Context, env *environment, _ []string) error {
+	cfg, err := trustConfig(env.opts)
+	if err != nil {
+		return &usageError{msg: err.Error(), usage: "usage: registry tiers [flags]"}
+	}
+	store, err := openStore(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	start := time.Now()
+	changed, c, err := recomputeTiers(ctx, store, cfg)
+	if err != nil {
+		return err
+	}
+	env.log.Info("tiers recomputed", "changed", changed, "took", time.Since(start).Round(time.Millisecond).String())
+	fmt.Fprintf(env.stdout, "signatory %d\nadvocate %d\nambassador %d\n", c.Signatory, c.Advocate, c.Ambassador)
+	return nil
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/open-recognition/registry/models"
+)
+
+const trustFile = `{"type":"signatory","ref":"seed","kind":"person","name":"Founding Ambassador","country":"IT","signed_at":"2024-01-01T10:00:00Z"}
+{"type":"signatory","ref":"b","kind":"person","name":"Bea","country":"IT","signed_at":"2024-01-02T10:00:00Z"}
+{"type":"signatory","ref":"c","kind":"person","name":"Cam","country":"FR","signed_at":"2024-01-03T10:00:00Z"}
+{"type":"signatory","ref":"d","kind":"person","name":"Dee","country":"FR","signed_at":"2024-01-04T10:00:00Z"}
+{"type":"seed","ref":"seed"}
+{"type":"endorsement","from":"seed","to":"b","level":"ambassador","created_at":"2024-02-01T10:00:00Z"}
+{"type":"endorsement","from":"seed","to":"c","level":"advocate","created_at":"2024-02-02T10:00:00Z"}
+{"type":"endorsement","from":"b","to":"d","level":"advocate","status":"declined","created_at":"2024-02-03T10:00:00Z"}
+`
+
+func tierOf(t *testing.T, p place, name string) string {
+	t.Helper()
+	var sg models.Signatory
+	if err := p.store(t).DB.Where("name = ?", name).Take(&sg).Error; err != nil {
+		t.Fatal(err)
+	}
+	return sg.Tier
+}
+
+func TestTiersCommand(t *testing.T) {
+	engines(t, func(t *testing.T, p place) {
+		p.run(t, "import", writeFile(t, p.dir, "trust.jsonl", trustFile))
+		r := p.run(t, "tiers")
+		if r.stdout != "signatory 1\nadvocate 1\nambassador 2\n" {
+			t.Errorf("tiers printed %q", r.stdout)
+		}
+		for name, want := range map[string]string{"Founding Ambassador": "ambassador", "Bea": "ambassador", "Cam": "advocate", "Dee": "signatory"} {
+			if got := tierOf(t, p, name); got != want {
+				t.Errorf("%s: %s, want %s", name, got, want)
+			}
+		}
+		var jobs int64
+		p.store(t).DB.Model(&models.IssuanceJob{}).Where("kind IN ('advocate','ambassador') AND action = 'issue'").Count(&jobs)
+		if jobs != 2 {
+			t.Errorf("%d tier badge jobs, want 2 (Bea's Ambassador, Cam's Advocate)", jobs)
+		}
+		// Nothing changed: nothing written.
+		before := p.count(t, "audit_log")
+		p.run(t, "tiers")
+		if after := p.count(t, "audit_log"); after != before {
+			t.Errorf("a recomputation without changes wrote %d audit entries", after-before)
+		}
+		args := p.args("tiers", "--advocate-capacities", "10,zero")
+		runCLI(t, nil, "", args...).wantExit(t, 2, args...)
+	})
+}
+
+// A running server notices an endorsement written by another process (a CLI import) and shows
+// the new tier within 10 s.
+func TestServerRecomputesTiers(t *testing.T) {
+	p := newSQLite(t)
+	p.run(t, "import", writeFile(t, p.dir, "trust.jsonl", trustFile))
+	s := startServe(t, nil, p.args("serve", "--addr", "127.0.0.1:0", "--rate-limit", "off")...)
+	if s.exited {
+		t.Fatalf("not serving: %v", s.err)
+	}
+	defer s.stop(t)
+	waitTier := func(name, want string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for tierOf(t, p, name) != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s is %s after 10 s, want %s", name, tierOf(t, p, name), want)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	waitTier("Cam", "advocate")
+	p.run(t, "import", writeFile(t, p.dir, "more.jsonl", `{"type":"endorsement","from":"`+models.SignatoryID("trust.jsonl", "seed")+`","to":"`+models.SignatoryID("trust.jsonl", "d")+`","level":"advocate","created_at":"2024-03-01T10:00:00Z"}`+"\n"))
+	waitTier("Dee", "advocate")
+	resp, body := s.get(t, "/api/v1/stats")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"advocate":2`) {
+		t.Errorf("stats after the recomputation: %s", body)
+	}
+}
