@@ -47,7 +47,7 @@ func recomputeTiers(ctx context.Context, store *models.Store, cfg trust.Config) 
 	if err != nil {
 		return changed, counts, err
 	}
-	return changed, counts, store.MarkTiersCurrent(ctx, in.ChangeCount, changed > 0)
+	return changed, counts, store.MarkTiersCurrent(ctx, in.Version)
 }
 
 // cmdTiers recomputes the tiers now and prints the exclusive counts.

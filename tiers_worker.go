@@ -9,10 +9,10 @@ import (
 	"github.com/open-recognition/registry/trust"
 )
 
-// tiersWorker keeps the tiers current in a running server: it polls the registry's change
-// counter, which every write bumps (this server's, a CLI import's, another server's on the same
+// tiersWorker keeps the tiers current in a running server: it polls the graph's version, which
+// every write to the graph bumps (this server's, a CLI import's, another server's on the same
 // PostgreSQL), waits for a quiet moment, and recomputes once: a burst of endorsements costs one
-// computation.
+// computation, and issuing badges or editing profiles costs none.
 type tiersWorker struct {
 	store *models.Store
 	cfg   trust.Config
@@ -24,7 +24,7 @@ type tiersWorker struct {
 func (w *tiersWorker) run(ctx context.Context) {
 	t := time.NewTicker(w.poll)
 	defer t.Stop()
-	var last int64 = -1
+	last := "\x00" // no version seen yet
 	var stillSince time.Time
 	for {
 		current, now, err := w.store.TiersCurrent(ctx)
@@ -48,7 +48,7 @@ func (w *tiersWorker) run(ctx context.Context) {
 			}
 			w.log.Info("tiers recomputed", "changed", changed, "signatory", c.Signatory, "advocate", c.Advocate, "ambassador", c.Ambassador,
 				"took", time.Since(start).Round(time.Millisecond).String())
-			last = -1
+			last = "\x00"
 		}
 		select {
 		case <-ctx.Done():

@@ -86,7 +86,7 @@ func (s *Store) moderate(ctx context.Context, by Actor, publicID, action, detail
 			SubjectType: "signatory", SubjectID: sg.PublicID, Detail: detail}); err != nil {
 			return err
 		}
-		return bumpChanges(tx)
+		return bumpGraph(tx)
 	})
 }
 

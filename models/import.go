@@ -57,7 +57,7 @@ func (s *Store) Import(ctx context.Context, set *ImportSet, progress Progress) (
 		if !w.changed() {
 			return nil
 		}
-		return bumpChanges(tx)
+		return bumpGraph(tx)
 	})
 	if err != nil {
 		return ImportResult{}, err

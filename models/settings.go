@@ -61,6 +61,17 @@ func (s *Store) ChangeCount(ctx context.Context) (int64, error) {
 	return v, err
 }
 
+// bumpGraph marks a change of the endorsement graph (who is an active signatory, endorsements,
+// seeds) besides a change of the registry: the tier worker computes the tiers again. Every write
+// that changes the graph calls it in its own transaction.
+func bumpGraph(tx *gorm.DB) error {
+	if err := tx.Exec(`INSERT INTO settings (key, value) VALUES ('trust_version', '1')
+		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT)`).Error; err != nil {
+		return err
+	}
+	return bumpChanges(tx)
+}
+
 func bumpChanges(tx *gorm.DB) error {
 	return tx.Exec("UPDATE change_counter SET value = value + 1 WHERE id = 1").Error
 }

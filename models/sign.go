@@ -138,7 +138,7 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 			SubjectType: "signatory", SubjectID: out.PublicID, Detail: d.SHA256}); err != nil {
 			return err
 		}
-		return bumpChanges(tx)
+		return bumpGraph(tx)
 	})
 	return out, err
 }
@@ -253,7 +253,7 @@ func (s *Store) Withdraw(ctx context.Context, acc *Account, reason string) (Sign
 			return err
 		}
 		out = sg
-		return bumpChanges(tx)
+		return bumpGraph(tx)
 	})
 	return out, err
 }
@@ -325,6 +325,6 @@ func (s *Store) DeleteAccount(ctx context.Context, acc *Account) error {
 			SubjectType: "account", SubjectID: acc.PublicID}); err != nil {
 			return err
 		}
-		return bumpChanges(tx)
+		return bumpGraph(tx)
 	})
 }

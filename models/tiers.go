@@ -4,6 +4,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/open-recognition/registry/trust"
@@ -14,13 +15,13 @@ import (
 // TrustInput is the graph the tier computation reads: every signatory (the inactive ones count
 // for nothing) and every endorsement.
 type TrustInput struct {
-	// ChangeCount is the registry's change counter when the graph was read.
-	ChangeCount int64
-	Members     []trust.Member
-	RowIDs      []int64
-	Tiers       []string
-	Listed      []bool
-	Edges       []trust.Edge
+	// Version is the graph's version (trust_version) when it was read.
+	Version string
+	Members []trust.Member
+	RowIDs  []int64
+	Tiers   []string
+	Listed  []bool
+	Edges   []trust.Edge
 }
 
 // LoadTrust reads the graph in two queries.
@@ -28,7 +29,7 @@ func (s *Store) LoadTrust(ctx context.Context) (*TrustInput, error) {
 	db := s.SQL()
 	in := &TrustInput{}
 	var err error
-	if in.ChangeCount, err = s.ChangeCount(ctx); err != nil {
+	if in.Version, _, err = s.Setting(ctx, "trust_version"); err != nil {
 		return nil, err
 	}
 	rows, err := db.QueryContext(ctx, `SELECT s.id, s.public_id, s.tier, s.listed, s.status = 'active' AND s.verified, d.signatory_id IS NOT NULL
@@ -139,35 +140,31 @@ func formatCounts(changed int, c TierCounts) string {
 	return fmt.Sprintf("%d changed; signatory %d, advocate %d, ambassador %d", changed, c.Signatory, c.Advocate, c.Ambassador)
 }
 
-// MarkTiersCurrent records that the tiers reflect the registry as of a change count (plus the
-// change their own writing made), so that a server starting later does not compute them again
-// for nothing.
-func (s *Store) MarkTiersCurrent(ctx context.Context, readAt int64, wrote bool) error {
+// MarkTiersCurrent records that the tiers reflect the graph of a version, unless it changed
+// meanwhile: a server starting later does not compute them again for nothing.
+func (s *Store) MarkTiersCurrent(ctx context.Context, version string) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var now int64
-		if err := tx.Raw("SELECT value FROM change_counter WHERE id = 1").Scan(&now).Error; err != nil {
+		var now setting
+		err := tx.Where("key = ?", "trust_version").Take(&now).Error
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
 		}
-		expected := readAt
-		if wrote {
-			expected++
+		if now.Value != version {
+			return nil // the graph changed meanwhile: the next round computes again
 		}
-		if now != expected {
-			return nil // something else changed meanwhile: the next round computes again
-		}
-		return tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&setting{Key: "tiers_change_count", Value: fmt.Sprint(now)}).Error
+		return tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&setting{Key: "tiers_computed", Value: "v" + version}).Error
 	})
 }
 
-// TiersCurrent reports whether the tiers reflect the registry as it is.
-func (s *Store) TiersCurrent(ctx context.Context) (bool, int64, error) {
-	now, err := s.ChangeCount(ctx)
+// TiersCurrent reports whether the tiers reflect the graph as it is, and the graph's version.
+func (s *Store) TiersCurrent(ctx context.Context) (bool, string, error) {
+	version, _, err := s.Setting(ctx, "trust_version")
 	if err != nil {
-		return false, 0, err
+		return false, "", err
 	}
-	v, ok, err := s.Setting(ctx, "tiers_change_count")
-	if err != nil || !ok {
-		return false, now, err
+	done, ok, err := s.Setting(ctx, "tiers_computed")
+	if err != nil {
+		return false, "", err
 	}
-	return v == fmt.Sprint(now), now, nil
+	return ok && done == "v"+version, version, nil
 }
