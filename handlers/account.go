@@ -17,6 +17,8 @@ type accountView struct {
 	Saved    bool
 	// NewVersion invites the signatory to sign a declaration version published since.
 	NewVersion bool
+	// Pending are endorsements waiting for the person's answer.
+	Pending    []models.PendingEndorsement
 	Identities []models.Identity
 	// Attachable are the providers not attached yet.
 	Attachable []auth.Info
@@ -49,6 +51,9 @@ func (h *Handler) renderAccount(c echo.Context, acc *models.Account, status int,
 	}
 	l := h.catalog.For(lang(c))
 	v := accountView{Identities: ids, Message: message, Entry: mine, Saved: c.QueryParam("saved") == "1"}
+	if v.Pending, err = h.store.PendingEndorsements(ctx, acc.ID); err != nil {
+		return err
+	}
 	if mine != nil {
 		form := entryFormState(mine)
 		if f != nil {

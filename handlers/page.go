@@ -23,6 +23,8 @@ type Page struct {
 	Account *models.Account
 	// Admin shows the administrators' link.
 	Admin bool
+	// Pending counts the endorsements waiting for the signed-in person's answer.
+	Pending int64
 	// CSRF goes into every form as _csrf.
 	CSRF string
 	// Path is the page's own address, for "log in and come back".
@@ -41,6 +43,7 @@ func (h *Handler) page(c echo.Context, title, nav string, data any) Page {
 	p := Page{L: l, Title: title, Nav: nav, DevLogin: h.cfg.DevLogin, Account: account(c), Path: c.Request().URL.RequestURI(), Data: data}
 	p.CSRF, _ = c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
 	p.Admin, _ = c.Get("admin").(bool)
+	p.Pending, _ = c.Get("pending").(int64)
 	u := *c.Request().URL
 	for _, code := range i18n.Languages {
 		q := u.Query()

@@ -42,6 +42,11 @@ func (h *Handler) session(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		c.Set("admin", admin)
+		pending, err := h.store.PendingCount(c.Request().Context(), acc.ID)
+		if err != nil {
+			return err
+		}
+		c.Set("pending", pending)
 		c.Response().Header().Set("Cache-Control", "no-store")
 		return next(c)
 	}

@@ -29,6 +29,8 @@ type profileView struct {
 	ReceivedTotal, GivenTotal                        int
 	ReceivedMore, GivenMore                          string
 	Badges                                           []badgeView
+	// Endorse is the endorsement form, for a signed-in signatory looking at someone else.
+	Endorse *endorseView
 }
 
 // badgeView is a badge on a profile: its verification page, JSON and shareable link.
@@ -99,6 +101,19 @@ func (h *Handler) signatoryShow(c echo.Context) error {
 	v.Given, v.GivenTotal = h.endorsementViews(c, l, given), int(ng)
 	v.ReceivedMore = l.N("profile.more", nr-int64(len(received)))
 	v.GivenMore = l.N("profile.more", ng-int64(len(given)))
+	if acc := account(c); acc != nil {
+		mine, err := h.store.MySignatory(ctx, acc.ID)
+		if err != nil {
+			return err
+		}
+		if mine != nil && mine.Listed && mine.ID != sg.ID {
+			ev := &endorseView{Levels: models.Levels, Saved: c.QueryParam("endorsed") == "1", MaxText: models.MaxComment}
+			if ev.Mine, err = h.store.MyEndorsementOf(ctx, acc.ID, sg.ID); err != nil {
+				return err
+			}
+			v.Endorse = ev
+		}
+	}
 	creds, err := h.store.SignatoryCredentials(ctx, sg.ID)
 	if err != nil {
 		return err

@@ -1,0 +1,181 @@
+// Endorsing: a signatory vouches for another as Advocate or Ambassador; the endorsee accepts
+// (the comment shows publicly) or declines (it counts for nothing). Every change is a change of
+// the endorsement graph: the tiers are computed again.
+
+package models
+
+import (
+	"context"
+	"errors"
+
+	"gorm.io/gorm"
+)
+
+// endorser returns the active, listed entry of an account: only signatories endorse.
+func endorser(tx *gorm.DB, acc *Account) (Signatory, error) {
+	var sg Signatory
+	err := tx.Where("account_id = ?", acc.ID).Take(&sg).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !sg.Listed) {
+		return sg, Errorf(EFORBIDDEN, "only signatories in the registry can endorse: sign the Declaration first")
+	}
+	return sg, err
+}
+
+func listedByPublicID(tx *gorm.DB, publicID string) (Signatory, error) {
+	var sg Signatory
+	err := tx.Where("public_id = ?", publicID).Take(&sg).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && sg.Status == StatusHidden) || (err == nil && !sg.Verified) {
+		return sg, Errorf(ENOTFOUND, "no such signatory")
+	}
+	if err == nil && !sg.Listed {
+		return sg, Errorf(EGONE, "this signatory has left the registry")
+	}
+	return sg, err
+}
+
+// Endorse records (or changes) an endorsement of the signatory toPublicID by the account's
+// entry. A changed endorsement waits for the endorsee's answer again.
+func (s *Store) Endorse(ctx context.Context, acc *Account, toPublicID, level, comment string) (Endorsement, error) {
+	comment = CleanText(comment)
+	if !ValidLevel(level) {
+		return Endorsement{}, FieldError("level", "%q is not advocate or ambassador", level)
+	}
+	if err := maxLen("comment", comment, MaxComment); err != nil {
+		return Endorsement{}, err
+	}
+	var out Endorsement
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		from, err := endorser(tx, acc)
+		if err != nil {
+			return err
+		}
+		to, err := listedByPublicID(tx, toPublicID)
+		if err != nil {
+			return err
+		}
+		if from.ID == to.ID {
+			return FieldError("to", "you cannot endorse yourself")
+		}
+		now := s.now()
+		var e Endorsement
+		err = tx.Where("from_id = ? AND to_id = ?", from.ID, to.ID).Take(&e).Error
+		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound):
+			e = Endorsement{FromID: from.ID, ToID: to.ID, Level: level, Status: "pending", Comment: comment, CreatedAt: now, UpdatedAt: now}
+			if err := tx.Create(&e).Error; err != nil {
+				return fromDB(err)
+			}
+		case err != nil:
+			return err
+		default:
+			e.Level, e.Comment, e.Status, e.UpdatedAt = level, comment, "pending", now
+			if err := tx.Model(&Endorsement{}).Where("id = ?", e.ID).
+				Updates(map[string]any{"level": level, "comment": comment, "status": "pending", "updated_at": now}).Error; err != nil {
+				return fromDB(err)
+			}
+		}
+		if err := audit(tx, AuditEntry{At: now, ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: "endorsement.set",
+			SubjectType: "signatory", SubjectID: to.PublicID, Detail: level}); err != nil {
+			return err
+		}
+		out = e
+		return bumpGraph(tx)
+	})
+	return out, err
+}
+
+// WithdrawEndorsement takes back the account's endorsement of toPublicID.
+func (s *Store) WithdrawEndorsement(ctx context.Context, acc *Account, toPublicID string) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var from Signatory
+		if err := tx.Where("account_id = ?", acc.ID).Take(&from).Error; err != nil {
+			return fromDB(err)
+		}
+		var to Signatory
+		if err := tx.Where("public_id = ?", toPublicID).Take(&to).Error; err != nil {
+			return fromDB(err)
+		}
+		res := tx.Model(&Endorsement{}).Where("from_id = ? AND to_id = ? AND status <> ?", from.ID, to.ID, "withdrawn").
+			Updates(map[string]any{"status": "withdrawn", "updated_at": s.now()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return Errorf(ENOTFOUND, "you have not endorsed this signatory")
+		}
+		if err := audit(tx, AuditEntry{At: s.now(), ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: "endorsement.withdraw",
+			SubjectType: "signatory", SubjectID: to.PublicID}); err != nil {
+			return err
+		}
+		return bumpGraph(tx)
+	})
+}
+
+// AnswerEndorsement accepts or declines a pending endorsement the account's entry received.
+func (s *Store) AnswerEndorsement(ctx context.Context, acc *Account, fromPublicID string, accept bool) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var me, from Signatory
+		if err := tx.Where("account_id = ?", acc.ID).Take(&me).Error; err != nil {
+			return fromDB(err)
+		}
+		if err := tx.Where("public_id = ?", fromPublicID).Take(&from).Error; err != nil {
+			return fromDB(err)
+		}
+		status, action := "declined", "endorsement.decline"
+		if accept {
+			status, action = "accepted", "endorsement.accept"
+		}
+		res := tx.Model(&Endorsement{}).Where("from_id = ? AND to_id = ? AND status = ?", from.ID, me.ID, "pending").
+			Updates(map[string]any{"status": status, "updated_at": s.now()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return Errorf(ENOTFOUND, "no endorsement from this signatory is waiting for your answer")
+		}
+		if err := audit(tx, AuditEntry{At: s.now(), ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: action,
+			SubjectType: "signatory", SubjectID: from.PublicID}); err != nil {
+			return err
+		}
+		return bumpGraph(tx)
+	})
+}
+
+// PendingEndorsement is an endorsement waiting for its endorsee's answer.
+type PendingEndorsement struct {
+	FromPublicID string
+	FromName     string
+	FromNameVis  string
+	Level        string
+	Comment      string
+}
+
+// PendingEndorsements lists what an account's entry has to answer.
+func (s *Store) PendingEndorsements(ctx context.Context, accountID int64) ([]PendingEndorsement, error) {
+	var out []PendingEndorsement
+	err := s.DB.WithContext(ctx).Table("endorsements e").
+		Select("f.public_id AS from_public_id, f.name AS from_name, f.vis_name AS from_name_vis, e.level, e.comment").
+		Joins("JOIN signatories t ON t.id = e.to_id").Joins("JOIN signatories f ON f.id = e.from_id").
+		Where("t.account_id = ? AND e.status = ? AND f.listed", accountID, "pending").Order("e.created_at").Limit(100).Scan(&out).Error
+	return out, err
+}
+
+// MyEndorsementOf returns the account's endorsement of a signatory, or nil.
+func (s *Store) MyEndorsementOf(ctx context.Context, accountID, toID int64) (*Endorsement, error) {
+	var e Endorsement
+	err := s.DB.WithContext(ctx).Table("endorsements").Select("endorsements.*").
+		Joins("JOIN signatories f ON f.id = endorsements.from_id").
+		Where("f.account_id = ? AND endorsements.to_id = ? AND endorsements.status <> ?", accountID, toID, "withdrawn").Take(&e).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	return &e, err
+}
+
+// PendingCount counts the endorsements waiting for an account's answer.
+func (s *Store) PendingCount(ctx context.Context, accountID int64) (int64, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Table("endorsements e").Joins("JOIN signatories t ON t.id = e.to_id").
+		Where("t.account_id = ? AND e.status = ?", accountID, "pending").Count(&n).Error
+	return n, err
+}
