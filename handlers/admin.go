@@ -104,6 +104,8 @@ func (h *Handler) adminAction(c echo.Context) error {
 		err = h.store.HideSignatory(ctx, by, id, c.FormValue("reason"))
 	case "restore":
 		err = h.store.RestoreSignatory(ctx, by, id)
+	case "seed", "unseed":
+		err = h.store.SetSeed(ctx, by, id, action == "seed")
 	case "block", "unblock":
 		err = h.store.BlockAccount(ctx, by, id, action == "block")
 	default:

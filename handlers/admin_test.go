@@ -75,6 +75,22 @@ func TestAdministration(t *testing.T) {
 			t.Errorf("restored entry: %d, want 200", res.StatusCode)
 		}
 
+		// Appoint and remove a founding Ambassador.
+		res, _ = boss.post("/admin/signatories/"+adaEntry.PublicID+"/seed", url.Values{"_csrf": {site.csrf(boss.c, "/admin")}})
+		var seeds int64
+		s.DB.Model(&models.Seed{}).Count(&seeds)
+		if res.StatusCode != http.StatusOK || seeds != 1 {
+			t.Errorf("appoint a seed: %d, %d seeds", res.StatusCode, seeds)
+		}
+		if res, _ := boss.post("/admin/signatories/"+adaEntry.PublicID+"/seed", url.Values{"_csrf": {site.csrf(boss.c, "/admin")}}); res.StatusCode != http.StatusConflict {
+			t.Errorf("appointing a seed twice: %d, want 409", res.StatusCode)
+		}
+		boss.post("/admin/signatories/"+adaEntry.PublicID+"/unseed", url.Values{"_csrf": {site.csrf(boss.c, "/admin")}})
+		s.DB.Model(&models.Seed{}).Count(&seeds)
+		if seeds != 0 {
+			t.Errorf("%d seeds after removal", seeds)
+		}
+
 		// Block an account: its session ends at once, and it cannot log in again.
 		var adaAcc models.Account
 		s.DB.Where("email = ?", "ada@example.org").Take(&adaAcc)
@@ -133,7 +149,7 @@ func TestAdministration(t *testing.T) {
 				t.Errorf("audit entry %s holds an e-mail address: %+v", e.Action, e)
 			}
 		}
-		for _, a := range []string{"account.create", "role.grant", "signatory.sign", "signatory.verify", "signatory.hide", "signatory.restore",
+		for _, a := range []string{"account.create", "role.grant", "signatory.sign", "signatory.verify", "signatory.hide", "signatory.restore", "seed.appoint", "seed.remove",
 			"account.block", "account.unblock", "declaration.publish"} {
 			if !seen[a] {
 				t.Errorf("no audit entry %s", a)

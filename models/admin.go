@@ -233,3 +233,28 @@ func (s *Store) AuditLog(ctx context.Context, before int64, limit int) ([]AuditE
 	err := q.Find(&out).Error
 	return out, err
 }
+
+// SetSeed appoints a signatory as a founding Ambassador, or removes them: the roots of trust.
+func (s *Store) SetSeed(ctx context.Context, by Actor, publicID string, seed bool) error {
+	action := "seed.appoint"
+	if !seed {
+		action = "seed.remove"
+	}
+	return s.moderate(ctx, by, publicID, action, "", func(tx *gorm.DB, sg *Signatory) error {
+		if !seed {
+			res := tx.Where("signatory_id = ?", sg.ID).Delete(&Seed{})
+			if res.Error == nil && res.RowsAffected == 0 {
+				return Errorf(ECONFLICT, "this signatory is not a founding Ambassador")
+			}
+			return res.Error
+		}
+		if !sg.Listed {
+			return Errorf(ECONFLICT, "only a signatory in the registry can be a founding Ambassador")
+		}
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&Seed{SignatoryID: sg.ID, AppointedAt: s.now(), AppointedBy: by.AccountID})
+		if res.Error == nil && res.RowsAffected == 0 {
+			return Errorf(ECONFLICT, "this signatory is already a founding Ambassador")
+		}
+		return res.Error
+	})
+}
