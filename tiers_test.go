@@ -84,3 +84,26 @@ func TestServerRecomputesTiers(t *testing.T) {
 		t.Errorf("stats after the recomputation: %s", body)
 	}
 }
+
+func TestTrustPage(t *testing.T) {
+	p := newSQLite(t)
+	p.run(t, "import", writeFile(t, p.dir, "trust.jsonl", trustFile))
+	s := startServe(t, nil, p.args("serve", "--addr", "127.0.0.1:0", "--rate-limit", "off")...)
+	if s.exited {
+		t.Fatalf("not serving: %v", s.err)
+	}
+	defer s.stop(t)
+	cam := models.SignatoryID("trust.jsonl", "c")
+	resp, body := s.get(t, "/signatories/"+cam+"/trust")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Path of trust") || !strings.Contains(body, "Founding Ambassador") ||
+		!strings.Contains(body, "Trust reaches this signatory along the path above.") {
+		t.Errorf("Cam's trust page: %d\n%.1500s", resp.StatusCode, body)
+	}
+	dee := models.SignatoryID("trust.jsonl", "d")
+	if _, body := s.get(t, "/signatories/"+dee+"/trust"); !strings.Contains(body, "No endorsement connects this signatory") {
+		t.Error("Dee's trust page (a declined endorsement only) does not say what would help")
+	}
+	if resp, _ := s.get(t, "/signatories/3b241101-e2bb-4255-8caf-4136c566a962/trust"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown id: %d", resp.StatusCode)
+	}
+}

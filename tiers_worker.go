@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
+	"github.com/open-recognition/registry/handlers"
 	"github.com/open-recognition/registry/models"
 	"github.com/open-recognition/registry/trust"
 )
@@ -56,4 +58,54 @@ func (w *tiersWorker) run(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// explainer answers the trust pages from the latest computation, computing again (without
+// writing anything) when the graph changed since: the first page after a change waits for one
+// computation, the next ones are immediate.
+type explainer struct {
+	store *models.Store
+	cfg   trust.Config
+
+	mu      sync.Mutex
+	version string
+	ready   bool
+	index   map[string]int
+	members []trust.Member
+	result  *trust.Result
+}
+
+func (x *explainer) Explain(ctx context.Context, publicID string) (*handlers.Explanation, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	_, version, err := x.store.TiersCurrent(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !x.ready || version != x.version {
+		in, err := x.store.LoadTrust(ctx)
+		if err != nil {
+			return nil, err
+		}
+		x.result = trust.Compute(in.Members, in.Edges, x.cfg)
+		x.members, x.version, x.ready = in.Members, in.Version, true
+		x.index = make(map[string]int, len(in.Members))
+		for i, m := range in.Members {
+			x.index[m.ID] = i
+		}
+	}
+	i, ok := x.index[publicID]
+	if !ok {
+		return nil, models.Errorf(models.ENOTFOUND, "no such signatory")
+	}
+	standing := func(r *trust.Run) handlers.Standing {
+		s := r.Standing(i)
+		out := handlers.Standing{Accepted: s.Accepted, Distance: s.Distance, Capacity: s.Capacity}
+		for _, m := range s.Path {
+			out.Path = append(out.Path, x.members[m].ID)
+		}
+		return out
+	}
+	return &handlers.Explanation{Tier: x.result.Tiers[i].String(), Seed: x.members[i].Seed && x.members[i].Active,
+		Advocate: standing(&x.result.Advocate), Ambassador: standing(&x.result.Ambassador)}, nil
 }

@@ -47,6 +47,8 @@ type Deps struct {
 	Keys *issuer.Keys
 	// Worker issues credentials; the handlers wake it when a signature is recorded.
 	Worker *issuer.Worker
+	// Explainer says why a signatory holds their tier.
+	Explainer Explainer
 }
 
 // Handler holds what every action needs.
@@ -68,6 +70,8 @@ type Handler struct {
 	signer *issuer.Signer
 	worker *issuer.Worker
 	status *statusCache
+	// explainer says why a signatory holds their tier.
+	explainer Explainer
 	// countryOptions are the <option> elements of every country select, per interface language,
 	// rendered once: 250 options through the template on every list page cost more than the
 	// rest of the page.
@@ -96,6 +100,7 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		hasher:         auth.NewHasher(d.SessionSecret),
 		keys:           d.Keys,
 		worker:         d.Worker,
+		explainer:      d.Explainer,
 		status:         &statusCache{lists: map[int]statusEntry{}},
 		countryOptions: map[string]string{},
 	}

@@ -179,3 +179,16 @@ func (s *Store) PendingCount(ctx context.Context, accountID int64) (int64, error
 		Where("t.account_id = ? AND e.status = ?", accountID, "pending").Count(&n).Error
 	return n, err
 }
+
+// SignatoriesByPublicID returns the signatories with these public ids.
+func (s *Store) SignatoriesByPublicID(ctx context.Context, ids []string) (map[string]Signatory, error) {
+	var rows []Signatory
+	if err := s.DB.WithContext(ctx).Where("public_id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[string]Signatory, len(rows))
+	for _, r := range rows {
+		out[r.PublicID] = r
+	}
+	return out, nil
+}

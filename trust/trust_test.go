@@ -221,3 +221,21 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestStandingExplainsThePath(t *testing.T) {
+	g := newGraph("A").adv("A", "B", "A", "C", "B", "D", "C", "D", "D", "E")
+	r := Compute(g.members, g.edges, small)
+	e := r.Advocate.Standing(g.at["E"])
+	if e.Accepted || e.Distance != 4 || e.Capacity != 1 || len(e.Path) != 4 || e.Path[0] != g.at["A"] || e.Path[3] != g.at["E"] {
+		t.Errorf("E: %+v", e)
+	}
+	if s := r.Advocate.Standing(g.at["A"]); len(s.Path) != 1 || !s.Accepted {
+		t.Errorf("A: %+v", s)
+	}
+	lone := newGraph("A").adv("A", "B")
+	lone.node("Z")
+	r = Compute(lone.members, lone.edges, small)
+	if s := r.Advocate.Standing(lone.at["Z"]); s.Distance != 0 || s.Path != nil {
+		t.Errorf("Z: %+v", s)
+	}
+}
