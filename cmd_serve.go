@@ -64,8 +64,8 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	}
 	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Keys: keys, Worker: worker,
 		Explainer: &explainer{store: store, cfg: tcfg}, Config: handlers.Config{
-		BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL,
-		Admins: splitList(env.getenv("REGISTRY_ADMINS"))}})
+			BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL,
+			Admins: splitList(env.getenv("REGISTRY_ADMINS"))}})
 	if err != nil {
 		return err
 	}

@@ -117,4 +117,3 @@ func (h *Handler) trustSteps(ctx context.Context, c echo.Context, l *i18n.Locali
 	}
 	return out, nil
 }
-
