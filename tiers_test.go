@@ -103,6 +103,10 @@ func TestTrustPage(t *testing.T) {
 	if _, body := s.get(t, "/signatories/"+dee+"/trust"); !strings.Contains(body, "No endorsement connects this signatory") {
 		t.Error("Dee's trust page (a declined endorsement only) does not say what would help")
 	}
+	resp, svg := s.get(t, "/signatories/"+cam+"/graph.svg")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(svg, "<circle") {
+		t.Errorf("graph.svg: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
 	if resp, _ := s.get(t, "/signatories/3b241101-e2bb-4255-8caf-4136c566a962/trust"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown id: %d", resp.StatusCode)
 	}

@@ -18,6 +18,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Match(readable, "/signatories", h.signatoriesList)
 	e.Match(readable, "/signatories/:id", h.signatoryShow)
 	e.Match(readable, "/signatories/:id/trust", h.signatoryTrust)
+	e.Match(readable, "/signatories/:id/graph.svg", h.trustGraph)
 	e.Match(readable, "/healthz", h.healthz)
 	e.Match(readable, "/.well-known/did.json", h.didDocument)
 	e.Match(readable, "/credentials/:file", h.credential)
