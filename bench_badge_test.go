@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/trust"
 )
 
 var (
@@ -137,5 +138,24 @@ func BenchmarkBadgeLatency(b *testing.B) {
 		b.ReportMetric(float64(lat[len(lat)/2].Milliseconds()), "p50-ms")
 		b.ReportMetric(float64(lat[len(lat)*99/100].Milliseconds()), "p99-ms")
 		b.ReportMetric(float64(lat[len(lat)-1].Milliseconds()), "max-ms")
+	}
+}
+
+// BenchmarkTiers100k recomputes the tiers of the 100k demo registry from the database: read
+// the graph, run both flows, compare and write what changed. Target: at most 3 s.
+func BenchmarkTiers100k(b *testing.B) {
+	db := steadyRegistry(b)
+	s, err := models.Open(context.Background(), db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	b.ResetTimer()
+	for range b.N {
+		start := time.Now()
+		if _, _, err := recomputeTiers(context.Background(), s, trust.DefaultConfig()); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "s/recompute")
 	}
 }

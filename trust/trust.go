@@ -90,14 +90,23 @@ func Compute(members []Member, edges []Edge, cfg Config) *Result {
 			sorted = append(sorted, e)
 		}
 	}
-	slices.SortStableFunc(sorted, func(a, b Edge) int {
+	// Ties of creation time are broken by the endorser's and the endorsee's place in id order:
+	// integers compared instead of strings.
+	rank := make([]int32, n)
+	for k, i := range order {
+		rank[i] = int32(k)
+	}
+	slices.SortFunc(sorted, func(a, b Edge) int {
 		if c := cmp.Compare(a.Created, b.Created); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(members[a.From].ID, members[b.From].ID); c != 0 {
+		if c := cmp.Compare(rank[a.From], rank[b.From]); c != 0 {
 			return c
 		}
-		return cmp.Compare(members[a.To].ID, members[b.To].ID)
+		if c := cmp.Compare(rank[a.To], rank[b.To]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Level, b.Level) // the same pair twice only outside the registry
 	})
 	var seeds []int32
 	for _, i := range order {
