@@ -1,0 +1,100 @@
+package issuer
+
+import (
+	"crypto/ed25519"
+	"crypto/hkdf"
+	"crypto/sha256"
+	"strings"
+	"time"
+)
+
+// An EndorsementCredential is issued by the endorser, not the registry: every signatory has a
+// registry-held identity did:web:<host>:signatories:<id>, whose Ed25519 key is derived from the
+// issuer's first key and the signatory's public id (HKDF), so that no per-person secret is
+// stored anywhere and the key never changes.
+
+// SignatoryKey is the custodial key of a signatory.
+func (k *Keys) SignatoryKey(publicID string) (Key, error) {
+	root := k.All()[0]
+	seed, err := hkdf.Key(sha256.New, root.Private.Seed(), []byte("open-recognition-registry"), "signatory key\n"+publicID, ed25519.SeedSize)
+	if err != nil {
+		return Key{}, err
+	}
+	priv := ed25519.NewKeyFromSeed(seed)
+	return Key{N: 1, Private: priv, Public: priv.Public().(ed25519.PublicKey), Created: root.Created}, nil
+}
+
+// SignatoryDID is a signatory's custodial did:web; its document is {base}/signatories/{id}/did.json.
+func SignatoryDID(registryDID, publicID string) string {
+	return registryDID + ":signatories:" + publicID
+}
+
+// SignatoryDocument is the DID document of a signatory's custodial identity.
+func (k *Keys) SignatoryDocument(registryDID, publicID string) (DIDDocument, error) {
+	key, err := k.SignatoryKey(publicID)
+	if err != nil {
+		return DIDDocument{}, err
+	}
+	did := SignatoryDID(registryDID, publicID)
+	id := MethodID(did, key)
+	return DIDDocument{Context: []string{"https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"}, ID: did,
+		VerificationMethod: []VerificationMethod{{ID: id, Type: "Multikey", Controller: did, PublicKeyMultibase: key.Multibase()}},
+		AssertionMethod:    []string{id}}, nil
+}
+
+// EndorsementSchemaURL is the official JSON Schema of an EndorsementCredential.
+const EndorsementSchemaURL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json"
+
+type endorsementSubject struct {
+	ID                 string   `json:"id"`
+	Type               []string `json:"type"`
+	EndorsementComment string   `json:"endorsementComment,omitempty"`
+}
+
+type endorserProfile struct {
+	ID   string   `json:"id"`
+	Type []string `json:"type"`
+	Name string   `json:"name,omitempty"`
+	URL  string   `json:"url"`
+}
+
+// EndorsementCredential is an endorsement before its proof.
+type EndorsementCredential struct {
+	Context           []string           `json:"@context"`
+	ID                string             `json:"id"`
+	Type              []string           `json:"type"`
+	Issuer            endorserProfile    `json:"issuer"`
+	ValidFrom         string             `json:"validFrom"`
+	Name              string             `json:"name"`
+	CredentialSubject endorsementSubject `json:"credentialSubject"`
+	CredentialSchema  []credentialSchema `json:"credentialSchema"`
+}
+
+// EndorsementInput is what an endorsement credential says. Names only when public.
+type EndorsementInput struct {
+	BaseURL, DID, CredentialID string
+	From, FromName, To         string
+	Level, Comment             string
+	IssuedAt                   time.Time
+}
+
+// Endorsement builds the EndorsementCredential of an accepted endorsement, issued by the
+// endorser's custodial identity.
+func Endorsement(in EndorsementInput) EndorsementCredential {
+	base := strings.TrimRight(in.BaseURL, "/")
+	name := "Endorsement as Open Recognition Advocate"
+	if in.Level == "ambassador" {
+		name = "Endorsement as Open Recognition Ambassador"
+	}
+	return EndorsementCredential{
+		Context: []string{ContextVC2, ContextOB3, ContextExtensions},
+		ID:      base + "/credentials/" + in.CredentialID,
+		Type:    []string{"VerifiableCredential", "EndorsementCredential"},
+		Issuer: endorserProfile{ID: SignatoryDID(in.DID, in.From), Type: []string{"Profile"}, Name: in.FromName,
+			URL: base + "/signatories/" + in.From},
+		ValidFrom:         in.IssuedAt.UTC().Format(time.RFC3339),
+		Name:              name,
+		CredentialSubject: endorsementSubject{ID: base + "/signatories/" + in.To, Type: []string{"EndorsementSubject"}, EndorsementComment: in.Comment},
+		CredentialSchema:  []credentialSchema{{ID: EndorsementSchemaURL, Type: "1EdTechJsonSchemaValidator2019"}},
+	}
+}
