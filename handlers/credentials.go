@@ -91,6 +91,9 @@ func (h *Handler) credential(c echo.Context) error {
 		return err
 	}
 	if ext == ".svg" || ext == ".png" {
+		if _, badge := issuer.Achievements[cred.Kind]; !badge {
+			return echo.ErrNotFound
+		}
 		return h.bakedBadge(c, cred, ext)
 	}
 	c.Response().Header().Add("Vary", "Accept")
@@ -118,7 +121,18 @@ func (h *Handler) credentialPage(c echo.Context, cred *models.Credential) error 
 		v.RevokedOn = l.Date(*cred.RevokedAt)
 	}
 	if h.keys != nil && h.signer != nil {
-		v.Verified = h.signer.Verify(doc, h.keys.All(), h.did) == nil
+		keys, did := h.keys.All(), h.did
+		if cred.Kind == "endorsement" {
+			// Signed by the endorser's custodial identity.
+			v.Achievement.Name, _ = doc["name"].(string)
+			if iss, ok := doc["issuer"].(map[string]any); ok {
+				did, _ = iss["id"].(string)
+				if k, err := h.keys.SignatoryKey(strings.TrimPrefix(did, issuer.SignatoryDID(h.did, ""))); err == nil {
+					keys = []issuer.Key{k}
+				}
+			}
+		}
+		v.Verified = h.signer.Verify(doc, keys, did) == nil
 	}
 	if subj, ok := doc["credentialSubject"].(map[string]any); ok {
 		v.Recipient, _ = subj["name"].(string)

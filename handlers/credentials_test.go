@@ -219,3 +219,53 @@ func TestDeleteAccount(t *testing.T) {
 		}
 	})
 }
+
+// An accepted endorsement becomes an EndorsementCredential on first request, signed by the
+// endorser's custodial identity, whose DID document the registry serves.
+func TestEndorsementCredentialOnRequest(t *testing.T) {
+	s := testutil.SQLite(t)
+	site, _, keys := issuingSite(t, s)
+	ada := site.devUser("Ada Example", "ada@example.org")
+	ada.form("/sign", "/sign", person(nil))
+	bea := site.devUser("Bea Example", "bea@example.org")
+	bea.form("/sign", "/sign", person(url.Values{"name": {"Bea Example"}}))
+	var adaEntry, beaEntry models.Signatory
+	s.DB.Where("name = ?", "Ada Example").Take(&adaEntry)
+	s.DB.Where("name = ?", "Bea Example").Take(&beaEntry)
+	page := "/signatories/" + adaEntry.PublicID
+	bea.form(page, page+"/endorse", url.Values{"level": {"ambassador"}, "comment": {"Ada *opens* doors."}})
+	credPath := page + "/endorsements/" + beaEntry.PublicID
+	if res, _ := getWith(t, site.srv.URL+credPath, ""); res.StatusCode != http.StatusNotFound {
+		t.Errorf("credential of a pending endorsement: %d, want 404", res.StatusCode)
+	}
+	ada.form("/account", "/account/endorsements/"+beaEntry.PublicID+"/accept", nil)
+	res, pageBody := getWith(t, site.srv.URL+credPath, "text/html")
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Request.URL.Path, "/credentials/") || !strings.Contains(pageBody, "✓") {
+		t.Fatalf("endorsement credential: %d at %s\n%.800s", res.StatusCode, res.Request.URL, pageBody)
+	}
+	first := res.Request.URL.Path
+	if res, _ := getWith(t, site.srv.URL+credPath, "text/html"); res.Request.URL.Path != first {
+		t.Errorf("a second request issued another credential: %s, then %s", first, res.Request.URL.Path)
+	}
+	_, body := getWith(t, site.srv.URL+first+".json", "")
+	var cred map[string]any
+	json.Unmarshal([]byte(body), &cred)
+	did, _ := issuer.DID(site.srv.URL)
+	key, _ := keys.SignatoryKey(beaEntry.PublicID)
+	signer, _ := issuer.NewSigner()
+	if err := signer.Verify(cred, []issuer.Key{key}, issuer.SignatoryDID(did, beaEntry.PublicID)); err != nil {
+		t.Errorf("the endorsement does not verify with Bea's key: %v", err)
+	}
+	_, docBody := getWith(t, site.srv.URL+"/signatories/"+beaEntry.PublicID+"/did.json", "")
+	var doc issuer.DIDDocument
+	json.Unmarshal([]byte(docBody), &doc)
+	if doc.ID != issuer.SignatoryDID(did, beaEntry.PublicID) || len(doc.VerificationMethod) != 1 || doc.VerificationMethod[0].PublicKeyMultibase != key.Multibase() {
+		t.Errorf("Bea's DID document: %+v", doc)
+	}
+	if res, _ := getWith(t, site.srv.URL+first+".png", ""); res.StatusCode != http.StatusNotFound {
+		t.Errorf("baked image of an endorsement: %d, want 404", res.StatusCode)
+	}
+	if _, profile := getWith(t, site.srv.URL+page, ""); !strings.Contains(profile, credPath) {
+		t.Error("the profile does not link the endorsement credential")
+	}
+}

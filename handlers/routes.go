@@ -19,6 +19,8 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Match(readable, "/signatories/:id", h.signatoryShow)
 	e.Match(readable, "/signatories/:id/trust", h.signatoryTrust)
 	e.Match(readable, "/signatories/:id/graph.svg", h.trustGraph)
+	e.Match(readable, "/signatories/:id/did.json", h.signatoryDID)
+	e.Match(readable, "/signatories/:id/endorsements/:from", h.endorsementCredential)
 	e.Match(readable, "/healthz", h.healthz)
 	e.Match(readable, "/.well-known/did.json", h.didDocument)
 	e.Match(readable, "/credentials/:file", h.credential)

@@ -41,6 +41,8 @@ type badgeView struct {
 type endorsementView struct {
 	URL, Name, Anon, Level, LevelLabel, ISO, On string
 	Comment                                     template.HTML
+	// CredentialURL issues and shows the endorsement as a verifiable credential.
+	CredentialURL, CredentialLabel string
 }
 
 // signatoryByParam loads the listed signatory named in the URL; an id that is not a UUID is
@@ -97,8 +99,8 @@ func (h *Handler) signatoryShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Received, v.ReceivedTotal = h.endorsementViews(c, l, received), int(nr)
-	v.Given, v.GivenTotal = h.endorsementViews(c, l, given), int(ng)
+	v.Received, v.ReceivedTotal = h.endorsementViews(c, l, received, sg.PublicID, true), int(nr)
+	v.Given, v.GivenTotal = h.endorsementViews(c, l, given, sg.PublicID, false), int(ng)
 	v.ReceivedMore = l.N("profile.more", nr-int64(len(received)))
 	v.GivenMore = l.N("profile.more", ng-int64(len(given)))
 	if acc := account(c); acc != nil {
@@ -132,7 +134,7 @@ func (h *Handler) signatoryShow(c echo.Context) error {
 	return h.render(c, http.StatusOK, "signatory", title, "signatories", v)
 }
 
-func (h *Handler) endorsementViews(c echo.Context, l *i18n.Localizer, rows []models.EndorsementRow) []endorsementView {
+func (h *Handler) endorsementViews(c echo.Context, l *i18n.Localizer, rows []models.EndorsementRow, self string, received bool) []endorsementView {
 	w := viewer(c)
 	out := make([]endorsementView, 0, len(rows))
 	for _, r := range rows {
@@ -143,6 +145,12 @@ func (h *Handler) endorsementViews(c echo.Context, l *i18n.Localizer, rows []mod
 		}
 		if r.Comment != "" {
 			ev.Comment = h.md.HTML(r.Comment)
+		}
+		ev.CredentialLabel = l.T("profile.endorsement.credential")
+		if received {
+			ev.CredentialURL = "/signatories/" + self + "/endorsements/" + r.PublicID
+		} else {
+			ev.CredentialURL = "/signatories/" + r.PublicID + "/endorsements/" + self
 		}
 		out = append(out, ev)
 	}

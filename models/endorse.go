@@ -192,3 +192,62 @@ func (s *Store) SignatoriesByPublicID(ctx context.Context, ids []string) (map[st
 	}
 	return out, nil
 }
+
+// AcceptedEndorsement is an accepted endorsement between two listed signatories, with what its
+// credential says.
+type AcceptedEndorsement struct {
+	ID                       int64
+	FromID, ToID             int64
+	FromPublicID, ToPublicID string
+	FromName, FromNameVis    string
+	Level, Comment           string
+	CredentialID             *string
+}
+
+// AcceptedEndorsementBetween finds the accepted endorsement from one signatory to another, with
+// its credential if one was issued.
+func (s *Store) AcceptedEndorsementBetween(ctx context.Context, fromPublicID, toPublicID string) (*AcceptedEndorsement, error) {
+	var out []AcceptedEndorsement
+	err := s.DB.WithContext(ctx).Table("endorsements e").
+		Select(`e.id, e.from_id, e.to_id, f.public_id AS from_public_id, t.public_id AS to_public_id, f.name AS from_name,
+			f.vis_name AS from_name_vis, e.level, e.comment,
+			(SELECT c.id FROM credentials c WHERE c.endorsement_id = e.id AND c.revoked_at IS NULL LIMIT 1) AS credential_id`).
+		Joins("JOIN signatories f ON f.id = e.from_id").Joins("JOIN signatories t ON t.id = e.to_id").
+		Where("f.public_id = ? AND t.public_id = ? AND e.status = ? AND f.listed AND t.listed", fromPublicID, toPublicID, "accepted").
+		Limit(1).Scan(&out).Error
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, Errorf(ENOTFOUND, "no accepted endorsement between these signatories")
+	}
+	return &out[0], nil
+}
+
+// StoreEndorsementCredential stores the credential of an endorsement unless one was stored
+// meanwhile, and returns the id of the stored one.
+func (s *Store) StoreEndorsementCredential(ctx context.Context, c Credential) (string, error) {
+	id := c.ID
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var have []string
+		if err := tx.Model(&Credential{}).Where("endorsement_id = ? AND revoked_at IS NULL", c.EndorsementID).Pluck("id", &have).Error; err != nil {
+			return err
+		}
+		if len(have) > 0 {
+			id = have[0]
+			return nil
+		}
+		var taken int64
+		if err := tx.Model(&Credential{}).Where("status_list = ? AND status_index = ?", c.StatusList, c.StatusIndex).Count(&taken).Error; err != nil {
+			return err
+		}
+		if taken > 0 {
+			return ErrStatusIndexTaken
+		}
+		return tx.Create(&c).Error
+	})
+	return id, err
+}
+
+// ErrStatusIndexTaken asks for another status list index.
+var ErrStatusIndexTaken = errors.New("status list index already taken")
