@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -157,5 +158,46 @@ func BenchmarkTiers100k(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(time.Since(start).Seconds(), "s/recompute")
+	}
+}
+
+// BenchmarkTierLatency100k: on the 100k registry with its server running, an endorsement written
+// by another process (a CLI import) from a founding Ambassador to a Signatory; the time until
+// the endorsee's tier has changed in the registry. Target: at most 10 s.
+func BenchmarkTierLatency100k(b *testing.B) {
+	db := steadyRegistry(b)
+	_, _, stop := startServer(b, db)
+	defer stop()
+	s, err := models.Open(context.Background(), db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	for i := 0; i < b.N; i++ {
+		var seed, target struct{ PublicID string }
+		s.DB.Raw(`SELECT s.public_id FROM signatories s JOIN seeds d ON d.signatory_id = s.id WHERE s.listed ORDER BY s.public_id LIMIT 1`).Scan(&seed)
+		s.DB.Raw(`SELECT public_id FROM signatories WHERE listed AND tier = 'signatory' AND id NOT IN (SELECT to_id FROM endorsements) ORDER BY public_id LIMIT 1`).Scan(&target)
+		if seed.PublicID == "" || target.PublicID == "" {
+			b.Skip("no founding Ambassador or unendorsed Signatory left in the benchmark registry")
+		}
+		file := filepath.Join(b.TempDir(), "one.jsonl")
+		os.WriteFile(file, []byte(fmt.Sprintf(`{"type":"endorsement","from":"%s","to":"%s","level":"advocate","created_at":"2026-11-27T10:00:00Z"}`+"\n",
+			seed.PublicID, target.PublicID)), 0o600)
+		start := time.Now()
+		if err := run(context.Background(), []string{"import", file, "--db", db}, noEnv, nil, io.Discard, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+		for {
+			var tier string
+			s.DB.Raw("SELECT tier FROM signatories WHERE public_id = ?", target.PublicID).Scan(&tier)
+			if tier != "signatory" {
+				break
+			}
+			if time.Since(start) > 60*time.Second {
+				b.Fatal("the tier did not change within 60 s")
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "s-to-new-tier")
 	}
 }

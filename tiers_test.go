@@ -1,11 +1,14 @@
 package main
 
 import (
+	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/open-recognition/registry/issuer"
 	"github.com/open-recognition/registry/models"
 )
 
@@ -111,3 +114,48 @@ func TestTrustPage(t *testing.T) {
 		t.Errorf("unknown id: %d", resp.StatusCode)
 	}
 }
+
+// Reaching a tier issues its badge; losing it revokes the badge.
+func TestTierBadges(t *testing.T) {
+	p := newSQLite(t)
+	p.run(t, "import", writeFile(t, p.dir, "trust.jsonl", trustFile))
+	p.run(t, "tiers")
+	s := p.store(t)
+	keys, err := issuer.OpenKeys(p.keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := issuer.NewWorker(s, keys, "http://localhost:8080", discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Drain(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	kinds := func(name string) map[string]bool {
+		var rows []models.Credential
+		s.DB.Table("credentials").Joins("JOIN signatories ON signatories.id = credentials.signatory_id").
+			Where("signatories.name = ? AND credentials.revoked_at IS NULL", name).Select("credentials.kind").Scan(&rows)
+		out := map[string]bool{}
+		for _, r := range rows {
+			out[r.Kind] = true
+		}
+		return out
+	}
+	if k := kinds("Bea"); !k["ambassador"] || !k["signatory"] {
+		t.Errorf("Bea's live badges %v, want signatory and ambassador", k)
+	}
+	if k := kinds("Cam"); !k["advocate"] {
+		t.Errorf("Cam's live badges %v, want advocate", k)
+	}
+	// The founding Ambassador goes: everyone they lifted falls back, and the badges are revoked.
+	s.DB.Exec("DELETE FROM seeds")
+	s.DB.Exec("INSERT INTO settings (key, value) VALUES ('trust_version', '99') ON CONFLICT (key) DO UPDATE SET value = '99'")
+	p.run(t, "tiers")
+	w.Drain(t.Context())
+	if k := kinds("Bea"); k["ambassador"] || !k["signatory"] {
+		t.Errorf("after losing the tier Bea's live badges are %v", k)
+	}
+}
+
+func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
