@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"testing"
@@ -159,3 +161,57 @@ func TestTierBadges(t *testing.T) {
 }
 
 func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// The same graph imported with its lines in another order gives the same tiers.
+func TestTiersDoNotDependOnImportOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var lines []string
+	for i := range 120 {
+		lines = append(lines, fmt.Sprintf(`{"type":"signatory","ref":"p%d","kind":"person","name":"P %d","country":"IT","signed_at":"2024-01-01T10:00:00Z"}`, i, i))
+	}
+	lines = append(lines, `{"type":"seed","ref":"p0"}`, `{"type":"seed","ref":"p1"}`)
+	seen := map[[2]int]bool{}
+	for len(seen) < 600 {
+		a, b := rng.IntN(120), rng.IntN(120)
+		if a == b || seen[[2]int{a, b}] {
+			continue
+		}
+		seen[[2]int{a, b}] = true
+		level := "advocate"
+		if rng.IntN(4) == 0 {
+			level = "ambassador"
+		}
+		// Many endorsements share a creation time: the endorser's id breaks the tie.
+		lines = append(lines, fmt.Sprintf(`{"type":"endorsement","from":"p%d","to":"p%d","level":"%s","created_at":"2024-02-0%dT10:00:00Z"}`, a, b, level, 1+rng.IntN(3)))
+	}
+	tiers := func(order []string) map[string]string {
+		p := newSQLite(t)
+		p.run(t, "import", "--source", "graph", writeFile(t, p.dir, "graph.jsonl", strings.Join(order, "\n")+"\n"))
+		p.run(t, "tiers", "--advocate-capacities", "8,3,2,1", "--ambassador-capacities", "4,2,1")
+		var rows []models.Signatory
+		p.store(t).DB.Select("public_id", "tier").Find(&rows)
+		out := map[string]string{}
+		for _, r := range rows {
+			out[r.PublicID] = r.Tier
+		}
+		return out
+	}
+	first := tiers(lines)
+	counts := map[string]int{}
+	for _, tier := range first {
+		counts[tier]++
+	}
+	if counts["advocate"] == 0 || counts["signatory"] == 0 {
+		t.Fatalf("the test graph is degenerate: %v", counts)
+	}
+	for range 2 {
+		shuffled := append([]string(nil), lines...)
+		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		again := tiers(shuffled)
+		for id, tier := range first {
+			if again[id] != tier {
+				t.Fatalf("%s is %s after a shuffled import, was %s", id, again[id], tier)
+			}
+		}
+	}
+}
