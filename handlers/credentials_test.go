@@ -268,4 +268,9 @@ func TestEndorsementCredentialOnRequest(t *testing.T) {
 	if _, profile := getWith(t, site.srv.URL+page, ""); !strings.Contains(profile, credPath) {
 		t.Error("the profile does not link the endorsement credential")
 	}
+	// Withdrawn, the endorsement's credential page says revoked.
+	bea.post(page+"/endorse/withdraw", url.Values{"_csrf": {site.csrf(bea.c, "/account")}})
+	if _, body := getWith(t, site.srv.URL+first, "text/html"); !strings.Contains(body, "endorsement withdrawn") {
+		t.Error("the credential of a withdrawn endorsement is not shown revoked")
+	}
 }

@@ -103,6 +103,11 @@ func (s *Store) WithdrawEndorsement(ctx context.Context, acc *Account, toPublicI
 		if res.RowsAffected == 0 {
 			return Errorf(ENOTFOUND, "you have not endorsed this signatory")
 		}
+		// Its credential, if one was issued, is marked revoked: the verification page says so.
+		if err := tx.Exec(`UPDATE credentials SET revoked_at = ?, revoked_reason = 'endorsement withdrawn'
+			WHERE revoked_at IS NULL AND endorsement_id IN (SELECT id FROM endorsements WHERE from_id = ? AND to_id = ?)`, s.now(), from.ID, to.ID).Error; err != nil {
+			return err
+		}
 		if err := audit(tx, AuditEntry{At: s.now(), ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: "endorsement.withdraw",
 			SubjectType: "signatory", SubjectID: to.PublicID}); err != nil {
 			return err
