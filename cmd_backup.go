@@ -21,10 +21,7 @@ func cmdBackup(ctx context.Context, env *environment, args []string) error {
 	if _, err := os.Stat(target); err == nil {
 		return fmt.Errorf("backup: %s exists; choose a new file name", target)
 	}
-	if err := requireDatabase(env); err != nil {
-		return err
-	}
-	store, err := openStore(ctx, env)
+	store, err := openExistingStore(ctx, env)
 	if err != nil {
 		return err
 	}

@@ -11,10 +11,7 @@ import (
 )
 
 func cmdExport(ctx context.Context, env *environment, _ []string) error {
-	if err := requireDatabase(env); err != nil {
-		return err
-	}
-	store, err := openStore(ctx, env)
+	store, err := openExistingStore(ctx, env)
 	if err != nil {
 		return err
 	}

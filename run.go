@@ -117,17 +117,17 @@ func loopbackHost(baseURL string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// requireDatabase refuses to go on when a SQLite database does not exist yet: backing up or
-// exporting a mistyped path must fail, not quietly create an empty registry.
-func requireDatabase(env *environment) error {
+// openExistingStore is openStore for commands that read a registry (backup, export): a SQLite
+// database that does not exist yet is refused, so that a mistyped path fails instead of
+// quietly creating an empty registry.
+func openExistingStore(ctx context.Context, env *environment) (*models.Store, error) {
 	db := env.opts.DB
-	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
-		return nil
+	if !strings.HasPrefix(db, "postgres://") && !strings.HasPrefix(db, "postgresql://") {
+		if _, err := os.Stat(strings.TrimPrefix(db, "file:")); err != nil {
+			return nil, fmt.Errorf("database %s does not exist (check --db or REGISTRY_DB)", db)
+		}
 	}
-	if _, err := os.Stat(strings.TrimPrefix(db, "file:")); err != nil {
-		return fmt.Errorf("database %s does not exist (check --db or REGISTRY_DB)", db)
-	}
-	return nil
+	return openStore(ctx, env)
 }
 
 // openStore opens the database, applies pending migrations and publishes the declaration texts
