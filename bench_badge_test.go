@@ -154,7 +154,7 @@ func BenchmarkTiers100k(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		start := time.Now()
-		if _, _, err := recomputeTiers(context.Background(), s, trust.DefaultConfig()); err != nil {
+		if _, err := recomputeTiers(context.Background(), s, trust.DefaultConfig()); err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(time.Since(start).Seconds(), "s/recompute")

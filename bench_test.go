@@ -82,7 +82,7 @@ func steadyRegistry(b *testing.B) string {
 	if current, _, err := s.TiersCurrent(context.Background()); err != nil {
 		b.Fatal(err)
 	} else if !current {
-		if _, _, err := recomputeTiers(context.Background(), s, trust.DefaultConfig()); err != nil {
+		if _, err := recomputeTiers(context.Background(), s, trust.DefaultConfig()); err != nil {
 			b.Fatal(err)
 		}
 	}

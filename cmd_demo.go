@@ -29,6 +29,10 @@ func cmdDemo(ctx context.Context, env *environment, _ []string) error {
 	if o.Endorsements < 0 {
 		return &usageError{msg: "--endorsements must not be negative", usage: "usage: registry demo --signatories N [--endorsements M] [--random-seed S]"}
 	}
+	tcfg, err := trustConfig(o)
+	if err != nil {
+		return &usageError{msg: err.Error(), usage: "usage: registry demo --signatories N [--endorsements M] [--random-seed S]"}
+	}
 	started := time.Now()
 	store, err := openStore(ctx, env)
 	if err != nil {
@@ -89,7 +93,14 @@ func cmdDemo(ctx context.Context, env *environment, _ []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "demo: %d signatories, %d endorsements, %d founding Ambassadors added (%d already present) in %s\n",
-		res.Signatories, res.Endorsements, res.Seeds, res.Present, time.Since(started).Round(time.Millisecond))
+	// The tiers follow from the endorsements just written, as the registry computes them; their
+	// badges are queued for the server to issue.
+	run, err := recomputeTiers(ctx, store, tcfg)
+	if err != nil {
+		return err
+	}
+	c := run.counts
+	fmt.Fprintf(env.stdout, "demo: %d signatories, %d endorsements, %d founding Ambassadors added (%d already present) in %s; tiers: signatory %d, advocate %d, ambassador %d\n",
+		res.Signatories, res.Endorsements, res.Seeds, res.Present, time.Since(started).Round(time.Millisecond), c.Signatory, c.Advocate, c.Ambassador)
 	return nil
 }

@@ -58,12 +58,13 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	if err := store.PinBaseURL(ctx, o.BaseURL, o.ChangeBaseURL); err != nil {
 		return err
 	}
+	explain := &explainer{store: store, cfg: tcfg}
 	worker, err := issuer.NewWorker(store, keys, o.BaseURL, env.log)
 	if err != nil {
 		return err
 	}
 	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Keys: keys, Worker: worker,
-		Explainer: &explainer{store: store, cfg: tcfg}, Config: handlers.Config{
+		Explainer: explain, Config: handlers.Config{
 			BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL,
 			Admins: splitList(env.getenv("REGISTRY_ADMINS"))}})
 	if err != nil {
@@ -84,7 +85,7 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	workCtx, stopWork := context.WithCancel(ctx)
 	defer stopWork()
 	go worker.Run(workCtx)
-	tw := &tiersWorker{store: store, cfg: tcfg, log: env.log, poll: 500 * time.Millisecond, quiet: 1500 * time.Millisecond}
+	tw := &tiersWorker{store: store, cfg: tcfg, log: env.log, poll: 500 * time.Millisecond, quiet: 1500 * time.Millisecond, explain: explain}
 	go tw.run(workCtx)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

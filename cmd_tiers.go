@@ -36,18 +36,25 @@ func trustConfig(o *options) (trust.Config, error) {
 	return trust.Config{Advocate: adv, Ambassador: amb}, nil
 }
 
+// tierRun is one recomputation: the graph read, the computation, and what it changed.
+type tierRun struct {
+	in      *models.TrustInput
+	result  *trust.Result
+	changed int
+	counts  models.TierCounts
+}
+
 // recomputeTiers loads the graph, computes the tiers and writes those that changed.
-func recomputeTiers(ctx context.Context, store *models.Store, cfg trust.Config) (changed int, counts models.TierCounts, err error) {
+func recomputeTiers(ctx context.Context, store *models.Store, cfg trust.Config) (tierRun, error) {
 	in, err := store.LoadTrust(ctx)
 	if err != nil {
-		return 0, counts, err
+		return tierRun{}, err
 	}
-	r := trust.Compute(in.Members, in.Edges, cfg)
-	changed, counts, err = store.ApplyTiers(ctx, in, r.Tiers)
-	if err != nil {
-		return changed, counts, err
+	run := tierRun{in: in, result: trust.Compute(in.Members, in.Edges, cfg)}
+	if run.changed, run.counts, err = store.ApplyTiers(ctx, in, run.result.Tiers); err != nil {
+		return run, err
 	}
-	return changed, counts, store.MarkTiersCurrent(ctx, in.Version)
+	return run, store.MarkTiersCurrent(ctx, in.Version)
 }
 
 // cmdTiers recomputes the tiers now and prints the exclusive counts.
@@ -62,11 +69,12 @@ func cmdTiers(ctx context.Context, env *environment, _ []string) error {
 	}
 	defer store.Close()
 	start := time.Now()
-	changed, c, err := recomputeTiers(ctx, store, cfg)
+	run, err := recomputeTiers(ctx, store, cfg)
 	if err != nil {
 		return err
 	}
-	env.log.Info("tiers recomputed", "changed", changed, "took", time.Since(start).Round(time.Millisecond).String())
+	c := run.counts
+	env.log.Info("tiers recomputed", "changed", run.changed, "took", time.Since(start).Round(time.Millisecond).String())
 	fmt.Fprintf(env.stdout, "signatory %d\nadvocate %d\nambassador %d\n", c.Signatory, c.Advocate, c.Ambassador)
 	return nil
 }

@@ -21,6 +21,8 @@ type tiersWorker struct {
 	log   *slog.Logger
 	poll  time.Duration // how often the counter is read
 	quiet time.Duration // how long it must stay still before a recomputation
+	// explain is handed each computation, so that trust pages need not compute it again.
+	explain *explainer
 }
 
 func (w *tiersWorker) run(ctx context.Context) {
@@ -41,14 +43,18 @@ func (w *tiersWorker) run(ctx context.Context) {
 			last, stillSince = now, time.Now()
 		case time.Since(stillSince) >= w.quiet:
 			start := time.Now()
-			changed, c, err := recomputeTiers(ctx, w.store, w.cfg)
+			run, err := recomputeTiers(ctx, w.store, w.cfg)
 			if err != nil {
 				if ctx.Err() == nil {
 					w.log.Error("tiers: recomputing", "err", err)
 				}
 				break
 			}
-			w.log.Info("tiers recomputed", "changed", changed, "signatory", c.Signatory, "advocate", c.Advocate, "ambassador", c.Ambassador,
+			if w.explain != nil {
+				w.explain.remember(run.in, run.result)
+			}
+			c := run.counts
+			w.log.Info("tiers recomputed", "changed", run.changed, "signatory", c.Signatory, "advocate", c.Advocate, "ambassador", c.Ambassador,
 				"took", time.Since(start).Round(time.Millisecond).String())
 			last = "\x00"
 		}
@@ -75,6 +81,21 @@ type explainer struct {
 	result  *trust.Result
 }
 
+// remember keeps a computation the tier worker made.
+func (x *explainer) remember(in *models.TrustInput, r *trust.Result) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.set(in, r)
+}
+
+func (x *explainer) set(in *models.TrustInput, r *trust.Result) {
+	x.result, x.members, x.version, x.ready = r, in.Members, in.Version, true
+	x.index = make(map[string]int, len(in.Members))
+	for i, m := range in.Members {
+		x.index[m.ID] = i
+	}
+}
+
 func (x *explainer) Explain(ctx context.Context, publicID string) (*handlers.Explanation, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -87,12 +108,7 @@ func (x *explainer) Explain(ctx context.Context, publicID string) (*handlers.Exp
 		if err != nil {
 			return nil, err
 		}
-		x.result = trust.Compute(in.Members, in.Edges, x.cfg)
-		x.members, x.version, x.ready = in.Members, in.Version, true
-		x.index = make(map[string]int, len(in.Members))
-		for i, m := range in.Members {
-			x.index[m.ID] = i
-		}
+		x.set(in, trust.Compute(in.Members, in.Edges, x.cfg))
 	}
 	i, ok := x.index[publicID]
 	if !ok {
