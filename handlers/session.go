@@ -27,26 +27,18 @@ func (h *Handler) session(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil || ck.Value == "" || strings.HasPrefix(c.Request().URL.Path, "/assets/") {
 			return next(c)
 		}
-		acc, err := h.store.SessionAccount(c.Request().Context(), h.hasher.Hash(ck.Value))
+		sess, err := h.store.SessionAccount(c.Request().Context(), h.hasher.Hash(ck.Value))
 		if err != nil {
 			return err
 		}
-		if acc == nil {
+		if sess == nil {
 			// Expired, logged out or blocked: forget the cookie.
 			h.clearCookie(c, sessionCookie, "/")
 			return next(c)
 		}
-		c.Set("account", acc)
-		admin, err := h.store.IsAdmin(c.Request().Context(), acc.ID)
-		if err != nil {
-			return err
-		}
-		c.Set("admin", admin)
-		pending, err := h.store.PendingCount(c.Request().Context(), acc.ID)
-		if err != nil {
-			return err
-		}
-		c.Set("pending", pending)
+		c.Set("account", &sess.Account)
+		c.Set("admin", sess.Admin)
+		c.Set("pending", sess.Pending)
 		c.Response().Header().Set("Cache-Control", "no-store")
 		return next(c)
 	}

@@ -209,3 +209,45 @@ func (w *Worker) sign(task models.IssuanceTask, list, index int) (signedCredenti
 	}
 	return signedCredential{id: in.CredentialID, doc: string(b), issued: now}, sigID, nil
 }
+
+// IssueEndorsement signs an accepted endorsement with the endorser's custodial key and stores
+// it, unless it was issued meanwhile; it returns the credential's id. Endorsements are issued on
+// first request rather than through the outbox: there can be millions.
+func (w *Worker) IssueEndorsement(ctx context.Context, e *models.AcceptedEndorsement) (string, error) {
+	key, err := w.Keys.SignatoryKey(e.FromPublicID)
+	if err != nil {
+		return "", err
+	}
+	name := ""
+	if e.FromNameVis == models.Public {
+		name = e.FromName
+	}
+	for attempt := 0; attempt < 8; attempt++ {
+		list, _, err := w.Store.StatusListFill(ctx)
+		if err != nil {
+			return "", err
+		}
+		n, err := rand.Int(rand.Reader, big.NewInt(models.StatusListSize))
+		if err != nil {
+			return "", err
+		}
+		now := w.Store.Now().Truncate(time.Second)
+		in := EndorsementInput{BaseURL: w.BaseURL, DID: w.DID, CredentialID: uuid.NewString(), From: e.FromPublicID, FromName: name,
+			To: e.ToPublicID, Level: e.Level, Comment: models.CleanText(e.Comment), IssuedAt: now}
+		signed, err := w.Signer.Sign(Endorsement(in), key, SignatoryDID(w.DID, e.FromPublicID), now)
+		if err != nil {
+			return "", err
+		}
+		doc, err := json.Marshal(signed)
+		if err != nil {
+			return "", err
+		}
+		id, err := w.Store.StoreEndorsementCredential(ctx, models.Credential{ID: in.CredentialID, SignatoryID: e.ToID, Kind: "endorsement",
+			EndorsementID: &e.ID, StatusList: list, StatusIndex: int(n.Int64()), Document: string(doc), IssuedAt: now})
+		if errors.Is(err, models.ErrStatusIndexTaken) {
+			continue
+		}
+		return id, err
+	}
+	return "", errors.New("no free status list index after 8 draws")
+}

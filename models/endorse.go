@@ -177,14 +177,6 @@ func (s *Store) MyEndorsementOf(ctx context.Context, accountID, toID int64) (*En
 	return &e, err
 }
 
-// PendingCount counts the endorsements waiting for an account's answer.
-func (s *Store) PendingCount(ctx context.Context, accountID int64) (int64, error) {
-	var n int64
-	err := s.DB.WithContext(ctx).Table("endorsements e").Joins("JOIN signatories t ON t.id = e.to_id").
-		Where("t.account_id = ? AND e.status = ?", accountID, "pending").Count(&n).Error
-	return n, err
-}
-
 // SignatoriesByPublicID returns the signatories with these public ids.
 func (s *Store) SignatoriesByPublicID(ctx context.Context, ids []string) (map[string]Signatory, error) {
 	var rows []Signatory

@@ -77,21 +77,30 @@ func (s *Store) StartSession(ctx context.Context, accountID int64, tokenHash, re
 	})
 }
 
-// SessionAccount returns the account of a live session: not expired, account neither blocked
-// nor deleted.
-func (s *Store) SessionAccount(ctx context.Context, tokenHash string) (*Account, error) {
-	var a Account
-	err := s.DB.WithContext(ctx).Table("accounts").Select("accounts.*").
+// SessionView is the signed-in account with what every page shows of it.
+type SessionView struct {
+	Account Account `gorm:"embedded"`
+	Admin   bool
+	// Pending counts the endorsements waiting for the account's answer.
+	Pending int64
+}
+
+// SessionAccount returns the account of a live session (not expired, account neither blocked
+// nor deleted), in one query with its role and the endorsements it has to answer: it runs on
+// every signed-in request.
+func (s *Store) SessionAccount(ctx context.Context, tokenHash string) (*SessionView, error) {
+	var out []SessionView
+	err := s.DB.WithContext(ctx).Table("accounts").
+		Select(`accounts.*,
+			EXISTS (SELECT 1 FROM roles r WHERE r.account_id = accounts.id AND r.role = ?) AS admin,
+			(SELECT COUNT(*) FROM endorsements e JOIN signatories t ON t.id = e.to_id WHERE t.account_id = accounts.id AND e.status = 'pending') AS pending`, RoleAdmin).
 		Joins("JOIN sessions ON sessions.account_id = accounts.id").
 		Where("sessions.token_hash = ? AND sessions.expires_at > ? AND accounts.blocked_at IS NULL AND accounts.deleted_at IS NULL", tokenHash, s.now()).
-		Take(&a).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+		Limit(1).Scan(&out).Error
+	if err != nil || len(out) == 0 {
 		return nil, err
 	}
-	return &a, nil
+	return &out[0], nil
 }
 
 // EndSession signs a browser out.
