@@ -225,13 +225,7 @@ func TestDeleteAccount(t *testing.T) {
 func TestEndorsementCredentialOnRequest(t *testing.T) {
 	s := testutil.SQLite(t)
 	site, _, keys := issuingSite(t, s)
-	ada := site.devUser("Ada Example", "ada@example.org")
-	ada.form("/sign", "/sign", person(nil))
-	bea := site.devUser("Bea Example", "bea@example.org")
-	bea.form("/sign", "/sign", person(url.Values{"name": {"Bea Example"}}))
-	var adaEntry, beaEntry models.Signatory
-	s.DB.Where("name = ?", "Ada Example").Take(&adaEntry)
-	s.DB.Where("name = ?", "Bea Example").Take(&beaEntry)
+	ada, adaEntry, bea, beaEntry := site.twoSignatories()
 	page := "/signatories/" + adaEntry.PublicID
 	bea.form(page, page+"/endorse", url.Values{"level": {"ambassador"}, "comment": {"Ada *opens* doors."}})
 	credPath := page + "/endorsements/" + beaEntry.PublicID

@@ -13,13 +13,7 @@ import (
 func TestEndorsing(t *testing.T) {
 	testutil.Engines(t, func(t *testing.T, s *models.Store) {
 		site := newDevSite(t, s, true)
-		ada := site.devUser("Ada Example", "ada@example.org")
-		ada.form("/sign", "/sign", person(nil))
-		bea := site.devUser("Bea Example", "bea@example.org")
-		bea.form("/sign", "/sign", person(url.Values{"name": {"Bea Example"}}))
-		var adaEntry, beaEntry models.Signatory
-		s.DB.Where("name = ?", "Ada Example").Take(&adaEntry)
-		s.DB.Where("name = ?", "Bea Example").Take(&beaEntry)
+		ada, adaEntry, bea, beaEntry := site.twoSignatories()
 		adaPage := "/signatories/" + adaEntry.PublicID
 		version := func() string { v, _, _ := s.Setting(t.Context(), "trust_version"); return v }
 		before := version()
@@ -97,4 +91,16 @@ func TestEndorsing(t *testing.T) {
 			t.Errorf("status %s after withdrawing", e.Status)
 		}
 	})
+}
+
+// twoSignatories logs in Ada and Bea through the development login and has both sign.
+func (s *oidcSite) twoSignatories() (ada *devUser, adaEntry models.Signatory, bea *devUser, beaEntry models.Signatory) {
+	s.t.Helper()
+	ada = s.devUser("Ada Example", "ada@example.org")
+	ada.form("/sign", "/sign", person(nil))
+	bea = s.devUser("Bea Example", "bea@example.org")
+	bea.form("/sign", "/sign", person(url.Values{"name": {"Bea Example"}}))
+	s.store.DB.Where("name = ?", "Ada Example").Take(&adaEntry)
+	s.store.DB.Where("name = ?", "Bea Example").Take(&beaEntry)
+	return ada, adaEntry, bea, beaEntry
 }

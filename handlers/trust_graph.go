@@ -49,11 +49,11 @@ func (h *Handler) trustGraph(c echo.Context) error {
 			if x > cx {
 				x1, y1, x2, y2 = cx, cy, x, y
 			}
-			dash := ""
+			thick := ""
 			if r.Level == "ambassador" {
-				dash = ` stroke-width="3"`
+				thick = ` stroke-width="3"`
 			}
-			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#c5d2d6"%s/>`, x1, y1, x2, y2, dash)
+			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#c5d2d6"%s/>`, x1, y1, x2, y2, thick)
 			name := ""
 			if r.VisName == models.Public {
 				name = r.Name

@@ -245,6 +245,3 @@ func (s *Store) StoreEndorsementCredential(ctx context.Context, c Credential) (s
 	})
 	return id, err
 }
-
-// ErrStatusIndexTaken asks for another status list index.
-var ErrStatusIndexTaken = errors.New("status list index already taken")

@@ -17,6 +17,9 @@ const (
 	StatusListQuota = StatusListSize / 2
 )
 
+// ErrStatusIndexTaken asks for another status list index: indexes are drawn at random.
+var ErrStatusIndexTaken = errors.New("status list index already taken")
+
 // IssuanceTask is a pending job with what doing it needs.
 type IssuanceTask struct {
 	Job       IssuanceJob
