@@ -149,6 +149,15 @@ func openStore(ctx context.Context, env *environment) (*models.Store, error) {
 		store.Close()
 		return nil, err
 	}
+	// Entries stored before the registry knew places get theirs once; later runs find none.
+	located, err := store.LocateMissing(ctx)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("locating signatories on the map: %w", err)
+	}
+	if located > 0 {
+		env.log.Info("signatories located on the map", "count", located)
+	}
 	return store, nil
 }
 

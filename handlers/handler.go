@@ -76,6 +76,8 @@ type Handler struct {
 	// rendered once: 250 options through the template on every list page cost more than the
 	// rest of the page.
 	countryOptions map[string]string
+	// maps keeps the rendered map pages and /map.json for the current summary.
+	maps *mapCache
 }
 
 // New builds the web application: handler, templates, middleware and routes.
@@ -103,6 +105,7 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		explainer:      d.Explainer,
 		status:         &statusCache{lists: map[int]statusEntry{}},
 		countryOptions: map[string]string{},
+		maps:           &mapCache{},
 	}
 	h.cfg.BaseURL = strings.TrimRight(h.cfg.BaseURL, "/")
 	if h.providers == nil {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/geo"
 	"github.com/open-recognition/registry/models"
 	"html/template"
 )
@@ -56,6 +57,13 @@ func (h *Handler) signatoriesList(c echo.Context) error {
 		switch {
 		case !filtered && f.Country == "":
 			v.Note = l.N("list.note.total", sum.Total)
+		case f.Place != 0 && f.Q == "" && f.Kind == "" && f.Tier == "":
+			if city, ok := geo.CityByID(f.Place); ok {
+				n := sum.PlaceCount(f.Place)
+				v.Note = l.T("list.note.place."+plural(n), l.Number(n), city.Name)
+			} else {
+				v.Note = l.T("list.note.filtered")
+			}
 		case !filtered:
 			v.Note = l.T("list.note.country."+plural(sum.Countries[f.Country]), l.Number(sum.Countries[f.Country]), countryName(c, f.Country))
 		default:

@@ -4,32 +4,11 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/open-recognition/registry/fold"
 )
 
 // Fold makes text comparable for search: lower case, without diacritics ("Zürich" → "zurich").
-func Fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToLower(s)
-	}
-	// Decompose, drop the combining marks, recompose: one pass over the runes, without the
-	// buffers a transform chain allocates on every call.
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range norm.NFD.String(s) {
-		if !unicode.Is(unicode.Mn, r) {
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return norm.NFC.String(b.String())
-}
+func Fold(s string) string { return fold.String(s) }
 
 // Words splits folded text into search words.
 func Words(s string) []string {

@@ -62,6 +62,7 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 	if err := sg.Validate(); err != nil {
 		return Signatory{}, err
 	}
+	sg.Locate()
 	var out Signatory
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		d, err := currentIn(tx, in.Lang)
@@ -99,7 +100,8 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 			}
 			// The same entry, with the fields as now submitted; it keeps its id and tier.
 			sg.ID, sg.PublicID, sg.AccountID, sg.Source, sg.Ref, sg.Tier = have.ID, have.PublicID, have.AccountID, have.Source, have.Ref, have.Tier
-			sg.CreatedAt, sg.PlaceID, sg.Lat, sg.Lon = have.CreatedAt, have.PlaceID, have.Lat, have.Lon
+			sg.CreatedAt = have.CreatedAt
+			sg.keepPlace(&have)
 			if have.Kind == sg.Kind && have.Kind == KindOrganisation {
 				sg.Verified = sg.Verified || have.Verified
 			}
@@ -195,8 +197,10 @@ func (s *Store) UpdateEntry(ctx context.Context, acc *Account, in Signatory) (Si
 		if err := sg.Validate(); err != nil {
 			return err
 		}
+		sg.Locate()
+		sg.keepPlace(&have)
 		if err := tx.Select("name", "representative", "role", "country", "city", "affiliation", "website", "statement",
-			"vis_name", "vis_city", "vis_affiliation", "vis_representative", "vis_website", "vis_statement", "updated_at").
+			"vis_name", "vis_city", "vis_affiliation", "vis_representative", "vis_website", "vis_statement", "place_id", "lat", "lon", "updated_at").
 			Where("id = ?", have.ID).Updates(&sg).Error; err != nil {
 			return fromDB(err)
 		}

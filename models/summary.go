@@ -13,7 +13,10 @@ type Summary struct {
 	Kinds     map[string]int64
 	Countries map[string]int64
 	Newest    []ListRow
-	Change    int64 // the change counter it was computed at
+	// Cells count listed signatories by country, public place, tier and kind: everything the
+	// map shows, under any of its filters, without asking the database again.
+	Cells  []MapCell
+	Change int64 // the change counter it was computed at
 }
 
 // SummaryCache keeps the summary in memory so that no request runs a GROUP BY over every
@@ -84,30 +87,22 @@ func (c *SummaryCache) compute(ctx context.Context) (*Summary, error) {
 	return s, nil
 }
 
-type groupCount struct {
-	Key string
-	N   int64
-}
-
 func (s *Store) summarize(ctx context.Context) (*Summary, error) {
 	sum := &Summary{Tiers: map[string]int64{}, Kinds: map[string]int64{}, Countries: map[string]int64{}}
 	for _, t := range Tiers {
 		sum.Tiers[t] = 0
 	}
 	sum.Kinds[KindPerson], sum.Kinds[KindOrganisation] = 0, 0
-	db := s.DB.WithContext(ctx)
-	for col, into := range map[string]map[string]int64{"tier": sum.Tiers, "kind": sum.Kinds, "country": sum.Countries} {
-		var rows []groupCount
-		if err := db.Model(&Signatory{}).Select(col+" AS key, COUNT(*) AS n").Where("listed = ?", true).
-			Group(col).Scan(&rows).Error; err != nil {
-			return nil, err
-		}
-		for _, r := range rows {
-			into[r.Key] = r.N
-		}
+	cells, err := s.mapCells(ctx)
+	if err != nil {
+		return nil, err
 	}
-	for _, n := range sum.Tiers {
-		sum.Total += n
+	sum.Cells = cells
+	for _, c := range cells {
+		sum.Total += c.N
+		sum.Tiers[c.Tier] += c.N
+		sum.Kinds[c.Kind] += c.N
+		sum.Countries[c.Country] += c.N
 	}
 	page, err := s.List(ctx, ListFilter{Limit: 8})
 	if err != nil {

@@ -95,12 +95,22 @@ const foldedNames = new Map(); // "CC" → Set of folded names and alternates, f
 for (const r of cityRows) {
   const seen = new Set([fold(r.name)]);
   const alts = [];
+  const at = new Map(); // folded → index in alts
+  // Of spellings that fold alike, keep the one with its diacritics ("München", not "Munchen"):
+  // it is what the signing form suggests.
+  const accents = (s) => s.length - s.normalize("NFD").replace(/\p{M}/gu, "").length + (s === s.normalize("NFD").replace(/\p{M}/gu, "") ? 0 : 1);
   for (const raw of [r.ascii, ...r.alternates.split(",")]) {
     const s = raw.trim();
     if (!acceptableAlternate(s)) continue;
     const k = fold(s);
+    if (at.has(k)) {
+      const i = at.get(k);
+      if (accents(s) > accents(alts[i])) alts[i] = s;
+      continue;
+    }
     if (seen.has(k)) continue;
     seen.add(k);
+    at.set(k, alts.length);
     alts.push(s);
   }
   const names = foldedNames.get(r.country) || new Set();

@@ -1,0 +1,134 @@
+package handlers
+
+import (
+	"bytes"
+	"html/template"
+	"net/http"
+	"sort"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/geo"
+	"github.com/open-recognition/registry/i18n"
+	"github.com/open-recognition/registry/models"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+)
+
+// mapView is the map page.
+type mapView struct {
+	Filter        models.MapFilter
+	Countries     template.HTML // the country select
+	TierOptions   []option
+	Total         int64
+	World, Europe template.HTML
+	Legend        []legendStep
+	Rows          []mapRow
+	Cities        []mapRow
+	SortByName    bool
+	SortNameURL   string
+	SortCountURL  string
+	JSONURL       string
+	GeoJSONURL    string
+	TileURL       string
+	Attribution   string
+}
+
+type legendStep struct {
+	Class string
+	From  string
+}
+
+type mapRow struct {
+	Name, URL string
+	Count     int64
+	CountText string
+}
+
+// topCities is how many cities the page lists under the country table.
+const topCities = 25
+
+// mapPage answers /map. A visitor's page is the same for everyone asking the same URL, so it is
+// rendered once per change of the registry and served from memory with its ETag and gzip; a
+// signed-in person's page (their name in the header) is rendered around the same cached figure.
+func (h *Handler) mapPage(c echo.Context) error {
+	f, err := mapFilter(c, "sort", "lang")
+	if err != nil {
+		return err
+	}
+	byName := c.QueryParam("sort") == "name"
+	if s := c.QueryParam("sort"); s != "" && s != "name" && s != "count" {
+		return models.FieldError("sort", "must be name or count")
+	}
+	sum, err := h.summary.Get(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	l := h.catalog.For(lang(c))
+	build := func() ([]byte, error) {
+		var buf bytes.Buffer
+		err := h.views.Render(&buf, "map", h.page(c, l.T("map.title"), "map", h.mapView(c, l, sum, f, byName)))
+		return buf.Bytes(), err
+	}
+	if account(c) != nil {
+		body, err := build()
+		if err != nil {
+			return err
+		}
+		return c.HTMLBlob(http.StatusOK, body)
+	}
+	e, err := h.maps.get(sum.Change, "page|"+l.Lang+"|"+c.Request().URL.RequestURI(), build)
+	if err != nil {
+		return err
+	}
+	return e.serve(c, echo.MIMETextHTMLCharsetUTF8)
+}
+
+func (h *Handler) mapView(c echo.Context, l *i18n.Localizer, sum *models.Summary, f models.MapFilter, byName bool) mapView {
+	m := sum.Map(f)
+	shapes := geo.WorldShapes()
+	q := mapQuery(f)
+	v := mapView{Filter: f, Countries: h.countrySelect(l.Lang, f.Country), Total: m.Total, SortByName: byName,
+		JSONURL: "/map.json", TileURL: h.cfg.TileURL, Attribution: shapes.Attribution}
+	if q != "" {
+		v.JSONURL += "?" + q
+	}
+	v.GeoJSONURL, _ = h.assets.URL("map/countries.geojson")
+	for _, t := range models.Tiers {
+		v.TierOptions = append(v.TierOptions, option{Value: t, Label: l.T("tier." + t), Selected: t == f.Tier})
+	}
+	v.World = h.mapSVG(mapCanvas{id: "map-world", proj: shapes.World, path: func(s geo.Shape) string { return s.World },
+		dotMin: 1.6, dotMax: 11, label: l.T("map.world"), filter: f, countsL: l}, m)
+	v.Europe = h.mapSVG(mapCanvas{id: "map-europe", proj: shapes.Europe, path: func(s geo.Shape) string { return s.Europe },
+		dotMin: 1.6, dotMax: 9, label: l.T("map.europe"), filter: f, countsL: l}, m)
+	for s := 1; s <= shades && m.MaxCountry > 0; s++ {
+		from := shadeFloor(s, m.MaxCountry)
+		if len(v.Legend) > 0 && v.Legend[len(v.Legend)-1].From == l.Number(from) {
+			continue
+		}
+		v.Legend = append(v.Legend, legendStep{Class: "s" + string(rune('0'+s)), From: l.Number(from)})
+	}
+	for _, cc := range m.Countries {
+		v.Rows = append(v.Rows, mapRow{Name: geo.CountryName(cc.Code, l.Lang), URL: signatoriesURL(f, "country", cc.Code),
+			Count: cc.Count, CountText: l.Number(cc.Count)})
+	}
+	if byName {
+		col := collate.New(language.Make(l.Lang))
+		sort.SliceStable(v.Rows, func(i, j int) bool { return col.CompareString(v.Rows[i].Name, v.Rows[j].Name) < 0 })
+	}
+	for i, p := range m.Places {
+		if i == topCities {
+			break
+		}
+		v.Cities = append(v.Cities, mapRow{Name: p.City.Name + ", " + geo.CountryName(p.City.Country, l.Lang),
+			URL: signatoriesURL(f, "place", strconv.FormatInt(p.City.ID, 10)), Count: p.Count, CountText: l.Number(p.Count)})
+	}
+	base := "/map"
+	if q != "" {
+		base += "?" + q + "&"
+	} else {
+		base += "?"
+	}
+	v.SortNameURL, v.SortCountURL = base+"sort=name", base+"sort=count"
+	return v
+}
