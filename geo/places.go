@@ -205,7 +205,9 @@ func SuggestCities(country, typed string, n int) []Suggestion {
 	var out []Suggestion
 	// A spelling that starts with exactly what was typed ("München" for "Münch", not "Munchen")
 	// wins, then GeoNames' own name.
-	literal := func(name string) bool { return strings.HasPrefix(strings.ToLower(name), strings.ToLower(strings.TrimSpace(typed))) }
+	literal := func(name string) bool {
+		return strings.HasPrefix(strings.ToLower(name), strings.ToLower(strings.TrimSpace(typed)))
+	}
 	for ; i < len(g.names) && strings.HasPrefix(g.names[i].key, prefix); i++ {
 		e := g.names[i]
 		if k, ok := seen[e.city]; ok {
