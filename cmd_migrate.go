@@ -11,6 +11,9 @@ func cmdMigrate(ctx context.Context, env *environment, _ []string) error {
 		return err
 	}
 	defer store.Close()
+	if err := locateMissing(ctx, env, store); err != nil {
+		return err
+	}
 	fmt.Fprintf(env.stdout, "database %s is up to date\n", store.Location)
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/open-recognition/registry/auth"
+	"github.com/open-recognition/registry/geo"
 	"github.com/open-recognition/registry/handlers"
 	"github.com/open-recognition/registry/issuer"
 )
@@ -87,6 +88,14 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	go worker.Run(workCtx)
 	tw := &tiersWorker{store: store, cfg: tcfg, log: env.log, poll: 500 * time.Millisecond, quiet: 1500 * time.Millisecond, explain: explain}
 	go tw.run(workCtx)
+	go func() {
+		// In the background: a large registry from before places answers at once, and its
+		// map fills in within seconds.
+		if err := locateMissing(workCtx, env, store); err != nil && workCtx.Err() == nil {
+			env.log.Error("locating signatories on the map", "err", err)
+		}
+	}()
+	go geo.WorldShapes() // parsed now rather than by the first visitor of the map
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(env.stdout, "Open Recognition Registry listening on http://%s (public address %s)\n", ln.Addr(), o.BaseURL)

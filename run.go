@@ -149,15 +149,6 @@ func openStore(ctx context.Context, env *environment) (*models.Store, error) {
 		store.Close()
 		return nil, err
 	}
-	// Entries stored before the registry knew places get theirs once; later runs find none.
-	located, err := store.LocateMissing(ctx)
-	if err != nil {
-		store.Close()
-		return nil, fmt.Errorf("locating signatories on the map: %w", err)
-	}
-	if located > 0 {
-		env.log.Info("signatories located on the map", "count", located)
-	}
 	return store, nil
 }
 
@@ -198,4 +189,17 @@ func publishDeclarations(ctx context.Context, env *environment, store *models.St
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// locateMissing gives their place on the map to entries stored before the registry knew places
+// (or restored from such a backup); later runs find none to do.
+func locateMissing(ctx context.Context, env *environment, store *models.Store) error {
+	located, err := store.LocateMissing(ctx)
+	if err != nil {
+		return fmt.Errorf("locating signatories on the map: %w", err)
+	}
+	if located > 0 {
+		env.log.Info("signatories located on the map", "count", located)
+	}
+	return nil
 }

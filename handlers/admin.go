@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -104,6 +105,8 @@ func (h *Handler) adminAction(c echo.Context) error {
 		err = h.store.HideSignatory(ctx, by, id, c.FormValue("reason"))
 	case "restore":
 		err = h.store.RestoreSignatory(ctx, by, id)
+	case "place":
+		_, err = h.store.SetPlace(ctx, by, id, c.FormValue("place"))
 	case "seed", "unseed":
 		err = h.store.SetSeed(ctx, by, id, action == "seed")
 	case "block", "unblock":
@@ -113,13 +116,16 @@ func (h *Handler) adminAction(c echo.Context) error {
 	}
 	if err != nil {
 		switch models.ErrorCode(err) {
-		case models.ECONFLICT, models.ENOTFOUND:
+		case models.ECONFLICT, models.ENOTFOUND, models.EINVALID:
 			return h.renderAdmin(c, statusOf[models.ErrorCode(err)], models.ErrorMessage(err), formState{})
 		}
 		return err
 	}
 	h.log.Info("admin action", "action", action, "subject", id, "by", acc.PublicID)
 	h.wake()
+	if action == "place" {
+		return c.Redirect(http.StatusSeeOther, "/admin?done=place&signatory="+url.QueryEscape(id)+"#lookup")
+	}
 	return c.Redirect(http.StatusSeeOther, "/admin?done="+action)
 }
 

@@ -48,7 +48,8 @@ type errorPage struct {
 	Message string
 }
 
-// handleError is the one error handler: JSON under /api/, an HTML page elsewhere. Internal
+// handleError is the one error handler: JSON under /api/ and for .json addresses (/map.json), an
+// HTML page elsewhere. Internal
 // errors are logged and never shown.
 func (h *Handler) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
@@ -84,7 +85,7 @@ func (h *Handler) handleError(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
-	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+	if p := c.Request().URL.Path; strings.HasPrefix(p, "/api/") || strings.HasSuffix(p, ".json") || p == "/places" {
 		_ = c.JSON(status, apiError{Error: body})
 		return
 	}

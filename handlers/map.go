@@ -112,10 +112,14 @@ func (h *Handler) mapView(c echo.Context, l *i18n.Localizer, sum *models.Summary
 		v.Rows = append(v.Rows, mapRow{Name: geo.CountryName(cc.Code, l.Lang), URL: signatoriesURL(f, "country", cc.Code),
 			Count: cc.Count, CountText: l.Number(cc.Count)})
 	}
-	if byName {
-		col := collate.New(language.Make(l.Lang))
-		sort.SliceStable(v.Rows, func(i, j int) bool { return col.CompareString(v.Rows[i].Name, v.Rows[j].Name) < 0 })
-	}
+	col := collate.New(language.Make(l.Lang))
+	sort.SliceStable(v.Rows, func(i, j int) bool {
+		a, b := v.Rows[i], v.Rows[j]
+		if !byName && a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		return col.CompareString(a.Name, b.Name) < 0
+	})
 	for i, p := range m.Places {
 		if i == topCities {
 			break
