@@ -63,8 +63,8 @@ const mapJourneyFixture = `{"type":"signatory","ref":"m1","kind":"person","name"
 {"type":"signatory","ref":"n1","kind":"person","name":"Chinedu Okafor","country":"NG","city":"Lagos","signed_at":"2025-09-05T10:00:00Z"}
 `
 
-// mapJourneySite is a registry holding the map fixture, served over HTTP. The data is written before
-// the first request, so the summary the pages are drawn from already counts it.
+// mapJourneySite serves a registry holding mapJourneyFixture over HTTP. The data is written
+// before the first request, so the summary the pages are drawn from already counts it.
 func mapJourneySite(t *testing.T) *oidcSite {
 	t.Helper()
 	s := testutil.SQLite(t)
@@ -118,7 +118,8 @@ func (j *journey) clickSVGLink(what, selector string) {
 	j.awaitNextPage(what)
 }
 
-// awaitNextPage waits until the document marked by clickAndWait or clickSVGLink is replaced.
+// awaitNextPage waits until the document marked with window.__leaving is replaced by the next
+// one, fully loaded.
 func (j *journey) awaitNextPage(what string) {
 	j.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
@@ -135,6 +136,7 @@ func (j *journey) awaitNextPage(what string) {
 	}
 }
 
+// jsQuote writes a string as a JavaScript literal.
 func jsQuote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
@@ -242,7 +244,8 @@ func saveMapScreenshot(t *testing.T, ctx context.Context, out string) {
 	j.run("window size", chromedp.EmulateViewport(1280, 900))
 	j.open("/map")
 	var png []byte
-	j.run("screenshot", chromedp.WaitVisible("#map-world", chromedp.ByQuery), chromedp.FullScreenshot(&png, 100))
+	// The drawn map: the world, the Europe inset and the legend.
+	j.run("screenshot", chromedp.WaitVisible("#map-world", chromedp.ByQuery), chromedp.Screenshot("#static-map", &png, chromedp.ByQuery))
 	if dir := filepath.Dir(out); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
