@@ -95,7 +95,7 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 			env.log.Error("locating signatories on the map", "err", err)
 		}
 	}()
-	go geo.WorldShapes() // parsed now rather than by the first visitor of the map
+	go geo.Preload()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(env.stdout, "Open Recognition Registry listening on http://%s (public address %s)\n", ln.Addr(), o.BaseURL)

@@ -101,7 +101,7 @@ var countryDefs = []countryDef{
 	{"NL", "Netherlands", 3, regWesternEurope, "nl", "dutch=88;turkish=3;arabic_maghreb=4;indonesian=1;english=2;german=2",
 		"Amsterdam=25;Rotterdam=16;The Hague=12~Den Haag;Utrecht=11;Eindhoven=7;Groningen=6;Tilburg=5;Nijmegen=5;Leiden=4;Maastricht=4;Haarlem=4;Arnhem=4"},
 	{"LU", "Luxembourg", 0.3, regWesternEurope, "fr", "french=35;german=28;portuguese=22;italian=8;english=4;dutch=3",
-		"Luxembourg=65;Esch-sur-Alzette=20;Differdange=8;Dudelange=7"},
+		"Luxembourg=65;Esch-sur-Alzette=20;Dudelange=15"},
 	{"CH", "Switzerland", 2, regWesternEurope, "de", "local=80;italian=6;portuguese=4;albanian=3;turkish=2;english=2;spanish=1;southslavic=2",
 		"Zürich=25;Geneva=15~Genève@fr;Basel=10;Lausanne=10@fr;Bern=10;Winterthur=5;Lugano=5@it"},
 	{"AT", "Austria", 1.5, regWesternEurope, "de", "german=85;turkish=4;southslavic=5;hungarian=1;polish=2;romanian=2;arabic_east=1",

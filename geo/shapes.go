@@ -73,3 +73,10 @@ func CountryAnchor(code string) (lat, lon float64, ok bool) {
 	s, ok := countryAnchor(code)
 	return s.Lat, s.Lon, ok
 }
+
+// Preload parses the embedded gazetteer and shapes now (about half a second), so that a server
+// does it at start in the background rather than in the first signature or map view.
+func Preload() {
+	places()
+	shapes()
+}

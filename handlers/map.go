@@ -98,9 +98,9 @@ func (h *Handler) mapView(c echo.Context, l *i18n.Localizer, sum *models.Summary
 		v.TierOptions = append(v.TierOptions, option{Value: t, Label: l.T("tier." + t), Selected: t == f.Tier})
 	}
 	v.World = h.mapSVG(mapCanvas{id: "map-world", proj: shapes.World, path: func(s geo.Shape) string { return s.World },
-		dotMin: 1.6, dotMax: 11, label: l.T("map.world"), filter: f, countsL: l}, m)
+		dotMin: 1.3, dotMax: 7, label: l.T("map.world"), filter: f, countsL: l}, m)
 	v.Europe = h.mapSVG(mapCanvas{id: "map-europe", proj: shapes.Europe, path: func(s geo.Shape) string { return s.Europe },
-		dotMin: 1.6, dotMax: 9, label: l.T("map.europe"), filter: f, countsL: l}, m)
+		dotMin: 1.5, dotMax: 8, label: l.T("map.europe"), filter: f, countsL: l}, m)
 	for s := 1; s <= shades && m.MaxCountry > 0; s++ {
 		from := shadeFloor(s, m.MaxCountry)
 		if len(v.Legend) > 0 && v.Legend[len(v.Legend)-1].From == l.Number(from) {

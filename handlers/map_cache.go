@@ -20,44 +20,68 @@ type cachedBody struct {
 }
 
 // mapCache keeps what the map pages render for the current summary, so that 200 requests a
-// second cost a map lookup each and never a render or a compression. It empties itself when the
-// summary changes, and when it holds many URLs (their parameters can be written many ways).
+// second cost a map lookup each and never a render or a compression. When the registry changes,
+// the first request for an address renders it again while the others are served the previous
+// version meanwhile: nobody waits behind a render, and a burst of requests renders it once.
 type mapCache struct {
 	mu      sync.Mutex
-	change  int64
-	entries map[string]*cachedBody
+	entries map[string]*mapEntry
 }
 
+type mapEntry struct {
+	body     *cachedBody // nil until the first render is done
+	change   int64       // the summary it was rendered from
+	building bool
+	ready    chan struct{} // closed when the first render is done
+}
+
+// mapCacheMax bounds the addresses kept: parameters can be written many ways.
 const mapCacheMax = 2000
 
 // get returns the entry for key at a summary's change counter, making it with build if needed.
-// Two requests may build the same entry at once; both results are the same.
 func (m *mapCache) get(change int64, key string, build func() ([]byte, error)) (*cachedBody, error) {
 	m.mu.Lock()
-	if m.change != change || len(m.entries) >= mapCacheMax {
-		m.change, m.entries = change, map[string]*cachedBody{}
+	if m.entries == nil || len(m.entries) >= mapCacheMax {
+		m.entries = map[string]*mapEntry{}
 	}
 	e := m.entries[key]
-	m.mu.Unlock()
-	if e != nil {
-		return e, nil
-	}
-	body, err := build()
-	if err != nil {
-		return nil, err
-	}
-	e = newCachedBody(body)
-	m.mu.Lock()
-	if m.change == change {
+	switch {
+	case e != nil && (e.change >= change || e.building) && e.body != nil:
+		m.mu.Unlock()
+		return e.body, nil // current, or being rendered again by another request
+	case e != nil && e.building:
+		m.mu.Unlock()
+		<-e.ready // the first render of this address: wait for it
+		return m.get(change, key, build)
+	case e == nil:
+		e = &mapEntry{ready: make(chan struct{})}
 		m.entries[key] = e
 	}
+	e.building = true
 	m.mu.Unlock()
-	return e, nil
+
+	body, err := build()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e.building = false
+	if err != nil {
+		if e.body == nil {
+			delete(m.entries, key)
+			close(e.ready)
+		}
+		return nil, err
+	}
+	first := e.body == nil
+	e.body, e.change = newCachedBody(body), change
+	if first {
+		close(e.ready)
+	}
+	return e.body, nil
 }
 
 func newCachedBody(body []byte) *cachedBody {
 	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.DefaultCompression)
 	zw.Write(body)
 	zw.Close()
 	sum := sha256.Sum256(body)

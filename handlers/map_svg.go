@@ -69,6 +69,12 @@ func (h *Handler) mapSVG(cv mapCanvas, m models.MapCounts) template.HTML {
 	var b strings.Builder
 	b.Grow(256 << 10)
 	w, hgt := cv.proj.Width, cv.proj.Height
+	if cv.id == "map-world" {
+		// The world stops at 58° south: Antarctica, a band along the bottom of an Equal Earth
+		// map, has no signatories and would take a tenth of the picture.
+		_, hgt = cv.proj.Point(0, -58)
+		hgt = math.Ceil(hgt)
+	}
 	fmt.Fprintf(&b, `<svg class="map-svg" id="%s" viewBox="0 0 %s %s" aria-labelledby="%s-title">`, cv.id, num(w), num(hgt), cv.id)
 	fmt.Fprintf(&b, `<title id="%s-title">%s</title>`, cv.id, template.HTMLEscapeString(cv.label))
 	if cv.id == "map-world" {
@@ -85,7 +91,7 @@ func (h *Handler) mapSVG(cv mapCanvas, m models.MapCounts) template.HTML {
 	b.WriteString(`</g><g class="countries">`)
 	for _, sh := range s.Countries {
 		d := cv.path(sh)
-		if d == "" {
+		if d == "" || (sh.Code == "AQ" && cv.id == "map-world") {
 			continue
 		}
 		n := counts[sh.Code]
@@ -104,7 +110,7 @@ func (h *Handler) mapSVG(cv mapCanvas, m models.MapCounts) template.HTML {
 			break
 		}
 		x, y := cv.proj.Point(p.City.Lon, p.City.Lat)
-		if !cv.proj.Inside(x, y) {
+		if !cv.proj.Inside(x, y) || y > hgt {
 			continue
 		}
 		drawn++

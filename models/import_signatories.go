@@ -46,6 +46,11 @@ func (w *importer) signatories() error {
 				return err
 			}
 			sg.ID, sg.AccountID = 0, acc
+			if sg.Lat == nil && sg.Status != StatusDeleted {
+				// A full dump carries its places (an administrator may have corrected one);
+				// everything else is located here.
+				sg.Locate()
+			}
 			sg.Listed = Listable(sg.Status, sg.Verified)
 			fresh = append(fresh, sg)
 			freshLines = append(freshLines, r.Line)

@@ -26,7 +26,7 @@ func (s *Store) mapCells(ctx context.Context) ([]MapCell, error) {
 	var cells []MapCell
 	err := s.DB.WithContext(ctx).Model(&Signatory{}).
 		Select("country, CASE WHEN vis_city = ? THEN COALESCE(place_id, 0) ELSE 0 END AS place, tier, kind, COUNT(*) AS n", Public).
-		Where("listed = ?", true).Group("1, 2, 3, 4").
+		Where("listed = ?", true).Group("country, vis_city, place_id, tier, kind").
 		Scan(&cells).Error
 	return cells, err
 }

@@ -76,11 +76,6 @@ func prepareSignatory(r *Signatory) (*preparedSignatory, error) {
 	if err := sg.Validate(); err != nil {
 		return nil, err
 	}
-	if sg.Lat == nil && sg.Status != models.StatusDeleted {
-		// A full dump carries its places (an administrator may have corrected one); other
-		// files are located here.
-		sg.Locate()
-	}
 	lang := r.Lang
 	if lang == "" {
 		lang = declaration.Languages[0]

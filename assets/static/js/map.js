@@ -9,7 +9,7 @@
   if (!box || !toggle || !figure || !window.fetch || !window.Promise) return;
   var d = box.dataset;
   // The same steps as the drawn map's s1…s5 classes.
-  var shades = ["#dfe6e8", "#cbe6ea", "#94cbd3", "#55a8b5", "#1f7f8e", "#0b4f5c"];
+  var shades = ["#e3e5e1", "#b8dfe5", "#94cbd3", "#55a8b5", "#1f7f8e", "#0b4f5c"];
   toggle.parentNode.hidden = false;
   var started = false;
 
