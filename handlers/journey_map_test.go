@@ -228,6 +228,30 @@ func TestJourneyMap(t *testing.T) {
 		t.Error("the organisations of Italy include a person")
 	}
 
+	// With JavaScript, the interactive map: Leaflet over the countries, the cities of /map.json in
+	// clusters, every script and style from the registry itself (the CSP allows nothing else).
+	j.open("/map")
+	var leaflet struct {
+		Countries, Markers, Clusters int
+		StaticHidden                 bool
+		Label                        string
+	}
+	j.run("open the interactive map", chromedp.WaitVisible("#map-toggle", chromedp.ByID), chromedp.Click("#map-toggle", chromedp.ByID),
+		chromedp.WaitVisible("#interactive-map .leaflet-marker-icon", chromedp.ByQuery),
+		chromedp.Evaluate(`({
+			Countries: document.querySelectorAll("#interactive-map path.leaflet-interactive").length,
+			Markers: document.querySelectorAll("#interactive-map .city-marker").length,
+			Clusters: Array.from(document.querySelectorAll("#interactive-map .marker-cluster span")).reduce((n, s) => n + parseInt(s.textContent.replace(/\D/g, ""), 10), 0),
+			StaticHidden: document.querySelector("#static-map").hidden,
+			Label: document.querySelector("#map-toggle").textContent,
+		})`, &leaflet))
+	if leaflet.Countries < 150 || !leaflet.StaticHidden || leaflet.Label != "Back to the drawn map" {
+		t.Errorf("the interactive map: %+v", leaflet)
+	}
+	if leaflet.Markers+leaflet.Clusters == 0 {
+		t.Error("the interactive map shows no city")
+	}
+
 	if out := os.Getenv("REGISTRY_MAP_SCREENSHOT"); out != "" {
 		saveMapScreenshot(t, ctx, out)
 	}

@@ -17,7 +17,7 @@
     var show = box.hidden;
     box.hidden = !show;
     figure.hidden = show;
-    toggle.textContent = show ? d.hide : d.show;
+    toggle.textContent = show ? toggle.dataset.hide : toggle.dataset.show;
     if (show && !started) {
       started = true;
       load().then(build).catch(function () {
