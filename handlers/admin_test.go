@@ -3,9 +3,11 @@ package handlers_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/open-recognition/registry/geo"
 	"github.com/open-recognition/registry/handlers"
 	"github.com/open-recognition/registry/models"
 	"github.com/open-recognition/registry/testutil"
@@ -73,6 +75,29 @@ func TestAdministration(t *testing.T) {
 		}
 		if res, _ := anon.get("/signatories/" + adaEntry.PublicID); res.StatusCode != http.StatusOK {
 			t.Errorf("restored entry: %d, want 200", res.StatusCode)
+		}
+
+		// Signed in Bologna, Ada is shown there; the administrator moves her to Imola.
+		bologna, _ := geo.FindCity("IT", "Bologna")
+		if s.DB.Where("id = ?", adaEntry.ID).Take(&adaEntry); adaEntry.PlaceID == nil || *adaEntry.PlaceID != bologna.ID {
+			t.Fatalf("signed in Bologna, placed at %v", adaEntry.PlaceID)
+		}
+		if _, body := boss.get("/admin?signatory=" + adaEntry.PublicID); !strings.Contains(body, "Bologna (GeoNames "+strconv.FormatInt(bologna.ID, 10)+")") {
+			t.Error("the administrator does not see where the entry is shown")
+		}
+		res, bad := boss.form("/admin?signatory="+adaEntry.PublicID, "/admin/signatories/"+adaEntry.PublicID+"/place", url.Values{"place": {"Atlantis"}})
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(bad.Text(), "Atlantis") {
+			t.Errorf("an unknown place: %d", res.StatusCode)
+		}
+		res, _ = boss.form("/admin?signatory="+adaEntry.PublicID, "/admin/signatories/"+adaEntry.PublicID+"/place", url.Values{"place": {"Imola"}})
+		imola, _ := geo.FindCity("IT", "Imola")
+		if s.DB.Where("id = ?", adaEntry.ID).Take(&adaEntry); res.StatusCode != http.StatusOK || adaEntry.PlaceID == nil || *adaEntry.PlaceID != imola.ID {
+			t.Fatalf("place correction: %d, placed at %v", res.StatusCode, adaEntry.PlaceID)
+		}
+		var audited int64
+		s.DB.Model(&models.AuditEntry{}).Where("action = 'signatory.place' AND subject_id = ?", adaEntry.PublicID).Count(&audited)
+		if audited != 1 {
+			t.Errorf("%d audit entries for the correction, want 1", audited)
 		}
 
 		// Appoint and remove a founding Ambassador.
