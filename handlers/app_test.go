@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -13,7 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/open-recognition/registry/handlers"
 	"github.com/open-recognition/registry/models"
-	"github.com/open-recognition/registry/records"
+	"github.com/open-recognition/registry/testutil"
 )
 
 // fixture is a small registry covering every visibility rule.
@@ -49,16 +48,7 @@ func newApp(t *testing.T, s *models.Store, cfg handlers.Config) *app {
 	return &app{t: t, e: e, store: s}
 }
 
-func load(t *testing.T, s *models.Store, text string) {
-	t.Helper()
-	set, err := records.Parser{Source: "fixture"}.Parse(strings.NewReader(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Import(context.Background(), set, nil); err != nil {
-		t.Fatal(err)
-	}
-}
+func load(t *testing.T, s *models.Store, text string) { t.Helper(); testutil.Load(t, s, text) }
 
 func (a *app) do(method, path string, header ...string) *httptest.ResponseRecorder {
 	a.t.Helper()

@@ -118,24 +118,6 @@ func (j *journey) clickSVGLink(what, selector string) {
 	j.awaitNextPage(what)
 }
 
-// awaitNextPage waits until the document marked with window.__leaving is replaced by the next
-// one, fully loaded.
-func (j *journey) awaitNextPage(what string) {
-	j.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		var arrived bool
-		err := chromedp.Run(j.ctx, chromedp.Evaluate(`window.__leaving === undefined && document.readyState === "complete"`, &arrived))
-		if err == nil && arrived {
-			return
-		}
-		if time.Now().After(deadline) {
-			j.t.Fatalf("%s: the next page did not load (%v)", what, err)
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-}
-
 // jsQuote writes a string as a JavaScript literal.
 func jsQuote(s string) string {
 	b, _ := json.Marshal(s)

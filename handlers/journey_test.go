@@ -77,8 +77,14 @@ func (j *journey) clickAndWait(what, selector string) {
 	j.t.Helper()
 	var ignored any
 	j.run(what, chromedp.Evaluate(`window.__leaving = true`, &ignored), chromedp.Click(selector, chromedp.ByQuery))
-	// While the old document goes away, asking it anything can fail: ask again until the new
-	// one answers.
+	j.awaitNextPage(what)
+}
+
+// awaitNextPage waits until the document marked with window.__leaving is replaced by the next
+// one, fully loaded. While the old document goes away, asking it anything can fail: it asks
+// again until the new one answers.
+func (j *journey) awaitNextPage(what string) {
+	j.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		var arrived bool

@@ -60,14 +60,8 @@ func (f *ListFilter) Validate() error {
 	if len(f.Q) > 200 {
 		return FieldError("q", "is longer than 200 characters")
 	}
-	if f.Country != "" && !geo.ValidCountry(f.Country) {
-		return FieldError("country", "%q is not an ISO 3166-1 alpha-2 country code", f.Country)
-	}
-	if f.Kind != "" && f.Kind != KindPerson && f.Kind != KindOrganisation {
-		return FieldError("kind", "must be person or organisation")
-	}
-	if f.Tier != "" && !ValidTier(f.Tier) {
-		return FieldError("tier", "must be one of signatory, advocate, ambassador")
+	if err := validateFilters(f.Country, f.Kind, f.Tier); err != nil {
+		return err
 	}
 	if f.Place < 0 {
 		return FieldError("place", "must be a GeoNames id")
@@ -306,4 +300,18 @@ func (s *Store) SignedVersion(ctx context.Context, signatoryID int64) (int, erro
 		return 0, err
 	}
 	return *v, nil
+}
+
+// validateFilters checks the filters lists and the map share, naming the first bad one.
+func validateFilters(country, kind, tier string) error {
+	if country != "" && !geo.ValidCountry(country) {
+		return FieldError("country", "%q is not an ISO 3166-1 alpha-2 country code", country)
+	}
+	if kind != "" && kind != KindPerson && kind != KindOrganisation {
+		return FieldError("kind", "must be person or organisation")
+	}
+	if tier != "" && !ValidTier(tier) {
+		return FieldError("tier", "must be one of signatory, advocate, ambassador")
+	}
+	return nil
 }

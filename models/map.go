@@ -37,18 +37,7 @@ type MapFilter struct {
 }
 
 // Validate names the first bad filter.
-func (f MapFilter) Validate() error {
-	if f.Country != "" && !geo.ValidCountry(f.Country) {
-		return FieldError("country", "%q is not an ISO 3166-1 alpha-2 country code", f.Country)
-	}
-	if f.Kind != "" && f.Kind != KindPerson && f.Kind != KindOrganisation {
-		return FieldError("kind", "must be person or organisation")
-	}
-	if f.Tier != "" && !ValidTier(f.Tier) {
-		return FieldError("tier", "must be one of signatory, advocate, ambassador")
-	}
-	return nil
-}
+func (f MapFilter) Validate() error { return validateFilters(f.Country, f.Kind, f.Tier) }
 
 // CountryCount is a country on the map.
 type CountryCount struct {

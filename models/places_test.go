@@ -2,12 +2,10 @@ package models_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/open-recognition/registry/geo"
 	"github.com/open-recognition/registry/models"
-	"github.com/open-recognition/registry/records"
 	"github.com/open-recognition/registry/testutil"
 )
 
@@ -91,7 +89,7 @@ func TestSigningAndEditingLocateTheEntry(t *testing.T) {
 func TestLocateMissingBackfillsOnce(t *testing.T) {
 	testutil.Engines(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
-		load(t, s, `{"type":"signatory","ref":"a","kind":"person","name":"A","country":"IT","city":"Bologna","signed_at":"2024-05-01T10:00:00Z"}
+		testutil.Load(t, s, `{"type":"signatory","ref":"a","kind":"person","name":"A","country":"IT","city":"Bologna","signed_at":"2024-05-01T10:00:00Z"}
 {"type":"signatory","ref":"b","kind":"person","name":"B","country":"FR","city":"","signed_at":"2024-05-01T10:00:00Z"}
 {"type":"signatory","ref":"c","kind":"person","name":"C","country":"DE","city":"Köln","signed_at":"2024-05-01T10:00:00Z"}`)
 		// As a registry from before places stored them.
@@ -117,15 +115,4 @@ func TestLocateMissingBackfillsOnce(t *testing.T) {
 			t.Fatalf("second run located %d (%v)", n, err)
 		}
 	})
-}
-
-func load(t *testing.T, s *models.Store, text string) {
-	t.Helper()
-	set, err := records.Parser{Source: "fixture"}.Parse(strings.NewReader(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Import(context.Background(), set, nil); err != nil {
-		t.Fatal(err)
-	}
 }

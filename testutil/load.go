@@ -1,0 +1,23 @@
+package testutil
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/records"
+)
+
+// Load imports JSONL records into a store as the file "fixture" (so ids follow
+// models.SignatoryID("fixture", ref)), failing the test on any error.
+func Load(t *testing.T, s *models.Store, text string) {
+	t.Helper()
+	set, err := records.Parser{Source: "fixture"}.Parse(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Import(context.Background(), set, nil); err != nil {
+		t.Fatal(err)
+	}
+}
