@@ -33,6 +33,9 @@ type entryView struct {
 	Countries  template.HTML
 	Visibility []VisibilityChoice
 	Levels     []string
+	// Cities are suggested for the city field when the country is already known (editing an
+	// entry, or a form shown again): the list works without JavaScript then.
+	Cities []string
 }
 
 // readEntry reads the entry fields of a form into a signatory, and checks each field on its own
@@ -99,6 +102,11 @@ func (h *Handler) entryView(c echo.Context, l *i18n.Localizer, kind string, f fo
 			val = models.Public
 		}
 		v.Visibility = append(v.Visibility, VisibilityChoice{Field: field, Label: l.T("entry." + field), Value: val, OrgOnly: field == "representative"})
+	}
+	if country := f.Value("country"); geo.ValidCountry(country) {
+		for _, city := range geo.SuggestCities(country, "", 50) {
+			v.Cities = append(v.Cities, city.Spelling)
+		}
 	}
 	return v
 }
