@@ -48,47 +48,81 @@ type mapRow struct {
 // topCities is how many cities the page lists under the country table.
 const topCities = 25
 
-// mapPage answers /map. A visitor's page is the same for everyone asking the same URL, so it is
-// rendered once per change of the registry and served from memory with its ETag and gzip; a
-// signed-in person's page (their name in the header) is rendered around the same cached figure.
+// mapPage answers /map. A visitor's page is the same for everyone asking the same address, so it
+// is rendered once per change of the registry and served from memory with its ETag and gzip; a
+// signed-in person's page (their name in the header) is the layout around a cached figure.
+// Addresses are canonical (parameters in one order, upper-case country, no default sort), and
+// others redirect there: one page, one cache entry, however its parameters are written.
 func (h *Handler) mapPage(c echo.Context) error {
 	f, err := mapFilter(c, "sort", "lang")
 	if err != nil {
 		return err
 	}
-	byName := c.QueryParam("sort") == "name"
-	if s := c.QueryParam("sort"); s != "" && s != "name" && s != "count" {
+	sort := c.QueryParam("sort")
+	if sort != "" && sort != "name" && sort != "count" {
 		return models.FieldError("sort", "must be name or count")
+	}
+	byName := sort == "name"
+	canonical := mapQuery(f)
+	if byName {
+		canonical = joinQuery(canonical, "sort=name")
+	}
+	if l := c.QueryParam("lang"); i18n.Supported(l) {
+		canonical = joinQuery(canonical, "lang="+l)
+	}
+	if canonical != "" {
+		canonical = "/map?" + canonical
+	} else {
+		canonical = "/map"
+	}
+	if c.Request().URL.RequestURI() != canonical {
+		return c.Redirect(http.StatusMovedPermanently, canonical)
 	}
 	sum, err := h.summary.Get(c.Request().Context())
 	if err != nil {
 		return err
 	}
 	l := h.catalog.For(lang(c))
-	build := func() ([]byte, error) {
+	render := func(v *mapView) ([]byte, error) {
 		var buf bytes.Buffer
-		err := h.views.Render(&buf, "map", h.page(c, l.T("map.title"), "map", h.mapView(c, l, sum, f, byName)))
+		err := h.views.Render(&buf, "map", h.page(c, l.T("map.title"), "map", v))
 		return buf.Bytes(), err
 	}
+	key := l.Lang + "|" + canonical
 	if account(c) != nil {
-		body, err := build()
+		v, err := h.maps.get(sum.Change, "view|"+key, func() (any, int, error) {
+			v := h.mapView(l, sum, f, byName)
+			return v, len(v.World) + len(v.Europe), nil
+		})
+		if err != nil {
+			return err
+		}
+		body, err := render(v.(*mapView))
 		if err != nil {
 			return err
 		}
 		return c.HTMLBlob(http.StatusOK, body)
 	}
-	e, err := h.maps.get(sum.Change, "page|"+l.Lang+"|"+c.Request().URL.RequestURI(), build)
+	e, err := h.maps.body(sum.Change, "page|"+key, func() ([]byte, error) { return render(h.mapView(l, sum, f, byName)) })
 	if err != nil {
 		return err
 	}
 	return e.serve(c, echo.MIMETextHTMLCharsetUTF8)
 }
 
-func (h *Handler) mapView(c echo.Context, l *i18n.Localizer, sum *models.Summary, f models.MapFilter, byName bool) mapView {
+// joinQuery appends a parameter to a query string.
+func joinQuery(q, param string) string {
+	if q == "" {
+		return param
+	}
+	return q + "&" + param
+}
+
+func (h *Handler) mapView(l *i18n.Localizer, sum *models.Summary, f models.MapFilter, byName bool) *mapView {
 	m := sum.Map(f)
 	shapes := geo.WorldShapes()
 	q := mapQuery(f)
-	v := mapView{Filter: f, Countries: h.countrySelect(l.Lang, f.Country), Total: m.Total, SortByName: byName,
+	v := &mapView{Filter: f, Countries: h.countrySelect(l.Lang, f.Country), Total: m.Total, SortByName: byName,
 		JSONURL: "/map.json", TileURL: h.cfg.TileURL, Attribution: shapes.Attribution}
 	if q != "" {
 		v.JSONURL += "?" + q

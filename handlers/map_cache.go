@@ -3,80 +3,154 @@ package handlers
 import (
 	"bytes"
 	"compress/gzip"
+	"container/list"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/labstack/echo/v4"
 )
 
-// cachedBody is a response made once for a state of the registry: its bytes, gzipped bytes and
-// ETag.
-type cachedBody struct {
-	body, gz []byte
-	etag     string
-}
-
-// mapCache keeps what the map pages render for the current summary, so that 200 requests a
-// second cost a map lookup each and never a render or a compression. When the registry changes,
-// the first request for an address renders it again while the others are served the previous
-// version meanwhile: nobody waits behind a render, and a burst of requests renders it once.
+// mapCache keeps what the map pages render for the current summary (a visitor's page, a page's
+// figure and tables, /map.json), so that 200 requests a second cost a map lookup each and never
+// a render or a compression. When the registry changes, the first request for a key renders it
+// again while the others are served the previous version meanwhile: nobody waits behind a
+// render, and a burst of requests renders it once. Keys are canonical (see mapPage), and the
+// cache holds at most maxBytes, dropping the least recently used entries first.
 type mapCache struct {
+	maxBytes int
+
 	mu      sync.Mutex
-	entries map[string]*mapEntry
+	entries map[string]*list.Element // of *mapEntry
+	lru     list.List                // front: most recently used
+	bytes   int
 }
 
 type mapEntry struct {
-	body     *cachedBody // nil until the first render is done
-	change   int64       // the summary it was rendered from
+	key      string
+	value    any // nil until the first render is done
+	size     int
+	change   int64 // the summary it was rendered from
 	building bool
-	ready    chan struct{} // closed when the first render is done
+	ready    chan struct{} // closed when the first render is done (or failed)
 }
 
-// mapCacheMax bounds the addresses kept: parameters can be written many ways.
-const mapCacheMax = 2000
+// mapCacheBytes bounds the memory the map's cache holds: about 500 different map pages.
+const mapCacheBytes = 64 << 20
 
-// get returns the entry for key at a summary's change counter, making it with build if needed.
-func (m *mapCache) get(change int64, key string, build func() ([]byte, error)) (*cachedBody, error) {
+// get returns the value for key at a summary's change counter, making it with build (which also
+// says its size in bytes) if needed.
+func (m *mapCache) get(change int64, key string, build func() (any, int, error)) (any, error) {
 	m.mu.Lock()
-	if m.entries == nil || len(m.entries) >= mapCacheMax {
-		m.entries = map[string]*mapEntry{}
+	if m.entries == nil {
+		m.entries = map[string]*list.Element{}
 	}
-	e := m.entries[key]
+	var e *mapEntry
+	if el, ok := m.entries[key]; ok {
+		e = el.Value.(*mapEntry)
+		m.lru.MoveToFront(el)
+	}
 	switch {
-	case e != nil && (e.change >= change || e.building) && e.body != nil:
+	case e != nil && e.value != nil && (e.change >= change || e.building):
+		v := e.value
 		m.mu.Unlock()
-		return e.body, nil // current, or being rendered again by another request
+		return v, nil // current, or being rendered again by another request
 	case e != nil && e.building:
+		ready := e.ready
 		m.mu.Unlock()
-		<-e.ready // the first render of this address: wait for it
+		<-ready // the first render of this key is under way: wait for it
 		return m.get(change, key, build)
 	case e == nil:
-		e = &mapEntry{ready: make(chan struct{})}
-		m.entries[key] = e
+		e = &mapEntry{key: key, ready: make(chan struct{})}
+		m.entries[key] = m.lru.PushFront(e)
 	}
 	e.building = true
 	m.mu.Unlock()
 
-	body, err := build()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	e.building = false
-	if err != nil {
-		if e.body == nil {
-			delete(m.entries, key)
-			close(e.ready)
+	var v any
+	var size int
+	var err error = errBuildPanicked // until build returns
+	defer func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		e.building = false
+		first := e.value == nil
+		if err == nil {
+			m.bytes += size - e.size
+			e.value, e.size, e.change = v, size, change
 		}
+		if first {
+			close(e.ready)
+			if err != nil {
+				m.remove(e)
+			}
+		}
+		m.evict()
+	}()
+	v, size, err = build()
+	if err != nil && e.value != nil {
+		// Keep showing the previous version rather than an error page.
+		m.mu.Lock()
+		prev := e.value
+		m.mu.Unlock()
+		return prev, nil
+	}
+	return v, err
+}
+
+var errBuildPanicked = errors.New("rendering the map did not finish")
+
+// remove drops an entry if it is still the one stored under its key.
+func (m *mapCache) remove(e *mapEntry) {
+	if el, ok := m.entries[e.key]; ok && el.Value.(*mapEntry) == e {
+		m.lru.Remove(el)
+		delete(m.entries, e.key)
+		m.bytes -= e.size
+	}
+}
+
+// evict drops the least recently used entries while the cache holds too much; an entry being
+// rendered stays.
+func (m *mapCache) evict() {
+	max := m.maxBytes
+	if max == 0 {
+		max = mapCacheBytes
+	}
+	for el := m.lru.Back(); el != nil && m.bytes > max; {
+		prev := el.Prev()
+		if e := el.Value.(*mapEntry); !e.building && e.value != nil {
+			m.remove(e)
+		}
+		el = prev
+	}
+}
+
+// body caches a response: it is kept gzipped only (the rare client that does not take gzip gets
+// it unpacked on the way out), with a weak ETag, valid for both encodings.
+func (m *mapCache) body(change int64, key string, build func() ([]byte, error)) (*cachedBody, error) {
+	v, err := m.get(change, key, func() (any, int, error) {
+		b, err := build()
+		if err != nil {
+			return nil, 0, err
+		}
+		cb := newCachedBody(b)
+		return cb, len(cb.gz), nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	first := e.body == nil
-	e.body, e.change = newCachedBody(body), change
-	if first {
-		close(e.ready)
-	}
-	return e.body, nil
+	return v.(*cachedBody), nil
+}
+
+// cachedBody is a response made once for a state of the registry.
+type cachedBody struct {
+	gz   []byte
+	etag string
 }
 
 func newCachedBody(body []byte) *cachedBody {
@@ -85,7 +159,7 @@ func newCachedBody(body []byte) *cachedBody {
 	zw.Write(body)
 	zw.Close()
 	sum := sha256.Sum256(body)
-	return &cachedBody{body: body, gz: gz.Bytes(), etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+	return &cachedBody{gz: gz.Bytes(), etag: `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
 }
 
 // serve answers with the entry: 304 when the client has it, gzipped when the client takes it.
@@ -101,10 +175,20 @@ func (e *cachedBody) serve(c echo.Context, contentType string) error {
 		hd.Set("Content-Encoding", "gzip")
 		return c.Blob(http.StatusOK, contentType, e.gz)
 	}
-	return c.Blob(http.StatusOK, contentType, e.body)
+	zr, err := gzip.NewReader(bytes.NewReader(e.gz))
+	if err != nil {
+		return err
+	}
+	plain, err := io.ReadAll(zr)
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, contentType, plain)
 }
 
+// etagMatches compares weakly, as If-None-Match does.
 func etagMatches(header, etag string) bool {
+	etag = strings.TrimPrefix(etag, "W/")
 	for _, t := range strings.Split(header, ",") {
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
 		if t == etag || t == "*" {
@@ -114,12 +198,23 @@ func etagMatches(header, etag string) bool {
 	return false
 }
 
+// acceptsGzip reads Accept-Encoding: gzip (or *) with a quality above zero.
 func acceptsGzip(header string) bool {
 	for _, part := range strings.Split(header, ",") {
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
-			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") || strings.Contains(params, "q=0.")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name != "gzip" && name != "*" {
+			continue
 		}
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+					q = f
+				}
+			}
+		}
+		return q > 0
 	}
 	return false
 }

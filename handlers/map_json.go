@@ -33,7 +33,7 @@ type mapJSONPlace struct {
 // mapData answers /map.json: counts by country and by city, never a person, from the in-memory
 // summary; the same filters as /map.
 func (h *Handler) mapData(c echo.Context) error {
-	f, err := mapFilter(c)
+	f, err := mapFilter(c, "lang") // names are English whatever the language; lang is accepted as everywhere
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func (h *Handler) mapData(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	e, err := h.maps.get(sum.Change, "json?"+mapQuery(f), func() ([]byte, error) {
+	e, err := h.maps.body(sum.Change, "json?"+mapQuery(f), func() ([]byte, error) {
 		m := sum.Map(f)
 		out := mapJSON{Countries: []mapJSONCountry{}, Places: []mapJSONPlace{}}
 		for _, cc := range m.Countries {

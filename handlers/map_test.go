@@ -218,6 +218,17 @@ func TestMapPageLinksCountriesAndCities(t *testing.T) {
 		if rec := a.get("/map?tier=king"); rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "tier") {
 			t.Fatalf("/map?tier=king = %d", rec.Code)
 		}
+		// However its parameters are written, a map has one address (and one cache entry).
+		for from, to := range map[string]string{"/map?country=it": "/map?country=IT", "/map?country=IT&tier=": "/map?country=IT",
+			"/map?lang=xx": "/map", "/map?sort=count": "/map", "/map?": "/map", "/map?lang=fr&kind=person&%74ier=advocate": "/map?tier=advocate&kind=person&lang=fr",
+			"/map?country=&kind=organisation&tier=": "/map?kind=organisation"} {
+			if rec := a.get(from); rec.Code != http.StatusMovedPermanently || rec.Header().Get("Location") != to {
+				t.Errorf("%s: %d to %q, want %s", from, rec.Code, rec.Header().Get("Location"), to)
+			}
+		}
+		if rec := a.get("/map.json?lang=fr"); rec.Code != http.StatusOK {
+			t.Errorf("/map.json?lang=fr = %d", rec.Code)
+		}
 		// The place filter of the list says where.
 		if note := a.page("/signatories?place=" + strconv.FormatInt(bologna, 10)).Find(".results-note").Text(); note != "2 signatories in Bologna, newest first." {
 			t.Fatalf("place note %q", note)

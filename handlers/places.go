@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/open-recognition/registry/geo"
@@ -22,7 +23,7 @@ func (h *Handler) placeSuggestions(c echo.Context) error {
 		return models.FieldError("country", "%q is not an ISO 3166-1 alpha-2 country code", c.QueryParam("country"))
 	}
 	typed := models.CleanLine(c.QueryParam("q"))
-	if len(typed) > models.MaxCity {
+	if utf8.RuneCountInString(typed) > models.MaxCity {
 		return models.FieldError("q", "is longer than %d characters", models.MaxCity)
 	}
 	out := []placeSuggestion{}

@@ -58,7 +58,7 @@ func (h *Handler) signatoriesList(c echo.Context) error {
 		case !filtered && f.Country == "":
 			v.Note = l.N("list.note.total", sum.Total)
 		case f.Place != 0 && f.Q == "" && f.Kind == "" && f.Tier == "":
-			if city, ok := geo.CityByID(f.Place); ok {
+			if city, ok := geo.CityByID(f.Place); ok && (f.Country == "" || f.Country == city.Country) {
 				n := sum.PlaceCount(f.Place)
 				v.Note = l.T("list.note.place."+plural(n), l.Number(n), city.Name)
 			} else {

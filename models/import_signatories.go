@@ -46,9 +46,9 @@ func (w *importer) signatories() error {
 				return err
 			}
 			sg.ID, sg.AccountID = 0, acc
-			if sg.Lat == nil && sg.Status != StatusDeleted {
+			if sg.Status != StatusDeleted && !sg.validPlace() {
 				// A full dump carries its places (an administrator may have corrected one);
-				// everything else is located here.
+				// everything else, and any place this registry cannot show, is located here.
 				sg.Locate()
 			}
 			sg.Listed = Listable(sg.Status, sg.Verified)

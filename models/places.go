@@ -26,6 +26,28 @@ func (s *Signatory) Locate() {
 	s.Lat, s.Lon = &p.Lat, &p.Lon
 }
 
+// validPlace reports whether the place a record carries (a full dump's) is one this registry
+// can show: both coordinates, and a city of the gazetteer in the signatory's own country.
+func (s *Signatory) validPlace() bool {
+	if s.Lat == nil || s.Lon == nil || *s.Lat < -90 || *s.Lat > 90 || *s.Lon < -180 || *s.Lon > 180 {
+		return false
+	}
+	if s.PlaceID == nil {
+		return true
+	}
+	c, ok := geo.CityByID(*s.PlaceID)
+	return ok && c.Country == s.Country
+}
+
+// PlaceName is the gazetteer's name of the city a signatory is shown at, or "".
+func (s *Signatory) PlaceName() string {
+	if s.PlaceID == nil {
+		return ""
+	}
+	c, _ := geo.CityByID(*s.PlaceID)
+	return c.Name
+}
+
 // keepPlace keeps the place an entry had while its country and city stay the same: an
 // administrator may have corrected it.
 func (s *Signatory) keepPlace(had *Signatory) {
@@ -53,17 +75,26 @@ func (s *Store) LocateMissing(ctx context.Context) (int, error) {
 		}
 		after = rows[len(rows)-1].ID
 		err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			changed := 0
 			for i := range rows {
 				sg := &rows[i]
 				sg.Locate()
 				if sg.Lat == nil {
 					continue // a country without any anchor: nowhere to show it
 				}
-				if err := tx.Model(&Signatory{}).Where("id = ?", sg.ID).
-					Updates(map[string]any{"place_id": sg.PlaceID, "lat": sg.Lat, "lon": sg.Lon}).Error; err != nil {
-					return err
+				// Only if the row is still as it was read: a server runs this while people edit
+				// their entries, administrators correct places and accounts are deleted.
+				res := tx.Model(&Signatory{}).
+					Where("id = ? AND lat IS NULL AND status <> ? AND country = ? AND city = ?", sg.ID, StatusDeleted, sg.Country, sg.City).
+					Updates(map[string]any{"place_id": sg.PlaceID, "lat": sg.Lat, "lon": sg.Lon})
+				if res.Error != nil {
+					return res.Error
 				}
-				done++
+				changed += int(res.RowsAffected)
+			}
+			done += changed
+			if changed == 0 {
+				return nil
 			}
 			return bumpChanges(tx)
 		})
@@ -79,6 +110,9 @@ func (s *Store) SetPlace(ctx context.Context, by Actor, publicID, place string) 
 	place = CleanLine(place)
 	var city geo.City
 	err := s.moderate(ctx, by, publicID, "signatory.place", place, func(tx *gorm.DB, sg *Signatory) error {
+		if sg.Status == StatusDeleted {
+			return Errorf(ECONFLICT, "this entry was deleted; it has no place")
+		}
 		var ok bool
 		if id, err := strconv.ParseInt(place, 10, 64); err == nil {
 			city, ok = geo.CityByID(id)

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/open-recognition/registry/geo"
@@ -83,6 +84,16 @@ func TestSigningAndEditingLocateTheEntry(t *testing.T) {
 		if got := placeOf(t, s, sg.PublicID); got.PlaceID != nil {
 			t.Fatal("a refused correction changed the place")
 		}
+		// A deleted entry has no place, and gets none.
+		if err := s.DeleteAccount(ctx, &acc); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetPlace(ctx, admin, sg.PublicID, "Graz"); models.ErrorCode(err) != models.ECONFLICT {
+			t.Fatalf("a place for a deleted entry: %v", err)
+		}
+		if n, err := s.LocateMissing(ctx); err != nil || n != 0 {
+			t.Fatalf("the backfill located %d (%v): a deleted entry got a place back", n, err)
+		}
 	})
 }
 
@@ -113,6 +124,27 @@ func TestLocateMissingBackfillsOnce(t *testing.T) {
 		}
 		if n, err := s.LocateMissing(ctx); err != nil || n != 0 {
 			t.Fatalf("second run located %d (%v)", n, err)
+		}
+	})
+}
+
+func TestImportedPlacesAreCheckedAgainstTheGazetteer(t *testing.T) {
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		bologna, _ := geo.FindCity("IT", "Bologna")
+		caen, _ := geo.FindCity("FR", "Caen")
+		testutil.Load(t, s, `{"type":"signatory","ref":"kept","kind":"person","name":"K","country":"IT","city":"Bologna","place_id":`+strconv.FormatInt(bologna.ID, 10)+`,"lat":44.5,"lon":11.3,"signed_at":"2024-05-01T10:00:00Z"}
+{"type":"signatory","ref":"elsewhere","kind":"person","name":"E","country":"FR","city":"Caen","place_id":`+strconv.FormatInt(bologna.ID, 10)+`,"lat":44.5,"lon":11.3,"signed_at":"2024-05-01T10:00:00Z"}
+{"type":"signatory","ref":"half","kind":"person","name":"H","country":"FR","city":"Caen","lat":44.5,"signed_at":"2024-05-01T10:00:00Z"}
+{"type":"signatory","ref":"unknown","kind":"person","name":"U","country":"FR","city":"Caen","place_id":999999999,"lat":49.2,"lon":-0.4,"signed_at":"2024-05-01T10:00:00Z"}`)
+		// A dump's place stands when it is one the registry can show (an administrator may
+		// have set it); any other is worked out from country and city.
+		if got := placeOf(t, s, models.SignatoryID("fixture", "kept")); got.PlaceID == nil || *got.PlaceID != bologna.ID || *got.Lat != 44.5 {
+			t.Fatalf("a valid place was not kept: %v %v", got.PlaceID, got.Lat)
+		}
+		for _, ref := range []string{"elsewhere", "half", "unknown"} {
+			if got := placeOf(t, s, models.SignatoryID("fixture", ref)); got.PlaceID == nil || *got.PlaceID != caen.ID || *got.Lat != caen.Lat {
+				t.Errorf("%s: placed at %v %v, want Caen", ref, got.PlaceID, got.Lat)
+			}
 		}
 	})
 }

@@ -93,7 +93,9 @@
           var code = f.properties.code, n = byCode[code];
           if (code && code === d.countryFilter) focus = layer;
           if (!n) return;
-          layer.bindTooltip((names[code] || code) + ": " + label(n), { sticky: true });
+          var tip = document.createElement("span");
+          tip.textContent = (names[code] || code) + ": " + label(n);
+          layer.bindTooltip(tip, { sticky: true });
           layer.on("click", function () { window.location.href = link("country", code); });
         }
       }).addTo(map);
