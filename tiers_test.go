@@ -64,12 +64,7 @@ func TestTiersCommand(t *testing.T) {
 // A running server notices an endorsement written by another process (a CLI import) and shows
 // the new tier within 10 s.
 func TestServerRecomputesTiers(t *testing.T) {
-	p := newSQLite(t)
-	p.run(t, "import", writeFile(t, p.dir, "trust.jsonl", trustFile))
-	s := startServe(t, nil, p.args("serve", "--addr", "127.0.0.1:0", "--rate-limit", "off")...)
-	if s.exited {
-		t.Fatalf("not serving: %v", s.err)
-	}
+	p, s := serveTrustFile(t)
 	defer s.stop(t)
 	waitTier := func(name, want string) {
 		t.Helper()
@@ -91,12 +86,7 @@ func TestServerRecomputesTiers(t *testing.T) {
 }
 
 func TestTrustPage(t *testing.T) {
-	p := newSQLite(t)
-	p.run(t, "import", writeFile(t, p.dir, "trust.jsonl", trustFile))
-	s := startServe(t, nil, p.args("serve", "--addr", "127.0.0.1:0", "--rate-limit", "off")...)
-	if s.exited {
-		t.Fatalf("not serving: %v", s.err)
-	}
+	_, s := serveTrustFile(t)
 	defer s.stop(t)
 	cam := models.SignatoryID("trust.jsonl", "c")
 	resp, body := s.get(t, "/signatories/"+cam+"/trust")
@@ -214,4 +204,16 @@ func TestTiersDoNotDependOnImportOrder(t *testing.T) {
 			}
 		}
 	}
+}
+
+// serveTrustFile starts a server on a registry holding trustFile.
+func serveTrustFile(t *testing.T) (place, *server) {
+	t.Helper()
+	p := newSQLite(t)
+	p.run(t, "import", writeFile(t, p.dir, "trust.jsonl", trustFile))
+	s := startServe(t, nil, p.args("serve", "--addr", "127.0.0.1:0", "--rate-limit", "off")...)
+	if s.exited {
+		t.Fatalf("not serving: %v", s.err)
+	}
+	return p, s
 }

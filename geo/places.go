@@ -51,6 +51,9 @@ type gazetteer struct {
 	// names is every (country, folded name) → city, sorted by key, so that one binary search
 	// finds an exact name and a range finds the names starting with what someone is typing.
 	names []nameEntry
+	// largest lists each country's cities, most populous first: the suggestions before anything
+	// is typed.
+	largest map[string][]int32
 }
 
 type nameEntry struct {
@@ -115,6 +118,13 @@ func loadGazetteer(gz []byte) (*gazetteer, error) {
 		return nil, err
 	}
 	slices.SortFunc(g.names, func(a, b nameEntry) int { return strings.Compare(a.key, b.key) })
+	g.largest = map[string][]int32{}
+	for i, c := range g.cities {
+		g.largest[c.Country] = append(g.largest[c.Country], int32(i))
+	}
+	for _, list := range g.largest {
+		slices.SortStableFunc(list, func(a, b int32) int { return g.cities[b].Population - g.cities[a].Population })
+	}
 	return g, nil
 }
 
@@ -199,6 +209,13 @@ type Suggestion struct {
 // largest cities.
 func SuggestCities(country, typed string, n int) []Suggestion {
 	g := places()
+	if nameKey(typed) == "" {
+		var out []Suggestion
+		for _, i := range g.largest[country][:min(n, len(g.largest[country]))] {
+			out = append(out, Suggestion{City: g.cities[i], Spelling: g.cities[i].Name})
+		}
+		return out
+	}
 	prefix := country + " " + nameKey(typed)
 	i, _ := slices.BinarySearchFunc(g.names, prefix, func(e nameEntry, k string) int { return strings.Compare(e.key, k) })
 	seen := map[int32]int{}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -14,13 +15,8 @@ var listParams = map[string]bool{"q": true, "country": true, "place": true, "kin
 // listFilter reads and checks the list parameters, naming the first bad one.
 func listFilter(c echo.Context) (models.ListFilter, error) {
 	q := c.QueryParams()
-	for k, v := range q {
-		if !listParams[k] {
-			return models.ListFilter{}, models.FieldError(k, "is not a parameter of this list (use q, country, place, kind, tier, cursor, limit)")
-		}
-		if len(v) > 1 {
-			return models.ListFilter{}, models.FieldError(k, "is given more than once")
-		}
+	if err := onlyParams(q, listParams, "this list (use q, country, place, kind, tier, cursor, limit)"); err != nil {
+		return models.ListFilter{}, err
 	}
 	f := models.ListFilter{Q: q.Get("q"), Country: strings.ToUpper(q.Get("country")), Kind: q.Get("kind"), Tier: q.Get("tier"), Cursor: q.Get("cursor")}
 	if p := q.Get("place"); p != "" {
@@ -38,4 +34,17 @@ func listFilter(c echo.Context) (models.ListFilter, error) {
 		f.Limit = n
 	}
 	return f, f.Validate()
+}
+
+// onlyParams refuses a query parameter that is not allowed, or is given twice, naming it.
+func onlyParams(q url.Values, allowed map[string]bool, of string) error {
+	for k, v := range q {
+		if !allowed[k] {
+			return models.FieldError(k, "is not a parameter of %s", of)
+		}
+		if len(v) > 1 {
+			return models.FieldError(k, "is given more than once")
+		}
+	}
+	return nil
 }

@@ -15,13 +15,8 @@ func mapFilter(c echo.Context, extra ...string) (models.MapFilter, error) {
 	for _, k := range extra {
 		allowed[k] = true
 	}
-	for k, v := range q {
-		if !allowed[k] {
-			return models.MapFilter{}, models.FieldError(k, "is not a parameter of the map (use tier, kind, country)")
-		}
-		if len(v) > 1 {
-			return models.MapFilter{}, models.FieldError(k, "is given more than once")
-		}
+	if err := onlyParams(q, allowed, "the map (use tier, kind, country)"); err != nil {
+		return models.MapFilter{}, err
 	}
 	f := models.MapFilter{Tier: q.Get("tier"), Kind: q.Get("kind"), Country: strings.ToUpper(q.Get("country"))}
 	return f, f.Validate()

@@ -37,11 +37,7 @@ func largeSet(n int) *models.ImportSet {
 
 func count(t *testing.T, s *models.Store, table string) int64 {
 	t.Helper()
-	var n int64
-	if err := s.DB.Table(table).Count(&n).Error; err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return testutil.Count(t, s, table)
 }
 
 // A large import runs on SQLite without foreign-key enforcement, for speed; every reference it

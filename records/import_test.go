@@ -31,11 +31,7 @@ func importString(t *testing.T, s *models.Store, source, text string) (models.Im
 
 func count(t *testing.T, s *models.Store, table string) int64 {
 	t.Helper()
-	var n int64
-	if err := s.DB.Table(table).Count(&n).Error; err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return testutil.Count(t, s, table)
 }
 
 func TestImportContractExample(t *testing.T) {

@@ -21,3 +21,13 @@ func Load(t *testing.T, s *models.Store, text string) {
 		t.Fatal(err)
 	}
 }
+
+// Count is the number of rows in a table, failing the test on any error.
+func Count(t *testing.T, s *models.Store, table string) int64 {
+	t.Helper()
+	var n int64
+	if err := s.DB.Table(table).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
