@@ -8,3 +8,9 @@ import "embed"
 //
 //go:embed declarations
 var Declarations embed.FS
+
+// FreeMail lists the registrable domains of free e-mail services, one a line ('#' starts a
+// comment): an address there says nothing about which organisation one speaks for.
+//
+//go:embed freemail.txt
+var FreeMail string

@@ -5,8 +5,6 @@ package models
 import (
 	"context"
 	"errors"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -260,21 +258,6 @@ func (s *Store) Withdraw(ctx context.Context, acc *Account, reason string) (Sign
 		return bumpGraph(tx)
 	})
 	return out, err
-}
-
-// emailAtSite reports whether an e-mail address belongs to a website's domain (or a subdomain of
-// it): rettrice@uni.example.org for https://www.uni.example.org.
-func emailAtSite(email, website string) bool {
-	_, domain, ok := strings.Cut(strings.ToLower(email), "@")
-	if !ok || website == "" {
-		return false
-	}
-	u, err := url.Parse(website)
-	if err != nil || u.Hostname() == "" {
-		return false
-	}
-	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
-	return strings.Contains(host, ".") && (domain == host || strings.HasSuffix(domain, "."+host))
 }
 
 // DeleteAccount erases an account: its sessions end, its logins are removed, the personal
