@@ -124,6 +124,11 @@ func TestImportBadLine(t *testing.T) {
 		{"unknown kind", strings.Replace(ada, `"person"`, `"robot"`, 1), 1},
 		{"missing date", ada + "\n" + strings.Replace(org, `,"signed_at":"2024-05-02T09:00:00Z"`, "", 1), 2},
 		{"bad date", ada + "\n" + strings.Replace(org, `2024-05-02T09:00:00Z`, `02/05/2024`, 1), 2},
+		// Dates that cannot be written back: year 10000 and year -1 once in UTC, and before 1970.
+		{"date past 9999 in UTC", ada + "\n" + strings.Replace(org, `2024-05-02T09:00:00Z`, `9999-12-31T23:59:59-23:00`, 1), 2},
+		{"date before year 1 in UTC", strings.Replace(ada, `2024-05-01T10:00:00Z`, `0000-01-01T00:00:00+01:00`, 1), 1},
+		{"date before 1970", strings.Replace(ada, `2024-05-01T10:00:00Z`, `1969-12-31T23:59:59Z`, 1), 1},
+		{"endorsement date past 9999", ada + "\n" + org + "\n" + `{"type":"endorsement","from":"s1","to":"o1","level":"advocate","created_at":"9999-12-31T23:00:00-01:00"}`, 3},
 		{"duplicate ref", ada + "\n" + org + "\n" + strings.Replace(ada, "Ada", "Other", 1), 3},
 		{"self-endorsement", ada + "\n" + org + "\n" + `{"type":"endorsement","from":"s1","to":"s1","level":"advocate","created_at":"2024-06-01T12:00:00Z"}`, 3},
 		{"unknown level", ada + "\n" + org + "\n" + `{"type":"endorsement","from":"s1","to":"o1","level":"hero","created_at":"2024-06-01T12:00:00Z"}`, 3},
@@ -457,4 +462,24 @@ func TestDemo(t *testing.T) {
 		args := p.args(bad...)
 		runCLI(t, nil, "", args...).wantExit(t, 2, args...)
 	}
+}
+
+// A file saved by an editor that starts UTF-8 with a byte-order mark imports like any other,
+// and the dates at the edges of the accepted years round-trip through a full export.
+func TestImportByteOrderMarkAndEdgeDates(t *testing.T) {
+	engines(t, func(t *testing.T, p place) {
+		text := "\ufeff" + strings.Replace(contractExample, "2024-05-02T09:00:00Z", "9999-12-31T23:59:59Z", 1)
+		text = strings.Replace(text, "2024-05-01T10:00:00Z", "1970-01-01T00:00:00+00:00", 1)
+		file := writeFile(t, p.dir, "bom.jsonl", text)
+		r := p.run(t, "import", file)
+		if !strings.Contains(r.stdout, "imported 2 signatories") {
+			t.Fatalf("import of a file with a byte-order mark: %q", r.stdout)
+		}
+		full := p.export(t, true)
+		q := newSQLite(t)
+		q.run(t, "migrate")
+		dump := writeFile(t, q.dir, "full.jsonl", strings.Join(full, "\n")+"\n")
+		q.run(t, "import", dump)
+		sameLines(t, "full export after a round trip", comparable(t, full, true), comparable(t, q.export(t, true), true))
+	})
 }

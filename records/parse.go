@@ -130,6 +130,9 @@ func parseTime(field, v string, required bool) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, models.FieldError(field, "%q is not an RFC 3339 date such as 2024-05-01T10:00:00Z", v)
 	}
+	if err := models.CheckDate(field, v, t); err != nil {
+		return time.Time{}, err
+	}
 	return t.UTC().Truncate(time.Microsecond), nil
 }
 

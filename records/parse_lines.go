@@ -52,6 +52,10 @@ func readChunks(r io.Reader, progress func(int64), stop <-chan struct{}, ordered
 	for sc.Scan() {
 		line++
 		b := sc.Bytes()
+		if line == 1 {
+			// Editors on Windows start UTF-8 files with a byte-order mark; it is no part of the JSON.
+			b = bytes.TrimPrefix(b, utf8BOM)
+		}
 		read += int64(len(b) + 1)
 		if progress != nil && line%4096 == 0 {
 			progress(read)
@@ -73,6 +77,8 @@ func readChunks(r io.Reader, progress func(int64), stop <-chan struct{}, ordered
 	}
 	return line, sc.Err()
 }
+
+var utf8BOM = []byte("\xef\xbb\xbf")
 
 // typePrefix is how every line this registry writes begins; reading the type from it spares a
 // second full decoding of the line.
