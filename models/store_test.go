@@ -155,6 +155,17 @@ func TestCleanText(t *testing.T) {
 		"emoji 🎓 ünïcödé":       "emoji 🎓 ünïcödé",
 		"sep\u2028arator":       "separator",
 		"c1\u0085control":       "c1control",
+		// Bidi overrides and invisible characters draw nothing and would sign what nobody saw.
+		"Ada\u202eelpmaxE":                "AdaelpmaxE",
+		"\ufeffAd\u200ba\u2060 Lovelace":  "Ada Lovelace",
+		"soft\u00adhyphen\u180e\u3164":    "softhyphen",
+		"\u2066isolate\u2069\u200e\u061c": "isolate",
+		"tag\U000e0041s":                  "tags",
+		// …except where they shape a visible character: Persian spelling, emoji, a flag.
+		"می\u200cخواهم":    "می\u200cخواهم",
+		"👩\u200d🔬 ❤\ufe0f": "👩\u200d🔬 ❤\ufe0f",
+		"🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f": "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",
+		"\u200dlonely\u200c \ufe0f":                                     "lonely",
 	}
 	for in, want := range cases {
 		if got := models.CleanText(in); got != want {
