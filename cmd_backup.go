@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	_ "github.com/mattn/go-sqlite3" // the "sqlite3" driver for checking copies
 	"github.com/open-recognition/registry/models"
@@ -68,11 +67,18 @@ func cmdRestore(ctx context.Context, env *environment, args []string) error {
 	if err := integrityCheck(ctx, source); err != nil {
 		return fmt.Errorf("restore: %s failed its integrity check, nothing was changed: %w", source, err)
 	}
-	dbPath := env.opts.DB
-	if strings.HasPrefix(dbPath, "postgres://") || strings.HasPrefix(dbPath, "postgresql://") {
+	if models.IsPostgres(env.opts.DB) {
 		return errors.New("restore replaces SQLite files; for PostgreSQL use pg_restore")
 	}
+	dbPath, err := models.SQLiteFile(env.opts.DB)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(dbPath), 0o700); err != nil {
+		return err
+	}
+	// A link to the database is replaced by its target: the file a server locks and opens.
+	if dbPath, err = models.SQLiteFile(dbPath); err != nil {
 		return err
 	}
 	unlock, err := lockFile(dbPath + ".lock")

@@ -14,7 +14,7 @@ func lockDatabase(store *models.Store) (unlock func(), err error) {
 	if store.Dialect != models.SQLite {
 		return func() {}, nil
 	}
-	return lockFile(store.Location + ".lock")
+	return lockFile(store.Path + ".lock")
 }
 
 func lockFile(path string) (func(), error) {

@@ -81,6 +81,11 @@ func run(ctx context.Context, args []string, e Env, stdin io.Reader, stdout, std
 	if _, err := trustedProxies(o.TrustedProxies); err != nil {
 		return &usageError{msg: err.Error(), usage: usageLine(cmd)}
 	}
+	if !models.IsPostgres(o.DB) {
+		if _, err := models.SQLiteFile(o.DB); err != nil {
+			return &usageError{msg: err.Error(), usage: usageLine(cmd)}
+		}
+	}
 	env := &environment{opts: o, env: e, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr,
 		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel(getenv("REGISTRY_LOG_LEVEL"))}))}
 	return cmd.run(ctx, env, pos)
@@ -122,8 +127,12 @@ func loopbackHost(baseURL string) bool {
 // quietly creating an empty registry.
 func openExistingStore(ctx context.Context, env *environment) (*models.Store, error) {
 	db := env.opts.DB
-	if !strings.HasPrefix(db, "postgres://") && !strings.HasPrefix(db, "postgresql://") {
-		if _, err := os.Stat(strings.TrimPrefix(db, "file:")); err != nil {
+	if !models.IsPostgres(db) {
+		path, err := models.SQLiteFile(db)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := os.Stat(path); err != nil {
 			return nil, fmt.Errorf("database %s does not exist (check --db or REGISTRY_DB)", db)
 		}
 	}

@@ -17,11 +17,7 @@ func (s *Store) Snapshot(ctx context.Context, fn func(tx *gorm.DB) error) error 
 	if s.Dialect == Postgres {
 		return s.DB.WithContext(ctx).Transaction(fn, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	}
-	path := strings.TrimPrefix(s.Location, "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
-	dsn := "file:" + path + "?" + strings.Replace(sqliteParams, "_txlock=immediate", "_txlock=deferred", 1)
+	dsn := sqliteDSN(s.Path, strings.Replace(sqliteParams, "_txlock=immediate", "_txlock=deferred", 1))
 	db, err := gorm.Open(sqlite.Open(dsn), &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true})
 	if err != nil {
 		return err

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -51,7 +50,7 @@ const sqlitePageSize = 16384
 // formatSQLite sets the page size of a new, empty database file. It must come before WAL mode,
 // which fixes the page size for good.
 func formatSQLite(ctx context.Context, path string) error {
-	db, err := sql.Open(sqliteDriver, "file:"+path)
+	db, err := sql.Open(sqliteDriver, sqliteDSN(path, ""))
 	if err != nil {
 		return err
 	}
@@ -66,6 +65,8 @@ type Store struct {
 	Dialect Dialect
 	// Location is the database as the operator named it (a file path or a URL without password).
 	Location string
+	// Path is the SQLite file itself, symbolic links resolved; empty on PostgreSQL.
+	Path string
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -81,22 +82,23 @@ func Open(ctx context.Context, location string) (*Store, error) {
 	}
 	var dial gorm.Dialector
 	switch {
-	case strings.HasPrefix(location, "postgres://") || strings.HasPrefix(location, "postgresql://"):
+	case IsPostgres(location):
 		s.Dialect = Postgres
 		s.Location = redactURL(location)
 		dial = postgres.Open(location)
 	default:
 		s.Dialect = SQLite
 		s.Location = location
-		path := strings.TrimPrefix(location, "file:")
-		if i := strings.IndexByte(path, '?'); i >= 0 {
-			path = path[:i]
+		path, err := SQLiteFile(location)
+		if err != nil {
+			return nil, err
 		}
-		if dir := filepath.Dir(path); dir != "" {
-			if err := os.MkdirAll(dir, 0o700); err != nil {
-				return nil, fmt.Errorf("database folder: %w", err)
-			}
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("database folder: %w", err)
 		}
+		// The folder may only now exist, and with it a link to resolve.
+		path = resolveLinks(path)
+		s.Path = path
 		// The database holds e-mail addresses: create it readable by its owner only (SQLite
 		// gives its -wal and -shm files the same mode).
 		if f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); err == nil {
@@ -106,8 +108,7 @@ func Open(ctx context.Context, location string) (*Store, error) {
 				return nil, fmt.Errorf("create database %s: %w", path, err)
 			}
 		}
-		dsn := "file:" + path + "?" + sqliteParams
-		dial = sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: dsn})
+		dial = sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(path, sqliteParams)})
 	}
 	db, err := gorm.Open(dial, cfg)
 	if err != nil {
