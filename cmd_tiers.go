@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -44,8 +45,21 @@ type tierRun struct {
 	counts  models.TierCounts
 }
 
-// recomputeTiers loads the graph, computes the tiers and writes those that changed.
+// recomputeTiers computes the tiers holding the tier lock, waiting for a computation another
+// process is running: that one finishes first, and this one reads what it wrote.
 func recomputeTiers(ctx context.Context, store *models.Store, cfg trust.Config) (tierRun, error) {
+	var run tierRun
+	err := store.WithTierLock(ctx, true, func(ctx context.Context) error {
+		var err error
+		run, err = computeTiers(ctx, store, cfg)
+		return err
+	})
+	return run, err
+}
+
+// computeTiers loads the graph, computes the tiers and writes those that changed; the caller
+// holds the tier lock.
+func computeTiers(ctx context.Context, store *models.Store, cfg trust.Config) (tierRun, error) {
 	in, err := store.LoadTrust(ctx)
 	if err != nil {
 		return tierRun{}, err
@@ -57,7 +71,8 @@ func recomputeTiers(ctx context.Context, store *models.Store, cfg trust.Config) 
 	return run, store.MarkTiersCurrent(ctx, in.Version)
 }
 
-// cmdTiers recomputes the tiers now and prints the exclusive counts.
+// cmdTiers recomputes the tiers now and prints the exclusive counts. While a server (or another
+// command) is computing them, it says so and waits for it to finish.
 func cmdTiers(ctx context.Context, env *environment, _ []string) error {
 	cfg, err := trustConfig(env.opts)
 	if err != nil {
@@ -69,7 +84,17 @@ func cmdTiers(ctx context.Context, env *environment, _ []string) error {
 	}
 	defer store.Close()
 	start := time.Now()
-	run, err := recomputeTiers(ctx, store, cfg)
+	var run tierRun
+	compute := func(ctx context.Context) error {
+		var err error
+		run, err = computeTiers(ctx, store, cfg)
+		return err
+	}
+	err = store.WithTierLock(ctx, false, compute)
+	if errors.Is(err, models.ErrTiersBusy) {
+		env.log.Info("another tier computation is running on this database; waiting for it to finish")
+		err = store.WithTierLock(ctx, true, compute)
+	}
 	if err != nil {
 		return err
 	}

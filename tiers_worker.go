@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -43,11 +44,32 @@ func (w *tiersWorker) run(ctx context.Context) {
 			last, stillSince = now, time.Now()
 		case time.Since(stillSince) >= w.quiet:
 			start := time.Now()
-			run, err := recomputeTiers(ctx, w.store, w.cfg)
+			var run tierRun
+			computed := false
+			// Another process computing (the tiers command, another server on the same
+			// PostgreSQL) is not waited for: this worker tries again at its next poll, and
+			// skips the work if that computation left the tiers current.
+			err := w.store.WithTierLock(ctx, false, func(ctx context.Context) error {
+				current, _, err := w.store.TiersCurrent(ctx)
+				if err != nil || current {
+					return err
+				}
+				computed = true
+				run, err = computeTiers(ctx, w.store, w.cfg)
+				return err
+			})
+			if errors.Is(err, models.ErrTiersBusy) {
+				w.log.Debug("tiers: another process is computing them; trying again shortly")
+				break
+			}
 			if err != nil {
 				if ctx.Err() == nil {
 					w.log.Error("tiers: recomputing", "err", err)
 				}
+				break
+			}
+			if !computed {
+				last = "\x00"
 				break
 			}
 			if w.explain != nil {

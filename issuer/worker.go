@@ -115,9 +115,26 @@ func (w *Worker) batch(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	items := make([]models.Completion, 0, len(tasks))
+	// revoking notes the badges this batch revokes before it reaches a later issuance of the
+	// same badge, which must then be signed anew.
+	type badge struct {
+		signatory int64
+		kind      string
+	}
+	revoking := map[badge]bool{}
 	for _, task := range tasks {
 		if used >= models.StatusListQuota {
 			list, used = list+1, 0
+		}
+		key := badge{task.Job.SignatoryID, task.Job.Kind}
+		if task.Job.Action == "revoke" {
+			revoking[key] = true
+		}
+		if task.Job.Action == "issue" && task.Live && !revoking[key] {
+			// The signatory holds this badge already: signing another would only be refused by
+			// the schema (one live credential per signatory and achievement).
+			items = append(items, models.Completion{Job: task.Job, Skip: "already issued"})
+			continue
 		}
 		it, err := w.prepare(task, list)
 		if err != nil {

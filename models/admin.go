@@ -91,7 +91,7 @@ func (s *Store) moderate(ctx context.Context, by Actor, publicID, action, detail
 }
 
 // setState writes a signatory's status and verification, with what follows from them: its place
-// in lists and search, and its Signatory badge issued or revoked.
+// in lists and search, and its badges issued (those it then holds) or all revoked.
 func (s *Store) setState(tx *gorm.DB, sg *Signatory, status string, verified bool, reason string) error {
 	was := sg.Listed
 	sg.Status, sg.Verified = status, verified
@@ -106,9 +106,9 @@ func (s *Store) setState(tx *gorm.DB, sg *Signatory, status string, verified boo
 	}
 	switch {
 	case sg.Listed && !was:
-		return queueBadge(tx, sg.ID, s.now())
+		return reissue(tx, sg, s.now())
 	case was && !sg.Listed:
-		return tx.Create(&IssuanceJob{SignatoryID: sg.ID, Kind: "signatory", Action: "revoke", Reason: reason, CreatedAt: s.now()}).Error
+		return revokeAll(tx, sg.ID, reason, s.now())
 	}
 	return nil
 }

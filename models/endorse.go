@@ -9,6 +9,7 @@ import (
 	"errors"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // endorser returns the active, listed entry of an account: only signatories endorse.
@@ -241,7 +242,20 @@ func (s *Store) StoreEndorsementCredential(ctx context.Context, c Credential) (s
 		if taken > 0 {
 			return ErrStatusIndexTaken
 		}
-		return tx.Create(&c).Error
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&c)
+		if res.Error != nil || res.RowsAffected > 0 {
+			return fromDB(res.Error)
+		}
+		// Another request stored one meanwhile (one live credential per endorsement, the
+		// schema's credentials_one_live_endorsement), or took the status index.
+		if err := tx.Model(&Credential{}).Where("endorsement_id = ? AND revoked_at IS NULL", c.EndorsementID).Pluck("id", &have).Error; err != nil {
+			return err
+		}
+		if len(have) == 0 {
+			return ErrStatusIndexTaken
+		}
+		id = have[0]
+		return nil
 	})
 	return id, err
 }

@@ -71,6 +71,9 @@ func fromDB(err error) error {
 	if errors.As(err, &se) && se.Code == sqlite3.ErrConstraint {
 		switch se.ExtendedCode {
 		case sqlite3.ErrConstraintUnique, sqlite3.ErrConstraintPrimaryKey:
+			if msg, ok := uniqueMessages[constraintName(se.Error())]; ok {
+				return &Error{Code: ECONFLICT, Message: msg}
+			}
 			return &Error{Code: ECONFLICT, Message: "already exists (" + constraintName(se.Error()) + ")"}
 		case sqlite3.ErrConstraintForeignKey:
 			return &Error{Code: EINVALID, Message: "refers to something that does not exist"}
@@ -82,6 +85,9 @@ func fromDB(err error) error {
 	if errors.As(err, &pe) {
 		switch pe.Code {
 		case "23505":
+			if msg, ok := uniqueMessages[pe.ConstraintName]; ok {
+				return &Error{Code: ECONFLICT, Message: msg}
+			}
 			return &Error{Code: ECONFLICT, Message: "already exists (" + pe.ConstraintName + ")"}
 		case "23503":
 			return &Error{Code: EINVALID, Message: "refers to something that does not exist"}
@@ -92,6 +98,17 @@ func fromDB(err error) error {
 		}
 	}
 	return err
+}
+
+// uniqueMessages says in words what some unique constraints mean, by their PostgreSQL name and
+// by what SQLite reports (the columns, or the name of an index on an expression).
+var uniqueMessages = map[string]string{
+	"credentials_one_live":                       "this signatory already holds a valid badge of this kind",
+	"credentials.signatory_id, credentials.kind": "this signatory already holds a valid badge of this kind",
+	"credentials_one_live_endorsement":           "this endorsement already has a valid credential",
+	"credentials.endorsement_id":                 "this endorsement already has a valid credential",
+	"issuance_outbox_one_open":                   "this badge is already waiting to be issued or revoked",
+	"index 'issuance_outbox_one_open'":           "this badge is already waiting to be issued or revoked",
 }
 
 // constraintName keeps the part of an SQLite constraint message after the colon: the column list.

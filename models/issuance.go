@@ -6,8 +6,13 @@ package models
 import (
 	"context"
 	"errors"
+	"slices"
+	"sort"
+	"strings"
+	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // StatusListSize is the number of entries of one status list (the Bitstring Status List's
@@ -26,6 +31,8 @@ type IssuanceTask struct {
 	Signatory Signatory
 	// Signature is the signatory's newest signature (for a Signatory badge).
 	Signature *Signature
+	// Live says the signatory holds a live credential of the job's kind when the job was read.
+	Live bool
 }
 
 // PendingIssuance returns up to n open jobs, oldest first.
@@ -57,11 +64,29 @@ func (s *Store) PendingIssuance(ctx context.Context, n int) ([]IssuanceTask, err
 	for i := range sigs {
 		newest[sigs[i].SignatoryID] = &sigs[i]
 	}
+	var live []struct {
+		SignatoryID int64
+		Kind        string
+	}
+	if err := s.DB.WithContext(ctx).Model(&Credential{}).Distinct("signatory_id", "kind").
+		Where("signatory_id IN ? AND revoked_at IS NULL AND kind <> ?", ids, "endorsement").Scan(&live).Error; err != nil {
+		return nil, err
+	}
+	holds := map[badgeKey]bool{}
+	for _, l := range live {
+		holds[badgeKey{l.SignatoryID, l.Kind}] = true
+	}
 	out := make([]IssuanceTask, len(jobs))
 	for i, j := range jobs {
-		out[i] = IssuanceTask{Job: j, Signatory: byID[j.SignatoryID], Signature: newest[j.SignatoryID]}
+		out[i] = IssuanceTask{Job: j, Signatory: byID[j.SignatoryID], Signature: newest[j.SignatoryID], Live: holds[badgeKey{j.SignatoryID, j.Kind}]}
 	}
 	return out, nil
+}
+
+// badgeKey is a signatory and an achievement: the schema allows one live credential for each.
+type badgeKey struct {
+	SignatoryID int64
+	Kind        string
 }
 
 // FailIssuance records a failed attempt; the job stays open and is tried again.
@@ -124,22 +149,18 @@ type Completion struct {
 // stored together with the closing of its job, and one commit (one fsync) serves
 // them all. It returns the jobs whose status index turned out taken: they stay open and are
 // signed again with another index.
+//
+// A job is closed before it acts, and acts only if this transaction closed it: when two workers
+// (two servers on one PostgreSQL) do the same batch, the second does nothing, so a revocation
+// never strikes the credential an issuance after it stored. A badge the signatory already holds
+// (the schema's credentials_one_live) is not stored again: the job is closed as already issued.
 func (s *Store) CompleteBatch(ctx context.Context, items []Completion) (retry []int64, err error) {
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		retry = retry[:0]
 		now := s.now()
 		changed := false
 		for _, it := range items {
-			switch {
-			case it.Job.Action == "revoke":
-				q := tx.Model(&Credential{}).Where("signatory_id = ? AND kind = ? AND revoked_at IS NULL", it.Job.SignatoryID, it.Job.Kind)
-				if it.Job.EndorsementID != nil {
-					q = q.Where("endorsement_id = ?", *it.Job.EndorsementID)
-				}
-				if err := q.Updates(map[string]any{"revoked_at": now, "revoked_reason": it.Job.Reason}).Error; err != nil {
-					return err
-				}
-			case it.Credential != nil:
+			if it.Credential != nil {
 				var taken int64
 				if err := tx.Model(&Credential{}).Where("status_list = ? AND status_index = ?", it.Credential.StatusList, it.Credential.StatusIndex).
 					Count(&taken).Error; err != nil {
@@ -157,12 +178,40 @@ func (s *Store) CompleteBatch(ctx context.Context, items []Completion) (retry []
 			if res.RowsAffected == 0 {
 				continue // another worker closed it first
 			}
-			if it.Credential != nil {
-				if err := tx.Create(it.Credential).Error; err != nil {
-					return fromDB(err)
+			changed = true
+			switch {
+			case it.Job.Action == "revoke":
+				q := tx.Model(&Credential{}).Where("signatory_id = ? AND kind = ? AND revoked_at IS NULL", it.Job.SignatoryID, it.Job.Kind)
+				if it.Job.EndorsementID != nil {
+					q = q.Where("endorsement_id = ?", *it.Job.EndorsementID)
+				}
+				if err := q.Updates(map[string]any{"revoked_at": now, "revoked_reason": it.Job.Reason}).Error; err != nil {
+					return err
+				}
+			case it.Credential != nil:
+				ins := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(it.Credential)
+				if ins.Error != nil {
+					return fromDB(ins.Error)
+				}
+				if ins.RowsAffected > 0 {
+					continue
+				}
+				// Nothing stored: either the signatory holds this badge already (issued meanwhile
+				// by another worker), or another worker took the status index meanwhile.
+				var live int64
+				if err := tx.Model(&Credential{}).Where("signatory_id = ? AND kind = ? AND revoked_at IS NULL", it.Job.SignatoryID, it.Job.Kind).
+					Count(&live).Error; err != nil {
+					return err
+				}
+				update := map[string]any{"last_error": "already issued"}
+				if live == 0 {
+					update = map[string]any{"done_at": nil}
+					retry = append(retry, it.Job.ID)
+				}
+				if err := tx.Model(&IssuanceJob{}).Where("id = ?", it.Job.ID).Updates(update).Error; err != nil {
+					return err
 				}
 			}
-			changed = true
 		}
 		if changed {
 			return bumpChanges(tx)
@@ -170,6 +219,65 @@ func (s *Store) CompleteBatch(ctx context.Context, items []Completion) (retry []
 		return nil
 	})
 	return retry, err
+}
+
+// queueJobs adds jobs to the outbox in the caller's transaction, keeping the open jobs of each
+// signatory and achievement to at most one revocation followed by at most one issuance, so that
+// the last open job always says what the signatory should end up with: a revocation cancels the
+// issuances still waiting (nothing is signed only to be revoked), and a job already waiting is
+// not added twice (the unique index issuance_outbox_one_open, INSERT … ON CONFLICT DO NOTHING).
+// Revocations are written before issuances, so that for the same achievement the worker, which
+// takes jobs in id order, revokes the old badge before it issues the new one. Rows are written in
+// batches: a tier computation may queue tens of thousands.
+func queueJobs(tx *gorm.DB, jobs []IssuanceJob, now time.Time) error {
+	var revokes, issues []IssuanceJob
+	cancel := map[string][]int64{}
+	for _, j := range jobs {
+		if j.Action == "revoke" {
+			revokes = append(revokes, j)
+			if j.EndorsementID == nil {
+				cancel[j.Kind] = append(cancel[j.Kind], j.SignatoryID)
+			}
+		} else {
+			issues = append(issues, j)
+		}
+	}
+	kinds := make([]string, 0, len(cancel))
+	for k := range cancel {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, kind := range kinds {
+		for ids := range slices.Chunk(cancel[kind], 500) {
+			if err := tx.Model(&IssuanceJob{}).Where("signatory_id IN ? AND kind = ? AND action = ? AND done_at IS NULL", ids, kind, "issue").
+				Updates(map[string]any{"done_at": now, "last_error": "cancelled by a revocation"}).Error; err != nil {
+				return err
+			}
+		}
+	}
+	for _, part := range [][]IssuanceJob{revokes, issues} {
+		for rows := range slices.Chunk(part, 200) {
+			var b strings.Builder
+			args := make([]any, 0, 7*len(rows))
+			b.WriteString("INSERT INTO issuance_outbox (signatory_id, kind, action, endorsement_id, reason, created_at, attempts, last_error) VALUES ")
+			for i, j := range rows {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("(?, ?, ?, ?, ?, ?, 0, '')")
+				created := j.CreatedAt
+				if created.IsZero() {
+					created = now
+				}
+				args = append(args, j.SignatoryID, j.Kind, j.Action, j.EndorsementID, j.Reason, created)
+			}
+			b.WriteString(" ON CONFLICT DO NOTHING")
+			if err := tx.Exec(b.String(), args...).Error; err != nil {
+				return fromDB(err)
+			}
+		}
+	}
+	return nil
 }
 
 // StatusListFill returns the list new credentials go to and how many it holds.

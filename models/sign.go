@@ -5,7 +5,6 @@ package models
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -63,6 +62,9 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 	sg.Locate()
 	var out Signatory
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// wasListed says whether the entry was in the registry before this signature: coming
+		// (back) in issues the badges the signatory then holds.
+		wasListed := false
 		d, err := currentIn(tx, in.Lang)
 		if err != nil {
 			return err
@@ -97,6 +99,7 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 				return Errorf(ECONFLICT, "you have already signed this version of the Declaration")
 			}
 			// The same entry, with the fields as now submitted; it keeps its id and tier.
+			wasListed = have.Listed
 			sg.ID, sg.PublicID, sg.AccountID, sg.Source, sg.Ref, sg.Tier = have.ID, have.PublicID, have.AccountID, have.Source, have.Ref, have.Tier
 			sg.CreatedAt = have.CreatedAt
 			sg.keepPlace(&have)
@@ -107,7 +110,9 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 				sg.SignedAt = have.SignedAt // a new version: still a signatory since the first day
 			}
 			sg.Listed = Listable(sg.Status, sg.Verified)
-			if err := tx.Select("*").Omit("id").Where("id = ?", have.ID).Updates(&sg).Error; err != nil {
+			// The tier is the tier computation's to write: not written back here, so that a
+			// computation committed meanwhile is not undone.
+			if err := tx.Select("*").Omit("id", "tier").Where("id = ?", have.ID).Updates(&sg).Error; err != nil {
 				return fromDB(err)
 			}
 			if have.Status == StatusWithdrawn {
@@ -129,10 +134,21 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 		if err := writeSearchTerms(tx, &out); err != nil {
 			return err
 		}
-		if out.Listed {
-			if err := queueBadge(tx, out.ID, now); err != nil {
-				return err
-			}
+		var badges error
+		switch {
+		case out.Listed && !wasListed:
+			badges = reissue(tx, &out, now)
+		case out.Listed && d.Version > 0:
+			// A newer version signed: the Signatory badge, which names the text signed, is
+			// replaced by one naming the new text.
+			badges = queueJobs(tx, []IssuanceJob{
+				{SignatoryID: out.ID, Kind: "signatory", Action: "revoke", Reason: "superseded by the signature of a newer version", CreatedAt: now},
+				{SignatoryID: out.ID, Kind: "signatory", Action: "issue", CreatedAt: now}}, now)
+		case wasListed && !out.Listed:
+			badges = revokeAll(tx, out.ID, "no longer verified", now)
+		}
+		if badges != nil {
+			return badges
 		}
 		if err := audit(tx, AuditEntry{At: now, ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: "signatory.sign",
 			SubjectType: "signatory", SubjectID: out.PublicID, Detail: d.SHA256}); err != nil {
@@ -157,19 +173,6 @@ func writeSearchTerms(tx *gorm.DB, sg *Signatory) error {
 		rows[i] = searchTerm{Term: t, SignatoryID: sg.ID}
 	}
 	return tx.Create(&rows).Error
-}
-
-// queueBadge asks for a signatory's Signatory badge, unless one is already queued or issued.
-func queueBadge(tx *gorm.DB, signatoryID int64, now time.Time) error {
-	var n int64
-	if err := tx.Model(&IssuanceJob{}).Where("signatory_id = ? AND kind = ? AND action = ? AND done_at IS NULL", signatoryID, "signatory", "issue").
-		Count(&n).Error; err != nil {
-		return err
-	}
-	if n > 0 {
-		return nil
-	}
-	return tx.Create(&IssuanceJob{SignatoryID: signatoryID, Kind: "signatory", Action: "issue", CreatedAt: now}).Error
 }
 
 // UpdateEntry changes the fields and visibility of an account's entry; kind, tier and dates
@@ -232,7 +235,6 @@ func (s *Store) Withdraw(ctx context.Context, acc *Account, reason string) (Sign
 			return Errorf(ECONFLICT, "your entry is not in the registry, so there is nothing to withdraw")
 		}
 		now := s.now()
-		wasListed := sg.Listed
 		if err := tx.Model(&Signatory{}).Where("id = ?", sg.ID).
 			Updates(map[string]any{"status": StatusWithdrawn, "listed": false, "updated_at": now}).Error; err != nil {
 			return fromDB(err)
@@ -244,11 +246,9 @@ func (s *Store) Withdraw(ctx context.Context, acc *Account, reason string) (Sign
 		if err := writeSearchTerms(tx, &sg); err != nil {
 			return err
 		}
-		if wasListed {
-			// The badge of a withdrawn signatory is revoked through the status list.
-			if err := tx.Create(&IssuanceJob{SignatoryID: sg.ID, Kind: "signatory", Action: "revoke", Reason: "withdrawn", CreatedAt: now}).Error; err != nil {
-				return err
-			}
+		// Every badge of a withdrawn signatory is revoked through the status list.
+		if err := revokeAll(tx, sg.ID, "withdrawn", now); err != nil {
+			return err
 		}
 		if err := audit(tx, AuditEntry{At: now, ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: "signatory.withdraw",
 			SubjectType: "signatory", SubjectID: sg.PublicID}); err != nil {
@@ -281,14 +281,8 @@ func (s *Store) DeleteAccount(ctx context.Context, acc *Account) error {
 			if err := writeSearchTerms(tx, &sg); err != nil {
 				return err
 			}
-			var live int64
-			if err := tx.Model(&Credential{}).Where("signatory_id = ? AND revoked_at IS NULL", sg.ID).Count(&live).Error; err != nil {
+			if err := revokeAll(tx, sg.ID, "account deleted", now); err != nil {
 				return err
-			}
-			if live > 0 || sg.Listed {
-				if err := tx.Create(&IssuanceJob{SignatoryID: sg.ID, Kind: "signatory", Action: "revoke", Reason: "account deleted", CreatedAt: now}).Error; err != nil {
-					return err
-				}
 			}
 			if err := tx.Model(&Withdrawal{}).Where("signatory_id = ?", sg.ID).Update("reason", "").Error; err != nil {
 				return err

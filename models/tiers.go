@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 
 	"github.com/open-recognition/registry/trust"
 	"gorm.io/gorm"
@@ -85,14 +87,31 @@ type TierCounts struct{ Signatory, Advocate, Ambassador int }
 
 // ApplyTiers writes the tiers that changed, in one transaction with the badge jobs they call
 // for: reaching Advocate or Ambassador issues that badge, losing it revokes it.
+//
+// It compares with the tiers as they are inside its transaction, not as they were read: a
+// computation that read the graph before another one wrote (another process, a second server)
+// changes nothing that other already changed, and queues no badge twice. Each update is checked
+// against the tier it replaces (UPDATE … WHERE tier = old), and a badge job is queued only for a
+// row that changed and is listed as the update finds it. Rows are updated in batches grouped by
+// change, so that a first computation of a large registry stays a few statements.
 func (s *Store) ApplyTiers(ctx context.Context, in *TrustInput, tiers []trust.Tier) (changed int, counts TierCounts, err error) {
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
 		changed = 0
 		counts = TierCounts{}
+		current, err := currentTiers(tx)
+		if err != nil {
+			return err
+		}
+		type move struct{ from, to string }
+		moves := map[move][]int64{}
 		for i, t := range tiers {
+			cur, ok := current[in.RowIDs[i]]
+			if !ok {
+				continue
+			}
 			name := t.String()
-			if in.Listed[i] {
+			if cur.listed {
 				switch t {
 				case trust.Ambassador:
 					counts.Ambassador++
@@ -102,30 +121,56 @@ func (s *Store) ApplyTiers(ctx context.Context, in *TrustInput, tiers []trust.Ti
 					counts.Signatory++
 				}
 			}
-			old := in.Tiers[i]
-			if old == name {
-				continue
+			if cur.tier != name {
+				m := move{cur.tier, name}
+				moves[m] = append(moves[m], in.RowIDs[i])
 			}
-			if err := tx.Model(&Signatory{}).Where("id = ?", in.RowIDs[i]).Update("tier", name).Error; err != nil {
-				return err
-			}
-			changed++
-			if !in.Listed[i] {
-				continue
-			}
-			if old != "signatory" {
-				if err := tx.Create(&IssuanceJob{SignatoryID: in.RowIDs[i], Kind: old, Action: "revoke", Reason: "tier changed", CreatedAt: now}).Error; err != nil {
+		}
+		order := make([]move, 0, len(moves))
+		for m := range moves {
+			order = append(order, m)
+		}
+		sort.Slice(order, func(a, b int) bool {
+			return order[a].from+"→"+order[a].to < order[b].from+"→"+order[b].to
+		})
+		var jobs []IssuanceJob
+		for _, m := range order {
+			for ids := range slices.Chunk(moves[m], 500) {
+				rows, err := tx.Raw("UPDATE signatories SET tier = ? WHERE tier = ? AND id IN ? RETURNING id, listed", m.to, m.from, ids).Rows()
+				if err != nil {
 					return err
 				}
-			}
-			if name != "signatory" {
-				if err := tx.Create(&IssuanceJob{SignatoryID: in.RowIDs[i], Kind: name, Action: "issue", CreatedAt: now}).Error; err != nil {
+				for rows.Next() {
+					var id int64
+					var listed bool
+					if err := rows.Scan(&id, &listed); err != nil {
+						rows.Close()
+						return err
+					}
+					changed++
+					if !listed {
+						// Nobody outside the registry holds a badge: leaving revoked them all, and
+						// coming back issues those of the tier held then.
+						continue
+					}
+					if m.from != "signatory" {
+						jobs = append(jobs, IssuanceJob{SignatoryID: id, Kind: m.from, Action: "revoke", Reason: "tier changed", CreatedAt: now})
+					}
+					if m.to != "signatory" {
+						jobs = append(jobs, IssuanceJob{SignatoryID: id, Kind: m.to, Action: "issue", CreatedAt: now})
+					}
+				}
+				rows.Close()
+				if err := rows.Err(); err != nil {
 					return err
 				}
 			}
 		}
 		if changed == 0 {
 			return nil
+		}
+		if err := queueJobs(tx, jobs, now); err != nil {
+			return err
 		}
 		if err := audit(tx, AuditEntry{At: now, Actor: "system", Action: "tiers.recompute",
 			Detail: formatCounts(changed, counts)}); err != nil {
@@ -134,6 +179,31 @@ func (s *Store) ApplyTiers(ctx context.Context, in *TrustInput, tiers []trust.Ti
 		return bumpChanges(tx)
 	})
 	return changed, counts, err
+}
+
+type standing struct {
+	tier   string
+	listed bool
+}
+
+// currentTiers reads every signatory's tier and place in the registry, inside the caller's
+// transaction: one query, whatever the size.
+func currentTiers(tx *gorm.DB) (map[int64]standing, error) {
+	rows, err := tx.Raw("SELECT id, tier, listed FROM signatories").Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]standing{}
+	for rows.Next() {
+		var id int64
+		var st standing
+		if err := rows.Scan(&id, &st.tier, &st.listed); err != nil {
+			return nil, err
+		}
+		out[id] = st
+	}
+	return out, rows.Err()
 }
 
 func formatCounts(changed int, c TierCounts) string {

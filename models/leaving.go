@@ -1,0 +1,49 @@
+// What happens to a signatory's credentials when they leave the registry (withdrawal, hiding by
+// the administrators, deletion of the account) and when they come back.
+
+package models
+
+import (
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// revokeAll queues, in the transaction that takes a signatory off the registry, the revocation
+// of every badge they hold or are waiting for (Signatory, Advocate, Ambassador), and marks
+// revoked the endorsement credentials they gave or received. A badge that stayed valid after its
+// holder left would go on vouching for someone the registry no longer lists: verifiers read only
+// the status list.
+func revokeAll(tx *gorm.DB, signatoryID int64, reason string, now time.Time) error {
+	var kinds []string
+	if err := tx.Raw(`SELECT kind FROM credentials WHERE signatory_id = ? AND revoked_at IS NULL AND kind <> 'endorsement'
+		UNION SELECT kind FROM issuance_outbox WHERE signatory_id = ? AND done_at IS NULL AND action = 'issue' AND kind <> 'endorsement'`,
+		signatoryID, signatoryID).Scan(&kinds).Error; err != nil {
+		return err
+	}
+	jobs := make([]IssuanceJob, len(kinds))
+	for i, k := range kinds {
+		jobs[i] = IssuanceJob{SignatoryID: signatoryID, Kind: k, Action: "revoke", Reason: reason, CreatedAt: now}
+	}
+	if err := queueJobs(tx, jobs, now); err != nil {
+		return err
+	}
+	// Endorsement credentials are signed on request and have no outbox jobs: they are marked
+	// revoked here, in the same transaction.
+	return tx.Exec(`UPDATE credentials SET revoked_at = ?, revoked_reason = ?
+		WHERE revoked_at IS NULL AND kind = 'endorsement'
+		  AND (signatory_id = ? OR endorsement_id IN (SELECT id FROM endorsements WHERE from_id = ? OR to_id = ?))`,
+		now, reason, signatoryID, signatoryID, signatoryID).Error
+}
+
+// reissue queues, in the transaction that brings a signatory back (signing again after a
+// withdrawal, restoring a hidden entry, verifying an organisation), the badges they then hold:
+// the Signatory badge and the badge of the tier recorded for them. If the next tier computation
+// finds another tier, it revokes and issues as for any change.
+func reissue(tx *gorm.DB, sg *Signatory, now time.Time) error {
+	jobs := []IssuanceJob{{SignatoryID: sg.ID, Kind: "signatory", Action: "issue", CreatedAt: now}}
+	if sg.Tier == "advocate" || sg.Tier == "ambassador" {
+		jobs = append(jobs, IssuanceJob{SignatoryID: sg.ID, Kind: sg.Tier, Action: "issue", CreatedAt: now})
+	}
+	return queueJobs(tx, jobs, now)
+}
