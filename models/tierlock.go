@@ -9,8 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 )
@@ -76,12 +74,8 @@ func (s *Store) lockTiersPostgres(ctx context.Context, wait bool) (func(), error
 }
 
 func (s *Store) lockTiersSQLite(ctx context.Context, wait bool) (func(), error) {
-	path := sqliteFile(s.Location)
-	// Lock the file itself, not a link to it: two paths to one database share one lock.
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
-	}
-	f, err := os.OpenFile(path+".tiers.lock", os.O_CREATE|os.O_RDWR, 0o600)
+	// s.Path is the file itself, not a link to it: two paths to one database share one lock.
+	f, err := os.OpenFile(s.Path+".tiers.lock", os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("tier lock: %w", err)
 	}
@@ -109,13 +103,4 @@ func (s *Store) lockTiersSQLite(ctx context.Context, wait bool) (func(), error) 
 		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
 	}, nil
-}
-
-// sqliteFile is the file of a SQLite location ("registry.db", "file:registry.db?mode=rwc").
-func sqliteFile(location string) string {
-	path := strings.TrimPrefix(location, "file:")
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
-	return path
 }
