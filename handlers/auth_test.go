@@ -24,48 +24,74 @@ import (
 // oidcSite is the registry served over real HTTP with an in-process OpenID provider switched on
 // as "test", and a browser-like client with a cookie jar.
 type oidcSite struct {
-	t      *testing.T
-	srv    *httptest.Server
-	oidc   *mockoidc.MockOIDC
-	store  *models.Store
-	client *http.Client
+	t    *testing.T
+	srv  *httptest.Server
+	oidc *mockoidc.MockOIDC
+	// providers are the in-process OpenID providers by name.
+	providers map[string]*mockoidc.MockOIDC
+	store     *models.Store
+	client    *http.Client
 	// hops are the URLs the client was redirected to, in order.
 	hops []*url.URL
 }
 
 func newOIDCSite(t *testing.T, s *models.Store) *oidcSite {
 	t.Helper()
-	m, err := mockoidc.Run()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Shutdown() })
+	return newOIDCSiteWith(t, s, []string{"test"}, nil)
+}
+
+// newOIDCSiteWith serves the registry with one in-process OpenID provider per name (the first is
+// site.oidc; all are in site.providers); deps, when given, adds to the handler's dependencies
+// (keys and a credential worker, say) once the server's URL is known.
+func newOIDCSiteWith(t *testing.T, s *models.Store, names []string, deps func(base string, d *handlers.Deps)) *oidcSite {
+	t.Helper()
 	srv := httptest.NewServer(nil)
 	t.Cleanup(srv.Close)
-	cfg := m.Config()
-	env := map[string]string{"OIDC_TEST_ISSUER": m.Issuer(), "OIDC_TEST_KEY": cfg.ClientID, "OIDC_TEST_SECRET": cfg.ClientSecret}
+	env := map[string]string{}
+	var vars []string
+	site := &oidcSite{t: t, srv: srv, store: s, providers: map[string]*mockoidc.MockOIDC{}}
+	for _, name := range names {
+		m, err := mockoidc.Run()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { m.Shutdown() })
+		if site.oidc == nil {
+			site.oidc = m
+		}
+		site.providers[name] = m
+		cfg := m.Config()
+		prefix := "OIDC_" + strings.ToUpper(name)
+		env[prefix+"_ISSUER"], env[prefix+"_KEY"], env[prefix+"_SECRET"] = m.Issuer(), cfg.ClientID, cfg.ClientSecret
+		vars = append(vars, prefix+"_ISSUER", prefix+"_KEY", prefix+"_SECRET")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	providers, err := auth.Load(ctx, auth.Config{BaseURL: srv.URL, Getenv: func(k string) string { return env[k] },
-		Names: []string{"OIDC_TEST_ISSUER", "OIDC_TEST_KEY", "OIDC_TEST_SECRET"}, Log: discardLogger()})
+		Names: vars, Log: discardLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		if _, err := providers.Get("test"); err == nil {
-			break
-		} else if !errors.Is(err, auth.ErrNotReady) || time.Now().After(deadline) {
-			t.Fatalf("provider not ready: %v", err)
+	for _, name := range names {
+		for deadline := time.Now().Add(10 * time.Second); ; {
+			if _, err := providers.Get(name); err == nil {
+				break
+			} else if !errors.Is(err, auth.ErrNotReady) || time.Now().After(deadline) {
+				t.Fatalf("provider %s not ready: %v", name, err)
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
-	e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Providers: providers,
-		SessionSecret: "a test secret of more than thirty-two characters", Config: handlers.Config{BaseURL: srv.URL}})
+	d := handlers.Deps{Store: s, Logger: discardLogger(), Providers: providers,
+		SessionSecret: "a test secret of more than thirty-two characters", Config: handlers.Config{BaseURL: srv.URL}}
+	if deps != nil {
+		deps(srv.URL, &d)
+	}
+	e, _, err := handlers.New(d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv.Config.Handler = e
-	site := &oidcSite{t: t, srv: srv, oidc: m, store: s}
 	site.client = site.newClient()
 	return site
 }
