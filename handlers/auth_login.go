@@ -57,7 +57,40 @@ func (h *Handler) authBegin(c echo.Context) error {
 		return err
 	}
 	c.SetCookie(h.cookie(loginStateCookie, state, "/auth/", loginStateTTL))
-	return c.Redirect(http.StatusSeeOther, to)
+	return h.continueToProvider(c, name, to)
+}
+
+type loginContinueView struct {
+	Label string
+	To    string
+}
+
+// continueToProvider answers the login form with a page that moves on to the provider at once
+// (a Refresh of 0 seconds: an instant client-side redirect, WCAG technique G110), with a link
+// for a browser that does not follow it.
+//
+// Why not a redirect: browsers apply the login page's CSP `form-action 'self'` to every
+// redirect that follows a form post, a chain of same-origin 303s included (checked in
+// Chromium), so a 303 to the provider leaves the person on /login. Listing the providers'
+// origins in form-action would not hold either: a provider may pass the browser through other
+// hosts of its own (an organisation's single sign-on, a consent host) before coming back. A
+// page that loads ends the form's navigation; the refresh is a new navigation that form-action
+// does not govern. The login still starts only from a POST with this site's CSRF token, so
+// another site cannot start one in a visitor's browser, and the CSP stays the same everywhere.
+func (h *Handler) continueToProvider(c echo.Context, name, to string) error {
+	label := name
+	for _, p := range h.providers.List() {
+		if p.Name == name {
+			label = p.Label
+		}
+	}
+	hd := c.Response().Header()
+	hd.Set("Refresh", "0; url="+to)
+	// The page holds the login's state: never cached, never sent on as a referrer.
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Referrer-Policy", "no-referrer")
+	l := h.catalog.For(lang(c))
+	return h.render(c, http.StatusOK, "login_continue", l.T("login.continue.title", label), "login", loginContinueView{Label: label, To: to})
 }
 
 // authCallback completes a login. Without this browser's login cookie, with a state that is not

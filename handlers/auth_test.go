@@ -148,7 +148,72 @@ func (s *oidcSite) get(c *http.Client, path string) (*http.Response, string) {
 // login runs the whole round trip: our form, the provider, our callback.
 func (s *oidcSite) login(c *http.Client, returnTo string) *http.Response {
 	s.t.Helper()
-	return s.post(c, "/auth/test", url.Values{"_csrf": {s.csrf(c, "/login")}, "return_to": {returnTo}})
+	return s.authRoundTrip(c, "/auth/test", url.Values{"_csrf": {s.csrf(c, "/login")}, "return_to": {returnTo}})
+}
+
+// authRoundTrip posts a login form and goes on as a browser does: to the provider named by the
+// page it answers with, which approves at once, and back through our callback.
+func (s *oidcSite) authRoundTrip(c *http.Client, path string, form url.Values) *http.Response {
+	s.t.Helper()
+	to := s.beginLogin(c, path, form)
+	res, err := c.Get(to.String())
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res
+}
+
+// beginLogin posts a login form and returns the provider URL the answer moves on to. The answer
+// is a page, not a redirect (a redirect after a form post is held to the page's CSP form-action):
+// it refreshes at once to the provider and links there too, both to the same address.
+func (s *oidcSite) beginLogin(c *http.Client, path string, form url.Values) *url.URL {
+	s.t.Helper()
+	res, err := c.PostForm(s.srv.URL+path, form)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK || len(s.hopsSince(res)) != 0 {
+		s.t.Fatalf("POST %s: %d at %s, want 200 with a page moving on to the provider", path, res.StatusCode, res.Request.URL)
+	}
+	refresh := res.Header.Get("Refresh")
+	target, ok := strings.CutPrefix(refresh, "0; url=")
+	if !ok {
+		s.t.Fatalf("POST %s: Refresh %q, want 0; url=the provider", path, refresh)
+	}
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if href, _ := doc.Find(`main a[href^="http"]`).First().Attr("href"); href != target {
+		s.t.Fatalf("POST %s: the page links to %q, the refresh goes to %q", path, href, target)
+	}
+	to, err := url.Parse(target)
+	if err != nil || to.Host != s.oidcHost(to.Host) {
+		s.t.Fatalf("POST %s: moves on to %q, not to an in-process provider", path, target)
+	}
+	return to
+}
+
+// hopsSince is the redirects the client followed to reach res.
+func (s *oidcSite) hopsSince(res *http.Response) []*http.Request {
+	var via []*http.Request
+	for r := res.Request; r.Response != nil; r = r.Response.Request {
+		via = append(via, r)
+	}
+	return via
+}
+
+// oidcHost returns host if one of the site's providers serves there, else "".
+func (s *oidcSite) oidcHost(host string) string {
+	for _, m := range s.providers {
+		if u, err := url.Parse(m.Issuer()); err == nil && u.Host == host {
+			return host
+		}
+	}
+	return ""
 }
 
 func sessionCookie(c *http.Client, base string) *http.Cookie {
@@ -205,22 +270,11 @@ func TestOIDCLogin(t *testing.T) {
 	})
 }
 
-// startLogin posts the login form without following the redirect: it returns the provider URL
-// we were sent to.
+// startLogin posts the login form and returns the provider URL it moves on to, without going
+// there.
 func (s *oidcSite) startLogin(c *http.Client, path string) *url.URL {
 	s.t.Helper()
-	saved := c.CheckRedirect
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	defer func() { c.CheckRedirect = saved }()
-	res := s.post(c, path, url.Values{"_csrf": {s.csrf(c, "/login")}})
-	if res.StatusCode != http.StatusSeeOther {
-		s.t.Fatalf("POST %s: %d, want 303 to the provider", path, res.StatusCode)
-	}
-	to, err := url.Parse(res.Header.Get("Location"))
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return to
+	return s.beginLogin(c, path, url.Values{"_csrf": {s.csrf(c, "/login")}})
 }
 
 // providerAnswer starts a login and lets the provider answer, without going to our callback: it
@@ -490,7 +544,7 @@ func TestAttachAndDetachLogins(t *testing.T) {
 	}
 	// The attach flow itself: a signed-in person starts a login with attach=1; the provider's
 	// identity is already this account's, so it simply comes back to /account.
-	res = site.post(c, "/auth/test", url.Values{"_csrf": {site.csrf(c, "/account")}, "attach": {"1"}, "return_to": {"/account"}})
+	res = site.authRoundTrip(c, "/auth/test", url.Values{"_csrf": {site.csrf(c, "/account")}, "attach": {"1"}, "return_to": {"/account"}})
 	if res.StatusCode != http.StatusOK || res.Request.URL.Path != "/account" {
 		t.Errorf("attach round trip: %d at %s", res.StatusCode, res.Request.URL)
 	}
@@ -515,5 +569,50 @@ func TestImportedSignatoryIsClaimed(t *testing.T) {
 	_, body = site.get(c, site.srv.URL+"/sign")
 	if !strings.Contains(body, "You have signed the current version") {
 		t.Error("the claimed entry is asked to sign again")
+	}
+}
+
+// A login starts only from this site's form, and the page that sends the browser on to the
+// provider keeps the same CSP as every other page: nothing is loosened for it.
+func TestLoginStartsOnlyFromOurForm(t *testing.T) {
+	s := testutil.SQLite(t)
+	site := newOIDCSite(t, s)
+	c := site.newClient()
+	states := func() int64 {
+		var n int64
+		s.DB.Model(&models.LoginState{}).Count(&n)
+		return n
+	}
+
+	// Neither a link nor a forged form can start one.
+	res, _ := site.get(c, site.srv.URL+"/auth/test")
+	if res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("GET /auth/test: %d, want 405", res.StatusCode)
+	}
+	if res := site.post(c, "/auth/test", url.Values{"_csrf": {"forged"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("login form from another site: %d, want 403", res.StatusCode)
+	}
+	if n := states(); n != 0 {
+		t.Errorf("%d logins started without our form", n)
+	}
+
+	login, _ := site.get(c, site.srv.URL+"/login")
+	res, err := c.PostForm(site.srv.URL+"/auth/test", url.Values{"_csrf": {site.csrf(c, "/login")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	want := login.Header.Get("Content-Security-Policy")
+	if got := res.Header.Get("Content-Security-Policy"); got != want || !strings.Contains(got, "form-action 'self'") || strings.Contains(got, site.oidc.Addr()) {
+		t.Errorf("CSP on the way to the provider %q, want the site's own %q", got, want)
+	}
+	if !strings.Contains(want, "form-action 'self'") || strings.Contains(want, site.oidc.Addr()) {
+		t.Errorf("the login page's CSP lets forms go elsewhere: %q", want)
+	}
+	if res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("Referrer-Policy") != "no-referrer" {
+		t.Errorf("the page holding the login's state: Cache-Control %q, Referrer-Policy %q", res.Header.Get("Cache-Control"), res.Header.Get("Referrer-Policy"))
+	}
+	if n := states(); n != 1 {
+		t.Errorf("%d login states after one login form, want 1", n)
 	}
 }
