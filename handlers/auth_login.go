@@ -24,9 +24,9 @@ func (h *Handler) login(c echo.Context) error {
 
 func (h *Handler) renderLogin(c echo.Context, status int, f formState) error {
 	l := h.catalog.For(lang(c))
-	ret := localPath(c.QueryParam("return_to"))
+	ret := h.returnPath(c.QueryParam("return_to"))
 	if v := c.FormValue("return_to"); v != "" {
-		ret = localPath(v)
+		ret = h.returnPath(v)
 	}
 	return h.render(c, status, "login", l.T("login.title"), "login", loginView{Providers: h.providers.List(), ReturnTo: ret, Form: f})
 }
@@ -49,7 +49,7 @@ func (h *Handler) authBegin(c echo.Context) error {
 		return err
 	}
 	st := models.LoginState{StateHash: h.hasher.Hash(state), Provider: name, Session: sess.Marshal(),
-		ReturnTo: localPath(c.FormValue("return_to")), ExpiresAt: h.store.Now().Add(loginStateTTL)}
+		ReturnTo: h.returnPath(c.FormValue("return_to")), ExpiresAt: h.store.Now().Add(loginStateTTL)}
 	if acc := account(c); acc != nil && c.FormValue("attach") == "1" {
 		st.AccountID = &acc.ID
 	}
@@ -137,7 +137,8 @@ func (h *Handler) authCallback(c echo.Context) error {
 		return err
 	}
 	h.log.Info("login", "provider", name, "account", acc.PublicID)
-	return c.Redirect(http.StatusSeeOther, st.ReturnTo)
+	// Checked again on the way out: a state stored by an older version may hold any address.
+	return c.Redirect(http.StatusSeeOther, h.returnPath(st.ReturnTo))
 }
 
 func providerError(err error) error {
@@ -172,7 +173,7 @@ func (h *Handler) devLogin(c echo.Context) error {
 	if err := h.startSession(c, acc); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, localPath(c.FormValue("return_to")))
+	return c.Redirect(http.StatusSeeOther, h.returnPath(c.FormValue("return_to")))
 }
 
 // logout ends the session here and in the database: the cookie is worthless afterwards.

@@ -616,3 +616,95 @@ func TestLoginStartsOnlyFromOurForm(t *testing.T) {
 		t.Errorf("%d login states after one login form, want 1", n)
 	}
 }
+
+// browserTarget is where a browser goes with a Location header on this site, read the way the
+// WHATWG URL parser does: C0 controls and spaces trimmed at both ends, tab and newlines dropped
+// anywhere, backslashes taken as slashes. It returns the host it lands on ("" for this site).
+func browserTarget(location string) string {
+	l := strings.TrimFunc(location, func(r rune) bool { return r <= ' ' })
+	l = strings.NewReplacer("\t", "", "\n", "", "\r", "", `\`, "/").Replace(l)
+	if strings.HasPrefix(l, "//") {
+		host, _, _ := strings.Cut(strings.TrimLeft(l, "/"), "/")
+		return host
+	}
+	if u, err := url.Parse(l); err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(l, "/") {
+		return "elsewhere: " + location
+	}
+	return ""
+}
+
+// A return address after login never leads off the site, however it is written; one of the
+// site's own pages survives as given.
+func TestReturnToStaysOnSite(t *testing.T) {
+	s := testutil.SQLite(t)
+	site := newOIDCSiteWith(t, s, []string{"test"}, func(_ string, d *handlers.Deps) { d.Config.DevLogin = true })
+	hostile := []string{"/\t/evil.example/x", "/\\evil.example", "//evil.example", "/\n/evil.example", "/\r/evil.example",
+		"/\v/evil.example", "/\f/evil.example", "/\x00/evil.example", "https://evil.example", "/\\\t/evil.example",
+		"%2F%2Fevil.example", "/%2F/evil.example", " //evil.example", "\t//evil.example", "/ /evil.example", "\\\\evil.example",
+		"javascript:alert(1)", "/\u3000/evil.example", "http:/evil.example", "/.//evil.example", "/signatories/\t/evil"}
+	// once sends one request with the client's cookies and does not follow its answer: Go's
+	// client refuses to parse some of the Location headers a browser follows.
+	once := func(t *testing.T, c *http.Client, method, u string, form url.Values) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(method, u, strings.NewReader(form.Encode()))
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		for _, ck := range c.Jar.Cookies(req.URL) {
+			req.AddCookie(ck)
+		}
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Jar.SetCookies(req.URL, res.Cookies())
+		return res
+	}
+	check := func(t *testing.T, what, returnTo string, res *http.Response, want string) {
+		t.Helper()
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		loc := res.Header.Get("Location")
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s with return_to %q: %d, want 303", what, returnTo, res.StatusCode)
+		}
+		if host := browserTarget(loc); host != "" || loc != want {
+			t.Errorf("%s with return_to %q: Location %q (lands on %q), want %q", what, returnTo, loc, host, want)
+		}
+	}
+	devLogin := func(t *testing.T, returnTo, want string) {
+		c := site.newClient()
+		res := once(t, c, http.MethodPost, site.srv.URL+"/auth/dev", url.Values{"_csrf": {site.csrf(c, "/login")}, "name": {"Ada"},
+			"email": {"ada@example.org"}, "return_to": {returnTo}})
+		check(t, "dev login", returnTo, res, want)
+	}
+	oauthLogin := func(t *testing.T, returnTo, want string) {
+		c := site.newClient()
+		to := site.beginLogin(c, "/auth/test", url.Values{"_csrf": {site.csrf(c, "/login")}, "return_to": {returnTo}})
+		answer := once(t, c, http.MethodGet, to.String(), nil)
+		answer.Body.Close()
+		callback := answer.Header.Get("Location")
+		if !strings.HasPrefix(callback, site.srv.URL+"/auth/test/callback?") {
+			t.Fatalf("the provider answered %d %q, want our callback", answer.StatusCode, callback)
+		}
+		check(t, "OAuth login", returnTo, once(t, c, http.MethodGet, callback, nil), want)
+	}
+	for _, r := range hostile {
+		devLogin(t, r, "/")
+		oauthLogin(t, r, "/")
+	}
+	for _, good := range []string{"/signatories/abc?x=1", "/", "/signatories?country=IT&q=Ada+Lovelace", "/sign"} {
+		devLogin(t, good, good)
+		oauthLogin(t, good, good)
+	}
+	// The login page does not pass a hostile address on to its forms either.
+	for _, r := range hostile {
+		_, body := site.get(site.client, site.srv.URL+"/login?return_to="+url.QueryEscape(r))
+		doc, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
+		doc.Find(`input[name="return_to"]`).Each(func(_ int, in *goquery.Selection) {
+			if v, _ := in.Attr("value"); v != "/" {
+				t.Errorf("/login?return_to=%q: the form carries %q, want /", r, v)
+			}
+		})
+	}
+}
