@@ -3,6 +3,7 @@ package handlers
 import (
 	"crypto/subtle"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 
@@ -153,6 +154,9 @@ func (h *Handler) devLogin(c echo.Context) error {
 	if !h.cfg.DevLogin {
 		return echo.ErrNotFound
 	}
+	if !fromThisMachine(c.Request()) {
+		return echo.NewHTTPError(http.StatusForbidden, "the development login answers only a browser on the server's own machine")
+	}
 	name := strings.TrimSpace(c.FormValue("name"))
 	email := strings.ToLower(strings.TrimSpace(c.FormValue("email")))
 	f := formState{Values: map[string]string{"name": name, "email": email}, Errors: map[string]string{}}
@@ -174,6 +178,21 @@ func (h *Handler) devLogin(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, h.returnPath(c.FormValue("return_to")))
+}
+
+// fromThisMachine tells whether a request came over a loopback connection, directly: the
+// connection's own address decides (never X-Forwarded-For, which anyone can write), and a request
+// relayed by a proxy, even one on this machine, is from somewhere else.
+func fromThisMachine(r *http.Request) bool {
+	if r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" || r.Header.Get("X-Real-Ip") != "" {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // logout ends the session here and in the database: the cookie is worthless afterwards.

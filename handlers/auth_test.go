@@ -708,3 +708,59 @@ func TestReturnToStaysOnSite(t *testing.T) {
 		})
 	}
 }
+
+// The development login answers only a browser on this machine: the connection's own address
+// decides, never a header a client or a proxy writes.
+func TestDevLoginOnlyFromThisMachine(t *testing.T) {
+	s := testutil.SQLite(t)
+	a := newApp(t, s, handlers.Config{DevLogin: true})
+	login := func(remote string, header ...string) int {
+		t.Helper()
+		req := newRequest(http.MethodGet, "/login", nil)
+		req.RemoteAddr = remote
+		rec := serve(a, req)
+		doc, _ := goquery.NewDocumentFromReader(rec.Body)
+		tok, _ := doc.Find(`input[name="_csrf"]`).First().Attr("value")
+		form := url.Values{"_csrf": {tok}, "name": {"Eve"}, "email": {"eve@example.org"}}
+		req = newRequest(http.MethodPost, "/auth/dev", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.RemoteAddr = remote
+		for _, ck := range rec.Result().Cookies() {
+			req.AddCookie(ck)
+		}
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		return serve(a, req).Code
+	}
+	sessions := func() int64 {
+		var n int64
+		s.DB.Model(&models.Session{}).Count(&n)
+		return n
+	}
+	for _, refused := range []struct {
+		remote string
+		header []string
+	}{
+		{"192.0.2.10:5555", nil},
+		{"[2001:db8::1]:5555", nil},
+		{"192.0.2.10:5555", []string{"X-Forwarded-For", "127.0.0.1"}},
+		{"127.0.0.1:5555", []string{"X-Forwarded-For", "192.0.2.10"}},
+		{"127.0.0.1:5555", []string{"Forwarded", "for=192.0.2.10"}},
+	} {
+		if code := login(refused.remote, refused.header...); code != http.StatusForbidden {
+			t.Errorf("dev login from %s %v: %d, want 403", refused.remote, refused.header, code)
+		}
+	}
+	if n := sessions(); n != 0 {
+		t.Fatalf("%d sessions after refused development logins", n)
+	}
+	for _, remote := range []string{"127.0.0.1:5555", "[::1]:5555", "127.0.0.2:5555"} {
+		if code := login(remote); code != http.StatusSeeOther {
+			t.Errorf("dev login from %s: %d, want 303", remote, code)
+		}
+	}
+	if n := sessions(); n != 3 {
+		t.Errorf("%d sessions after three development logins on this machine, want 3", n)
+	}
+}
