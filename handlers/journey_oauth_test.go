@@ -44,11 +44,34 @@ func (j *journey) clickUntil(what, selector, want string) {
 			arrived: window.__leaving === undefined && document.readyState === "complete",
 			blocked: window.__csp || []})`, &state))
 		if err == nil && state.Arrived && state.Path == want {
+			j.settle(what)
 			return
 		}
 		if time.Now().After(deadline) {
 			j.t.Fatalf("%s: the browser did not reach %s; it is at %s (%v), CSP violations: %q\n%.1500s",
 				what, want, state.Location, err, state.Blocked, j.text())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// settle waits until chromedp's view of the DOM has caught up with the document now shown. After
+// hops it did not start itself (a refresh, the provider's redirects) it learns of the new
+// document a moment later than the page can be asked, and a query in between fails with "No
+// node with given id found".
+func (j *journey) settle(what string) {
+	j.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(j.ctx, time.Second)
+		var body string
+		err := chromedp.Run(ctx, chromedp.Text("body", &body, chromedp.ByQuery))
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			j.t.Fatalf("%s: the page never became readable: %v", what, err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
