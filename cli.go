@@ -85,7 +85,7 @@ func globalFlags(fs *flag.FlagSet, o *options, getenv func(string) string) {
 	fs.StringVar(&o.Addr, "addr", env("REGISTRY_ADDR", "127.0.0.1:8080"), "listen address (REGISTRY_ADDR)")
 	fs.StringVar(&o.DB, "db", env("REGISTRY_DB", "data/registry.db"), "SQLite file, or a postgres:// URL (REGISTRY_DB)")
 	fs.StringVar(&o.BaseURL, "base-url", env("REGISTRY_BASE_URL", "http://localhost:8080"), "public origin inside every credential (REGISTRY_BASE_URL)")
-	fs.BoolVar(&o.DevLogin, "dev-login", getenv("REGISTRY_DEV_LOGIN") == "1", "development login form, loopback base URL only (REGISTRY_DEV_LOGIN=1)")
+	fs.BoolVar(&o.DevLogin, "dev-login", getenv("REGISTRY_DEV_LOGIN") == "1", "development login form, loopback base URL and --addr only (REGISTRY_DEV_LOGIN=1)")
 	fs.StringVar(&o.Keys, "keys", env("REGISTRY_KEYS", "data/keys"), "folder of the issuer signing keys (REGISTRY_KEYS)")
 	fs.StringVar(&o.Declarations, "declarations", env("REGISTRY_DECLARATIONS", ""), "folder of declaration texts overriding the embedded ones (REGISTRY_DECLARATIONS)")
 	fs.StringVar(&o.TrustedProxies, "trusted-proxies", env("REGISTRY_TRUSTED_PROXIES", ""), "comma-separated CIDRs allowed to set X-Forwarded-For (REGISTRY_TRUSTED_PROXIES)")

@@ -22,6 +22,10 @@ const minSessionSecret = 32
 func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	o := env.opts
 	if o.DevLogin {
+		if !loopbackAddr(o.Addr) {
+			return &usageError{msg: fmt.Sprintf("--dev-login lets anyone log in under any name, so it only listens on a loopback address (--addr 127.0.0.1:8080, [::1]:8080 or localhost:8080), not --addr %s", o.Addr),
+				usage: "usage: registry serve [flags]"}
+		}
 		if !loopbackHost(o.BaseURL) {
 			return fmt.Errorf("--dev-login lets anyone log in under any name, so it only runs with a loopback base URL (http://localhost:…), not %s", o.BaseURL)
 		}
@@ -116,6 +120,21 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		return err
 	}
 	return nil
+}
+
+// loopbackAddr reports whether a listen address accepts connections from this machine only: a
+// loopback IP or "localhost". An empty host (":8080") and 0.0.0.0 or [::] listen everywhere; any
+// other name could resolve to anything.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // splitList reads a comma-separated setting.

@@ -259,6 +259,59 @@ func TestServeDevLogin(t *testing.T) {
 	}
 }
 
+// --dev-login listens on this machine only: any other listen address is refused before the
+// server starts, whatever the base URL says.
+func TestServeDevLoginListensOnLoopbackOnly(t *testing.T) {
+	refused := []struct {
+		name string
+		env  map[string]string
+		args []string
+	}{
+		{"all IPv4 interfaces", nil, []string{"--addr", "0.0.0.0:0"}},
+		{"every interface", nil, []string{"--addr", ":0"}},
+		{"all IPv6 interfaces", nil, []string{"--addr", "[::]:0"}},
+		{"a public address", nil, []string{"--addr", "192.0.2.1:0"}},
+		{"a host name", nil, []string{"--addr", "registry.example.org:0"}},
+		{"REGISTRY_ADDR", map[string]string{"REGISTRY_ADDR": "0.0.0.0:0"}, nil},
+	}
+	for _, c := range refused {
+		t.Run(c.name, func(t *testing.T) {
+			p := newSQLite(t)
+			args := p.args(append([]string{"serve", "--rate-limit", "off", "--dev-login", "--base-url", "http://localhost:8080"}, c.args...)...)
+			s := startServe(t, c.env, args...)
+			if !s.exited {
+				s.stop(t)
+				t.Fatalf("--dev-login is serving on %s", s.addr)
+			}
+			var stderr strings.Builder
+			if code := exitCode(s.err, &stderr); code != 2 {
+				t.Errorf("exit %d, want 2: %v", code, s.err)
+			}
+			if msg := stderr.String(); !strings.Contains(msg, "--addr") || !strings.Contains(msg, "--dev-login") || !strings.Contains(msg, "loopback") {
+				t.Errorf("the refusal does not name --addr, --dev-login and loopback: %s", msg)
+			}
+			if _, err := os.Stat(p.db); err == nil {
+				t.Error("the refused start created the database")
+			}
+		})
+	}
+	for _, addr := range []string{"localhost:0", "127.0.0.1:0"} {
+		t.Run(addr, func(t *testing.T) {
+			p := newSQLite(t)
+			s := startServe(t, nil, p.args("serve", "--addr", addr, "--rate-limit", "off", "--dev-login", "--base-url", "http://localhost:8080")...)
+			if s.exited {
+				t.Fatalf("--dev-login --addr %s: %v\n%s", addr, s.err, s.stderr)
+			}
+			if resp, _ := s.get(t, "/healthz"); resp.StatusCode != http.StatusOK {
+				t.Errorf("GET /healthz: %d", resp.StatusCode)
+			}
+			if err := s.stop(t); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
 // A real login provider needs a real SESSION_SECRET; half a provider's settings is refused too.
 func TestServeProviderSettings(t *testing.T) {
 	refused := []struct {

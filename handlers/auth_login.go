@@ -3,6 +3,7 @@ package handlers
 import (
 	"crypto/subtle"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 
@@ -24,9 +25,9 @@ func (h *Handler) login(c echo.Context) error {
 
 func (h *Handler) renderLogin(c echo.Context, status int, f formState) error {
 	l := h.catalog.For(lang(c))
-	ret := localPath(c.QueryParam("return_to"))
+	ret := h.returnPath(c.QueryParam("return_to"))
 	if v := c.FormValue("return_to"); v != "" {
-		ret = localPath(v)
+		ret = h.returnPath(v)
 	}
 	return h.render(c, status, "login", l.T("login.title"), "login", loginView{Providers: h.providers.List(), ReturnTo: ret, Form: f})
 }
@@ -49,7 +50,7 @@ func (h *Handler) authBegin(c echo.Context) error {
 		return err
 	}
 	st := models.LoginState{StateHash: h.hasher.Hash(state), Provider: name, Session: sess.Marshal(),
-		ReturnTo: localPath(c.FormValue("return_to")), ExpiresAt: h.store.Now().Add(loginStateTTL)}
+		ReturnTo: h.returnPath(c.FormValue("return_to")), ExpiresAt: h.store.Now().Add(loginStateTTL)}
 	if acc := account(c); acc != nil && c.FormValue("attach") == "1" {
 		st.AccountID = &acc.ID
 	}
@@ -57,7 +58,40 @@ func (h *Handler) authBegin(c echo.Context) error {
 		return err
 	}
 	c.SetCookie(h.cookie(loginStateCookie, state, "/auth/", loginStateTTL))
-	return c.Redirect(http.StatusSeeOther, to)
+	return h.continueToProvider(c, name, to)
+}
+
+type loginContinueView struct {
+	Label string
+	To    string
+}
+
+// continueToProvider answers the login form with a page that moves on to the provider at once
+// (a Refresh of 0 seconds: an instant client-side redirect, WCAG technique G110), with a link
+// for a browser that does not follow it.
+//
+// Why not a redirect: browsers apply the login page's CSP `form-action 'self'` to every
+// redirect that follows a form post, a chain of same-origin 303s included (checked in
+// Chromium), so a 303 to the provider leaves the person on /login. Listing the providers'
+// origins in form-action would not hold either: a provider may pass the browser through other
+// hosts of its own (an organisation's single sign-on, a consent host) before coming back. A
+// page that loads ends the form's navigation; the refresh is a new navigation that form-action
+// does not govern. The login still starts only from a POST with this site's CSRF token, so
+// another site cannot start one in a visitor's browser, and the CSP stays the same everywhere.
+func (h *Handler) continueToProvider(c echo.Context, name, to string) error {
+	label := name
+	for _, p := range h.providers.List() {
+		if p.Name == name {
+			label = p.Label
+		}
+	}
+	hd := c.Response().Header()
+	hd.Set("Refresh", "0; url="+to)
+	// The page holds the login's state: never cached, never sent on as a referrer.
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Referrer-Policy", "no-referrer")
+	l := h.catalog.For(lang(c))
+	return h.render(c, http.StatusOK, "login_continue", l.T("login.continue.title", label), "login", loginContinueView{Label: label, To: to})
 }
 
 // authCallback completes a login. Without this browser's login cookie, with a state that is not
@@ -104,7 +138,8 @@ func (h *Handler) authCallback(c echo.Context) error {
 		return err
 	}
 	h.log.Info("login", "provider", name, "account", acc.PublicID)
-	return c.Redirect(http.StatusSeeOther, st.ReturnTo)
+	// Checked again on the way out: a state stored by an older version may hold any address.
+	return c.Redirect(http.StatusSeeOther, h.returnPath(st.ReturnTo))
 }
 
 func providerError(err error) error {
@@ -118,6 +153,9 @@ func providerError(err error) error {
 func (h *Handler) devLogin(c echo.Context) error {
 	if !h.cfg.DevLogin {
 		return echo.ErrNotFound
+	}
+	if !fromThisMachine(c.Request()) {
+		return echo.NewHTTPError(http.StatusForbidden, "the development login answers only a browser on the server's own machine")
 	}
 	name := strings.TrimSpace(c.FormValue("name"))
 	email := strings.ToLower(strings.TrimSpace(c.FormValue("email")))
@@ -139,7 +177,22 @@ func (h *Handler) devLogin(c echo.Context) error {
 	if err := h.startSession(c, acc); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, localPath(c.FormValue("return_to")))
+	return c.Redirect(http.StatusSeeOther, h.returnPath(c.FormValue("return_to")))
+}
+
+// fromThisMachine tells whether a request came over a loopback connection, directly: the
+// connection's own address decides (never X-Forwarded-For, which anyone can write), and a request
+// relayed by a proxy, even one on this machine, is from somewhere else.
+func fromThisMachine(r *http.Request) bool {
+	if r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" || r.Header.Get("X-Real-Ip") != "" {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // logout ends the session here and in the database: the cookie is worthless afterwards.

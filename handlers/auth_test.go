@@ -24,48 +24,74 @@ import (
 // oidcSite is the registry served over real HTTP with an in-process OpenID provider switched on
 // as "test", and a browser-like client with a cookie jar.
 type oidcSite struct {
-	t      *testing.T
-	srv    *httptest.Server
-	oidc   *mockoidc.MockOIDC
-	store  *models.Store
-	client *http.Client
+	t    *testing.T
+	srv  *httptest.Server
+	oidc *mockoidc.MockOIDC
+	// providers are the in-process OpenID providers by name.
+	providers map[string]*mockoidc.MockOIDC
+	store     *models.Store
+	client    *http.Client
 	// hops are the URLs the client was redirected to, in order.
 	hops []*url.URL
 }
 
 func newOIDCSite(t *testing.T, s *models.Store) *oidcSite {
 	t.Helper()
-	m, err := mockoidc.Run()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Shutdown() })
+	return newOIDCSiteWith(t, s, []string{"test"}, nil)
+}
+
+// newOIDCSiteWith serves the registry with one in-process OpenID provider per name (the first is
+// site.oidc; all are in site.providers); deps, when given, adds to the handler's dependencies
+// (keys and a credential worker, say) once the server's URL is known.
+func newOIDCSiteWith(t *testing.T, s *models.Store, names []string, deps func(base string, d *handlers.Deps)) *oidcSite {
+	t.Helper()
 	srv := httptest.NewServer(nil)
 	t.Cleanup(srv.Close)
-	cfg := m.Config()
-	env := map[string]string{"OIDC_TEST_ISSUER": m.Issuer(), "OIDC_TEST_KEY": cfg.ClientID, "OIDC_TEST_SECRET": cfg.ClientSecret}
+	env := map[string]string{}
+	var vars []string
+	site := &oidcSite{t: t, srv: srv, store: s, providers: map[string]*mockoidc.MockOIDC{}}
+	for _, name := range names {
+		m, err := mockoidc.Run()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { m.Shutdown() })
+		if site.oidc == nil {
+			site.oidc = m
+		}
+		site.providers[name] = m
+		cfg := m.Config()
+		prefix := "OIDC_" + strings.ToUpper(name)
+		env[prefix+"_ISSUER"], env[prefix+"_KEY"], env[prefix+"_SECRET"] = m.Issuer(), cfg.ClientID, cfg.ClientSecret
+		vars = append(vars, prefix+"_ISSUER", prefix+"_KEY", prefix+"_SECRET")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	providers, err := auth.Load(ctx, auth.Config{BaseURL: srv.URL, Getenv: func(k string) string { return env[k] },
-		Names: []string{"OIDC_TEST_ISSUER", "OIDC_TEST_KEY", "OIDC_TEST_SECRET"}, Log: discardLogger()})
+		Names: vars, Log: discardLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		if _, err := providers.Get("test"); err == nil {
-			break
-		} else if !errors.Is(err, auth.ErrNotReady) || time.Now().After(deadline) {
-			t.Fatalf("provider not ready: %v", err)
+	for _, name := range names {
+		for deadline := time.Now().Add(10 * time.Second); ; {
+			if _, err := providers.Get(name); err == nil {
+				break
+			} else if !errors.Is(err, auth.ErrNotReady) || time.Now().After(deadline) {
+				t.Fatalf("provider %s not ready: %v", name, err)
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
-	e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Providers: providers,
-		SessionSecret: "a test secret of more than thirty-two characters", Config: handlers.Config{BaseURL: srv.URL}})
+	d := handlers.Deps{Store: s, Logger: discardLogger(), Providers: providers,
+		SessionSecret: "a test secret of more than thirty-two characters", Config: handlers.Config{BaseURL: srv.URL}}
+	if deps != nil {
+		deps(srv.URL, &d)
+	}
+	e, _, err := handlers.New(d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv.Config.Handler = e
-	site := &oidcSite{t: t, srv: srv, oidc: m, store: s}
 	site.client = site.newClient()
 	return site
 }
@@ -122,7 +148,72 @@ func (s *oidcSite) get(c *http.Client, path string) (*http.Response, string) {
 // login runs the whole round trip: our form, the provider, our callback.
 func (s *oidcSite) login(c *http.Client, returnTo string) *http.Response {
 	s.t.Helper()
-	return s.post(c, "/auth/test", url.Values{"_csrf": {s.csrf(c, "/login")}, "return_to": {returnTo}})
+	return s.authRoundTrip(c, "/auth/test", url.Values{"_csrf": {s.csrf(c, "/login")}, "return_to": {returnTo}})
+}
+
+// authRoundTrip posts a login form and goes on as a browser does: to the provider named by the
+// page it answers with, which approves at once, and back through our callback.
+func (s *oidcSite) authRoundTrip(c *http.Client, path string, form url.Values) *http.Response {
+	s.t.Helper()
+	to := s.beginLogin(c, path, form)
+	res, err := c.Get(to.String())
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res
+}
+
+// beginLogin posts a login form and returns the provider URL the answer moves on to. The answer
+// is a page, not a redirect (a redirect after a form post is held to the page's CSP form-action):
+// it refreshes at once to the provider and links there too, both to the same address.
+func (s *oidcSite) beginLogin(c *http.Client, path string, form url.Values) *url.URL {
+	s.t.Helper()
+	res, err := c.PostForm(s.srv.URL+path, form)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK || len(s.hopsSince(res)) != 0 {
+		s.t.Fatalf("POST %s: %d at %s, want 200 with a page moving on to the provider", path, res.StatusCode, res.Request.URL)
+	}
+	refresh := res.Header.Get("Refresh")
+	target, ok := strings.CutPrefix(refresh, "0; url=")
+	if !ok {
+		s.t.Fatalf("POST %s: Refresh %q, want 0; url=the provider", path, refresh)
+	}
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if href, _ := doc.Find(`main a[href^="http"]`).First().Attr("href"); href != target {
+		s.t.Fatalf("POST %s: the page links to %q, the refresh goes to %q", path, href, target)
+	}
+	to, err := url.Parse(target)
+	if err != nil || to.Host != s.oidcHost(to.Host) {
+		s.t.Fatalf("POST %s: moves on to %q, not to an in-process provider", path, target)
+	}
+	return to
+}
+
+// hopsSince is the redirects the client followed to reach res.
+func (s *oidcSite) hopsSince(res *http.Response) []*http.Request {
+	var via []*http.Request
+	for r := res.Request; r.Response != nil; r = r.Response.Request {
+		via = append(via, r)
+	}
+	return via
+}
+
+// oidcHost returns host if one of the site's providers serves there, else "".
+func (s *oidcSite) oidcHost(host string) string {
+	for _, m := range s.providers {
+		if u, err := url.Parse(m.Issuer()); err == nil && u.Host == host {
+			return host
+		}
+	}
+	return ""
 }
 
 func sessionCookie(c *http.Client, base string) *http.Cookie {
@@ -179,22 +270,11 @@ func TestOIDCLogin(t *testing.T) {
 	})
 }
 
-// startLogin posts the login form without following the redirect: it returns the provider URL
-// we were sent to.
+// startLogin posts the login form and returns the provider URL it moves on to, without going
+// there.
 func (s *oidcSite) startLogin(c *http.Client, path string) *url.URL {
 	s.t.Helper()
-	saved := c.CheckRedirect
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	defer func() { c.CheckRedirect = saved }()
-	res := s.post(c, path, url.Values{"_csrf": {s.csrf(c, "/login")}})
-	if res.StatusCode != http.StatusSeeOther {
-		s.t.Fatalf("POST %s: %d, want 303 to the provider", path, res.StatusCode)
-	}
-	to, err := url.Parse(res.Header.Get("Location"))
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return to
+	return s.beginLogin(c, path, url.Values{"_csrf": {s.csrf(c, "/login")}})
 }
 
 // providerAnswer starts a login and lets the provider answer, without going to our callback: it
@@ -464,7 +544,7 @@ func TestAttachAndDetachLogins(t *testing.T) {
 	}
 	// The attach flow itself: a signed-in person starts a login with attach=1; the provider's
 	// identity is already this account's, so it simply comes back to /account.
-	res = site.post(c, "/auth/test", url.Values{"_csrf": {site.csrf(c, "/account")}, "attach": {"1"}, "return_to": {"/account"}})
+	res = site.authRoundTrip(c, "/auth/test", url.Values{"_csrf": {site.csrf(c, "/account")}, "attach": {"1"}, "return_to": {"/account"}})
 	if res.StatusCode != http.StatusOK || res.Request.URL.Path != "/account" {
 		t.Errorf("attach round trip: %d at %s", res.StatusCode, res.Request.URL)
 	}
@@ -489,5 +569,198 @@ func TestImportedSignatoryIsClaimed(t *testing.T) {
 	_, body = site.get(c, site.srv.URL+"/sign")
 	if !strings.Contains(body, "You have signed the current version") {
 		t.Error("the claimed entry is asked to sign again")
+	}
+}
+
+// A login starts only from this site's form, and the page that sends the browser on to the
+// provider keeps the same CSP as every other page: nothing is loosened for it.
+func TestLoginStartsOnlyFromOurForm(t *testing.T) {
+	s := testutil.SQLite(t)
+	site := newOIDCSite(t, s)
+	c := site.newClient()
+	states := func() int64 {
+		var n int64
+		s.DB.Model(&models.LoginState{}).Count(&n)
+		return n
+	}
+
+	// Neither a link nor a forged form can start one.
+	res, _ := site.get(c, site.srv.URL+"/auth/test")
+	if res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("GET /auth/test: %d, want 405", res.StatusCode)
+	}
+	if res := site.post(c, "/auth/test", url.Values{"_csrf": {"forged"}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("login form from another site: %d, want 403", res.StatusCode)
+	}
+	if n := states(); n != 0 {
+		t.Errorf("%d logins started without our form", n)
+	}
+
+	login, _ := site.get(c, site.srv.URL+"/login")
+	res, err := c.PostForm(site.srv.URL+"/auth/test", url.Values{"_csrf": {site.csrf(c, "/login")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	want := login.Header.Get("Content-Security-Policy")
+	if got := res.Header.Get("Content-Security-Policy"); got != want || !strings.Contains(got, "form-action 'self'") || strings.Contains(got, site.oidc.Addr()) {
+		t.Errorf("CSP on the way to the provider %q, want the site's own %q", got, want)
+	}
+	if !strings.Contains(want, "form-action 'self'") || strings.Contains(want, site.oidc.Addr()) {
+		t.Errorf("the login page's CSP lets forms go elsewhere: %q", want)
+	}
+	if res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("Referrer-Policy") != "no-referrer" {
+		t.Errorf("the page holding the login's state: Cache-Control %q, Referrer-Policy %q", res.Header.Get("Cache-Control"), res.Header.Get("Referrer-Policy"))
+	}
+	if n := states(); n != 1 {
+		t.Errorf("%d login states after one login form, want 1", n)
+	}
+}
+
+// browserTarget is where a browser goes with a Location header on this site, read the way the
+// WHATWG URL parser does: C0 controls and spaces trimmed at both ends, tab and newlines dropped
+// anywhere, backslashes taken as slashes. It returns the host it lands on ("" for this site).
+func browserTarget(location string) string {
+	l := strings.TrimFunc(location, func(r rune) bool { return r <= ' ' })
+	l = strings.NewReplacer("\t", "", "\n", "", "\r", "", `\`, "/").Replace(l)
+	if strings.HasPrefix(l, "//") {
+		host, _, _ := strings.Cut(strings.TrimLeft(l, "/"), "/")
+		return host
+	}
+	if u, err := url.Parse(l); err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(l, "/") {
+		return "elsewhere: " + location
+	}
+	return ""
+}
+
+// A return address after login never leads off the site, however it is written; one of the
+// site's own pages survives as given.
+func TestReturnToStaysOnSite(t *testing.T) {
+	s := testutil.SQLite(t)
+	site := newOIDCSiteWith(t, s, []string{"test"}, func(_ string, d *handlers.Deps) { d.Config.DevLogin = true })
+	hostile := []string{"/\t/evil.example/x", "/\\evil.example", "//evil.example", "/\n/evil.example", "/\r/evil.example",
+		"/\v/evil.example", "/\f/evil.example", "/\x00/evil.example", "https://evil.example", "/\\\t/evil.example",
+		"%2F%2Fevil.example", "/%2F/evil.example", " //evil.example", "\t//evil.example", "/ /evil.example", "\\\\evil.example",
+		"javascript:alert(1)", "/\u3000/evil.example", "http:/evil.example", "/.//evil.example", "/signatories/\t/evil"}
+	// once sends one request with the client's cookies and does not follow its answer: Go's
+	// client refuses to parse some of the Location headers a browser follows.
+	once := func(t *testing.T, c *http.Client, method, u string, form url.Values) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(method, u, strings.NewReader(form.Encode()))
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		for _, ck := range c.Jar.Cookies(req.URL) {
+			req.AddCookie(ck)
+		}
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Jar.SetCookies(req.URL, res.Cookies())
+		return res
+	}
+	check := func(t *testing.T, what, returnTo string, res *http.Response, want string) {
+		t.Helper()
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		loc := res.Header.Get("Location")
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s with return_to %q: %d, want 303", what, returnTo, res.StatusCode)
+		}
+		if host := browserTarget(loc); host != "" || loc != want {
+			t.Errorf("%s with return_to %q: Location %q (lands on %q), want %q", what, returnTo, loc, host, want)
+		}
+	}
+	devLogin := func(t *testing.T, returnTo, want string) {
+		c := site.newClient()
+		res := once(t, c, http.MethodPost, site.srv.URL+"/auth/dev", url.Values{"_csrf": {site.csrf(c, "/login")}, "name": {"Ada"},
+			"email": {"ada@example.org"}, "return_to": {returnTo}})
+		check(t, "dev login", returnTo, res, want)
+	}
+	oauthLogin := func(t *testing.T, returnTo, want string) {
+		c := site.newClient()
+		to := site.beginLogin(c, "/auth/test", url.Values{"_csrf": {site.csrf(c, "/login")}, "return_to": {returnTo}})
+		answer := once(t, c, http.MethodGet, to.String(), nil)
+		answer.Body.Close()
+		callback := answer.Header.Get("Location")
+		if !strings.HasPrefix(callback, site.srv.URL+"/auth/test/callback?") {
+			t.Fatalf("the provider answered %d %q, want our callback", answer.StatusCode, callback)
+		}
+		check(t, "OAuth login", returnTo, once(t, c, http.MethodGet, callback, nil), want)
+	}
+	for _, r := range hostile {
+		devLogin(t, r, "/")
+		oauthLogin(t, r, "/")
+	}
+	for _, good := range []string{"/signatories/abc?x=1", "/", "/signatories?country=IT&q=Ada+Lovelace", "/sign"} {
+		devLogin(t, good, good)
+		oauthLogin(t, good, good)
+	}
+	// The login page does not pass a hostile address on to its forms either.
+	for _, r := range hostile {
+		_, body := site.get(site.client, site.srv.URL+"/login?return_to="+url.QueryEscape(r))
+		doc, _ := goquery.NewDocumentFromReader(strings.NewReader(body))
+		doc.Find(`input[name="return_to"]`).Each(func(_ int, in *goquery.Selection) {
+			if v, _ := in.Attr("value"); v != "/" {
+				t.Errorf("/login?return_to=%q: the form carries %q, want /", r, v)
+			}
+		})
+	}
+}
+
+// The development login answers only a browser on this machine: the connection's own address
+// decides, never a header a client or a proxy writes.
+func TestDevLoginOnlyFromThisMachine(t *testing.T) {
+	s := testutil.SQLite(t)
+	a := newApp(t, s, handlers.Config{DevLogin: true})
+	login := func(remote string, header ...string) int {
+		t.Helper()
+		req := newRequest(http.MethodGet, "/login", nil)
+		req.RemoteAddr = remote
+		rec := serve(a, req)
+		doc, _ := goquery.NewDocumentFromReader(rec.Body)
+		tok, _ := doc.Find(`input[name="_csrf"]`).First().Attr("value")
+		form := url.Values{"_csrf": {tok}, "name": {"Eve"}, "email": {"eve@example.org"}}
+		req = newRequest(http.MethodPost, "/auth/dev", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.RemoteAddr = remote
+		for _, ck := range rec.Result().Cookies() {
+			req.AddCookie(ck)
+		}
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		return serve(a, req).Code
+	}
+	sessions := func() int64 {
+		var n int64
+		s.DB.Model(&models.Session{}).Count(&n)
+		return n
+	}
+	for _, refused := range []struct {
+		remote string
+		header []string
+	}{
+		{"192.0.2.10:5555", nil},
+		{"[2001:db8::1]:5555", nil},
+		{"192.0.2.10:5555", []string{"X-Forwarded-For", "127.0.0.1"}},
+		{"127.0.0.1:5555", []string{"X-Forwarded-For", "192.0.2.10"}},
+		{"127.0.0.1:5555", []string{"Forwarded", "for=192.0.2.10"}},
+	} {
+		if code := login(refused.remote, refused.header...); code != http.StatusForbidden {
+			t.Errorf("dev login from %s %v: %d, want 403", refused.remote, refused.header, code)
+		}
+	}
+	if n := sessions(); n != 0 {
+		t.Fatalf("%d sessions after refused development logins", n)
+	}
+	for _, remote := range []string{"127.0.0.1:5555", "[::1]:5555", "127.0.0.2:5555"} {
+		if code := login(remote); code != http.StatusSeeOther {
+			t.Errorf("dev login from %s: %d, want 303", remote, code)
+		}
+	}
+	if n := sessions(); n != 3 {
+		t.Errorf("%d sessions after three development logins on this machine, want 3", n)
 	}
 }

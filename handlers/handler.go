@@ -78,6 +78,8 @@ type Handler struct {
 	countryOptions map[string]string
 	// maps keeps the rendered map pages and /map.json for the current summary.
 	maps *mapCache
+	// returnTo are the pages a login may come back to.
+	returnTo returnPaths
 }
 
 // New builds the web application: handler, templates, middleware and routes.
@@ -138,6 +140,7 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 	e.IPExtractor = ipExtractor(d.Config.TrustedProxies)
 	h.middleware(e)
 	h.routes(e)
+	h.returnTo = newReturnPaths(e.Routes())
 	return e, h, nil
 }
 

@@ -101,11 +101,3 @@ func (h *Handler) clearCookie(c echo.Context, name, path string) {
 	ck.MaxAge = -1
 	c.SetCookie(ck)
 }
-
-// localPath keeps a return address on this site: a path, never another host.
-func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
-		return "/"
-	}
-	return p
-}
