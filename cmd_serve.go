@@ -23,8 +23,9 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	o := env.opts
 	if o.DevLogin {
 		if !loopbackAddr(o.Addr) {
-			return &usageError{msg: fmt.Sprintf("--dev-login lets anyone log in under any name, so it only listens on a loopback address (--addr 127.0.0.1:8080, [::1]:8080 or localhost:8080), not --addr %s", o.Addr),
-				usage: "usage: registry serve [flags]"}
+			// Exit 1 like the base URL's refusal below: interfaces.md promises exit 1 for a refused
+			// --dev-login.
+			return fmt.Errorf("--dev-login lets anyone log in under any name, so it only listens on a loopback address (--addr 127.0.0.1:8080, [::1]:8080 or localhost:8080), not --addr %s", o.Addr)
 		}
 		if !loopbackHost(o.BaseURL) {
 			return fmt.Errorf("--dev-login lets anyone log in under any name, so it only runs with a loopback base URL (http://localhost:…), not %s", o.BaseURL)

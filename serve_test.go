@@ -284,8 +284,8 @@ func TestServeDevLoginListensOnLoopbackOnly(t *testing.T) {
 				t.Fatalf("--dev-login is serving on %s", s.addr)
 			}
 			var stderr strings.Builder
-			if code := exitCode(s.err, &stderr); code != 2 {
-				t.Errorf("exit %d, want 2: %v", code, s.err)
+			if code := exitCode(s.err, &stderr); code != 1 {
+				t.Errorf("exit %d, want 1: %v", code, s.err)
 			}
 			if msg := stderr.String(); !strings.Contains(msg, "--addr") || !strings.Contains(msg, "--dev-login") || !strings.Contains(msg, "loopback") {
 				t.Errorf("the refusal does not name --addr, --dev-login and loopback: %s", msg)
