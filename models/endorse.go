@@ -21,6 +21,28 @@ func endorser(tx *gorm.DB, acc *Account) (Signatory, error) {
 	return sg, err
 }
 
+// entryOf returns the account's entry, whatever its state; ENOTFOUND with the message given
+// when the account never signed.
+func entryOf(tx *gorm.DB, acc *Account, missing string) (Signatory, error) {
+	var sg Signatory
+	err := tx.Where("account_id = ?", acc.ID).Take(&sg).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return sg, Errorf(ENOTFOUND, "%s", missing)
+	}
+	return sg, err
+}
+
+// byPublicID returns a signatory whatever its state: withdrawing or answering an endorsement
+// still works after the other side left.
+func byPublicID(tx *gorm.DB, publicID string) (Signatory, error) {
+	var sg Signatory
+	err := tx.Where("public_id = ?", publicID).Take(&sg).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return sg, Errorf(ENOTFOUND, "no signatory has the id %q", publicID)
+	}
+	return sg, err
+}
+
 func listedByPublicID(tx *gorm.DB, publicID string) (Signatory, error) {
 	var sg Signatory
 	err := tx.Where("public_id = ?", publicID).Take(&sg).Error
@@ -87,13 +109,13 @@ func (s *Store) Endorse(ctx context.Context, acc *Account, toPublicID, level, co
 // WithdrawEndorsement takes back the account's endorsement of toPublicID.
 func (s *Store) WithdrawEndorsement(ctx context.Context, acc *Account, toPublicID string) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var from Signatory
-		if err := tx.Where("account_id = ?", acc.ID).Take(&from).Error; err != nil {
-			return fromDB(err)
+		from, err := entryOf(tx, acc, "you have no entry in the registry, so no endorsement to withdraw")
+		if err != nil {
+			return err
 		}
-		var to Signatory
-		if err := tx.Where("public_id = ?", toPublicID).Take(&to).Error; err != nil {
-			return fromDB(err)
+		to, err := byPublicID(tx, toPublicID)
+		if err != nil {
+			return err
 		}
 		res := tx.Model(&Endorsement{}).Where("from_id = ? AND to_id = ? AND status <> ?", from.ID, to.ID, "withdrawn").
 			Updates(map[string]any{"status": "withdrawn", "updated_at": s.now()})
@@ -119,12 +141,13 @@ func (s *Store) WithdrawEndorsement(ctx context.Context, acc *Account, toPublicI
 // AnswerEndorsement accepts or declines a pending endorsement the account's entry received.
 func (s *Store) AnswerEndorsement(ctx context.Context, acc *Account, fromPublicID string, accept bool) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var me, from Signatory
-		if err := tx.Where("account_id = ?", acc.ID).Take(&me).Error; err != nil {
-			return fromDB(err)
+		me, err := entryOf(tx, acc, "you have no entry in the registry, so no endorsement to answer")
+		if err != nil {
+			return err
 		}
-		if err := tx.Where("public_id = ?", fromPublicID).Take(&from).Error; err != nil {
-			return fromDB(err)
+		from, err := byPublicID(tx, fromPublicID)
+		if err != nil {
+			return err
 		}
 		status, action := "declined", "endorsement.decline"
 		if accept {
