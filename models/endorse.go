@@ -9,6 +9,7 @@ import (
 	"errors"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // endorser returns the active, listed entry of an account: only signatories endorse.
@@ -81,20 +82,24 @@ func (s *Store) Endorse(ctx context.Context, acc *Account, toPublicID, level, co
 		now := s.now()
 		var e Endorsement
 		err = tx.Where("from_id = ? AND to_id = ?", from.ID, to.ID).Take(&e).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-			e = Endorsement{FromID: from.ID, ToID: to.ID, Level: level, Status: "pending", Comment: comment, CreatedAt: now, UpdatedAt: now}
-			if err := tx.Create(&e).Error; err != nil {
-				return fromDB(err)
-			}
-		case err != nil:
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
-		default:
-			e.Level, e.Comment, e.Status, e.UpdatedAt = level, comment, "pending", now
-			if err := tx.Model(&Endorsement{}).Where("id = ?", e.ID).
-				Updates(map[string]any{"level": level, "comment": comment, "status": "pending", "updated_at": now}).Error; err != nil {
-				return fromDB(err)
-			}
+		}
+		if err == nil && e.Level == level && e.Comment == comment && (e.Status == "pending" || e.Status == "accepted") {
+			// The same endorsement again (a second click, a form sent twice): nothing changes,
+			// and an accepted one stays accepted.
+			out = e
+			return nil
+		}
+		// An upsert, not an insert: the same endorsement sent twice at once finds the pair
+		// either free or taken by the other request, on both engines, and both answer alike.
+		e = Endorsement{FromID: from.ID, ToID: to.ID, Level: level, Status: "pending", Comment: comment, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "from_id"}, {Name: "to_id"}},
+			DoUpdates: clause.AssignmentColumns([]string{"level", "comment", "status", "updated_at"})}).Create(&e).Error; err != nil {
+			return fromDB(err)
+		}
+		if err := tx.Where("from_id = ? AND to_id = ?", from.ID, to.ID).Take(&e).Error; err != nil {
+			return err
 		}
 		if err := audit(tx, AuditEntry{At: now, ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: "endorsement.set",
 			SubjectType: "signatory", SubjectID: to.PublicID, Detail: level}); err != nil {
