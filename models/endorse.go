@@ -273,3 +273,32 @@ func (s *Store) StoreEndorsementCredential(ctx context.Context, c Credential) (s
 	})
 	return id, err
 }
+
+// EndorsementStatuses returns the status of every endorsement between the signatories with these
+// public ids, keyed by (endorser, endorsee): a path of trust asks which of its links it may show.
+func (s *Store) EndorsementStatuses(ctx context.Context, publicIDs []string) (map[[2]string]string, error) {
+	out := map[[2]string]string{}
+	if len(publicIDs) < 2 {
+		return out, nil
+	}
+	var rows []struct{ FromPublicID, ToPublicID, Status string }
+	err := s.DB.WithContext(ctx).Table("endorsements e").
+		Select("f.public_id AS from_public_id, t.public_id AS to_public_id, e.status").
+		Joins("JOIN signatories f ON f.id = e.from_id").Joins("JOIN signatories t ON t.id = e.to_id").
+		Where("f.public_id IN ? AND t.public_id IN ?", publicIDs, publicIDs).Scan(&rows).Error
+	for _, r := range rows {
+		out[[2]string{r.FromPublicID, r.ToPublicID}] = r.Status
+	}
+	return out, err
+}
+
+// PendingReceived lists the endorsements a signatory received and has not answered yet, newest
+// first: shown to that signatory alone.
+func (s *Store) PendingReceived(ctx context.Context, signatoryID int64, limit int) ([]EndorsementRow, error) {
+	var rows []EndorsementRow
+	err := s.DB.WithContext(ctx).Table("endorsements e").Joins("JOIN signatories o ON o.id = e.from_id").
+		Where("e.to_id = ? AND e.status = ? AND o.listed = ?", signatoryID, "pending", true).
+		Select("e.level, e.comment, e.created_at, o.public_id, o.name, o.vis_name, o.kind, o.country, o.tier").
+		Order("e.created_at DESC, e.id DESC").Limit(limit).Scan(&rows).Error
+	return rows, err
+}
