@@ -305,3 +305,67 @@ func TestTrustPagesNeverWaitForAComputation(t *testing.T) {
 		}
 	})
 }
+
+// An endorsement waiting for its endorsee's answer counts for the tiers, but only the endorsee
+// sees who gave it, on the trust pages and in the picture, until they accept it.
+func TestPendingEndorsementShownToEndorseeAlone(t *testing.T) {
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		if err := importLines(t.Context(), s, `{"type":"signatory","ref":"ada","kind":"person","name":"Ada Founder","email":"ada@example.org","country":"IT","signed_at":"2024-01-01T10:00:00Z"}
+{"type":"signatory","ref":"bea","kind":"person","name":"Bea Newcomer","email":"bea@example.org","country":"IT","signed_at":"2024-01-02T10:00:00Z"}
+{"type":"signatory","ref":"dee","kind":"person","name":"Dee Downstream","email":"dee@example.org","country":"FR","signed_at":"2024-01-03T10:00:00Z"}
+{"type":"seed","ref":"ada"}
+{"type":"endorsement","from":"ada","to":"bea","level":"advocate","status":"pending","created_at":"2024-02-01T10:00:00Z"}
+{"type":"endorsement","from":"bea","to":"dee","level":"advocate","status":"accepted","created_at":"2024-02-02T10:00:00Z"}
+`); err != nil {
+			t.Fatal(err)
+		}
+		ts := newTrustSite(t, s)
+		ts.worker.explainOnly(t.Context())
+		bea, dee := "/signatories/"+fixtureID("bea"), "/signatories/"+fixtureID("dee")
+		beaClient, beaTok := ts.login("Bea Newcomer", "bea@example.org")
+		deeClient, _ := ts.login("Dee Downstream", "dee@example.org")
+
+		// The pending edge counts: Bea holds a place in the Advocate run through it.
+		_, body := ts.get(nil, bea+"/trust")
+		if !strings.Contains(body, "Trust reaches this signatory along the path above.") {
+			t.Fatalf("the pending endorsement did not count for Bea's standing\n%.2000s", body)
+		}
+		for who, c := range map[string]*http.Client{"a visitor": nil, "Dee, signed in": deeClient} {
+			for _, page := range []string{bea + "/trust", dee + "/trust"} {
+				if _, body := ts.get(c, page); strings.Contains(body, "Ada Founder") || strings.Contains(body, "answer is awaited") {
+					t.Errorf("%s sees the endorser of a pending endorsement on %s", who, page)
+				}
+			}
+			if _, svg := ts.get(c, bea+"/graph.svg"); strings.Contains(svg, ">AF<") || strings.Contains(svg, "stroke-dasharray") {
+				t.Errorf("%s sees the pending endorsement in Bea's picture:\n%s", who, svg)
+			}
+		}
+		// Bea sees it, marked pending; nothing of hers is cached for others.
+		res, body := ts.get(beaClient, bea+"/trust")
+		if !strings.Contains(body, "Ada Founder") || !strings.Contains(body, "your answer is awaited") || !strings.Contains(res.Header.Get("Cache-Control"), "no-store") {
+			t.Errorf("Bea does not see the endorsement waiting for her (%q)\n%.3000s", res.Header.Get("Cache-Control"), body)
+		}
+		res, svg := ts.get(beaClient, bea+"/graph.svg")
+		if !strings.Contains(svg, ">AF<") || !strings.Contains(svg, "stroke-dasharray") || !strings.Contains(res.Header.Get("Cache-Control"), "no-store") {
+			t.Errorf("Bea's picture lacks the pending endorsement, dashed (%q):\n%s", res.Header.Get("Cache-Control"), svg)
+		}
+
+		// Once she accepts, everyone sees it.
+		res, err := beaClient.PostForm(ts.srv.URL+"/account/endorsements/"+fixtureID("ada")+"/accept", url.Values{"_csrf": {beaTok}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("accepting: %d", res.StatusCode)
+		}
+		for _, page := range []string{bea + "/trust", dee + "/trust"} {
+			if _, body := ts.get(nil, page); !strings.Contains(body, "Ada Founder") || strings.Contains(body, "answer is awaited") {
+				t.Errorf("after acceptance a visitor does not see Ada on %s", page)
+			}
+		}
+		if _, svg := ts.get(nil, bea+"/graph.svg"); !strings.Contains(svg, ">AF<") || strings.Contains(svg, "stroke-dasharray") {
+			t.Errorf("after acceptance Bea's picture lacks Ada:\n%s", svg)
+		}
+	})
+}
