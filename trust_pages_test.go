@@ -350,6 +350,14 @@ func TestPendingEndorsementShownToEndorseeAlone(t *testing.T) {
 			t.Errorf("Bea's picture lacks the pending endorsement, dashed (%q):\n%s", res.Header.Get("Cache-Control"), svg)
 		}
 
+		// Someone who signs after the computation shown gets a page saying the next one places them.
+		if err := importLines(t.Context(), s, `{"type":"signatory","ref":"eve","kind":"person","name":"Eve Later","country":"FR","signed_at":"2024-03-01T10:00:00Z"}`+"\n"); err != nil {
+			t.Fatal(err)
+		}
+		if res, body := ts.get(nil, "/signatories/"+fixtureID("eve")+"/trust"); res.StatusCode != http.StatusOK || !strings.Contains(body, "joined after this computation") {
+			t.Errorf("a signatory newer than the computation: %d\n%.1500s", res.StatusCode, body)
+		}
+
 		// Once she accepts, everyone sees it.
 		res, err := beaClient.PostForm(ts.srv.URL+"/account/endorsements/"+fixtureID("ada")+"/accept", url.Values{"_csrf": {beaTok}})
 		if err != nil {
