@@ -64,7 +64,7 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	if err := store.PinBaseURL(ctx, o.BaseURL, o.ChangeBaseURL); err != nil {
 		return err
 	}
-	explain := &explainer{store: store, cfg: tcfg}
+	explain := &explainer{}
 	worker, err := issuer.NewWorker(store, keys, o.BaseURL, env.log)
 	if err != nil {
 		return err

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/open-recognition/registry/handlers"
@@ -27,6 +27,11 @@ type tiersWorker struct {
 }
 
 func (w *tiersWorker) run(ctx context.Context) {
+	// At start the pages get an explanation at once, whether the stored tiers are current or not
+	// (they wait for a quiet moment to be recomputed, which constant activity can put off).
+	if w.explain != nil {
+		w.explainOnly(ctx)
+	}
 	t := time.NewTicker(w.poll)
 	defer t.Stop()
 	last := "\x00" // no version seen yet
@@ -40,6 +45,12 @@ func (w *tiersWorker) run(ctx context.Context) {
 			}
 		case current:
 			last = now
+			// Computed by another process (a CLI run, another server): the pages follow.
+			if w.explain != nil {
+				if v, ok := w.explain.version(); !ok || v != now {
+					w.explainOnly(ctx)
+				}
+			}
 		case now != last:
 			last, stillSince = now, time.Now()
 		case time.Since(stillSince) >= w.quiet:
@@ -73,7 +84,7 @@ func (w *tiersWorker) run(ctx context.Context) {
 				break
 			}
 			if w.explain != nil {
-				w.explain.remember(run.in, run.result)
+				w.explain.publish(run.in, run.result, start, time.Now())
 			}
 			c := run.counts
 			w.log.Info("tiers recomputed", "changed", run.changed, "signatory", c.Signatory, "advocate", c.Advocate, "ambassador", c.Ambassador,
@@ -88,62 +99,75 @@ func (w *tiersWorker) run(ctx context.Context) {
 	}
 }
 
-// explainer answers the trust pages from the latest computation, computing again (without
-// writing anything) when the graph changed since: the first page after a change waits for one
-// computation, the next ones are immediate.
-type explainer struct {
-	store *models.Store
-	cfg   trust.Config
-
-	mu      sync.Mutex
-	version string
-	ready   bool
-	index   map[string]int
-	members []trust.Member
-	result  *trust.Result
-}
-
-// remember keeps a computation the tier worker made.
-func (x *explainer) remember(in *models.TrustInput, r *trust.Result) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.set(in, r)
-}
-
-func (x *explainer) set(in *models.TrustInput, r *trust.Result) {
-	x.result, x.members, x.version, x.ready = r, in.Members, in.Version, true
-	x.index = make(map[string]int, len(in.Members))
-	for i, m := range in.Members {
-		x.index[m.ID] = i
-	}
-}
-
-func (x *explainer) Explain(ctx context.Context, publicID string) (*handlers.Explanation, error) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	_, version, err := x.store.TiersCurrent(ctx)
+// explainOnly computes the tiers without writing anything and hands the result to the pages.
+func (w *tiersWorker) explainOnly(ctx context.Context) {
+	start := time.Now()
+	in, err := w.store.LoadTrust(ctx)
 	if err != nil {
-		return nil, err
-	}
-	if !x.ready || version != x.version {
-		in, err := x.store.LoadTrust(ctx)
-		if err != nil {
-			return nil, err
+		if ctx.Err() == nil {
+			w.log.Error("tiers: reading the graph to explain it", "err", err)
 		}
-		x.set(in, trust.Compute(in.Members, in.Edges, x.cfg))
+		return
 	}
-	i, ok := x.index[publicID]
+	w.explain.publish(in, trust.Compute(in.Members, in.Edges, w.cfg), start, time.Now())
+}
+
+// explainer answers the trust pages from the latest finished computation, which the tier
+// worker hands over. Readers never wait for a computation and never start one: they load one
+// pointer. Until the first computation is handed over, pages say the tiers are being computed.
+type explainer struct {
+	latest atomic.Pointer[trustSnapshot]
+}
+
+// trustSnapshot is one finished computation, never changed once published.
+type trustSnapshot struct {
+	version    string    // the graph's version (trust_version) it was computed from
+	graphAt    time.Time // when that graph was read
+	computedAt time.Time // when the computation finished
+	index      map[string]int
+	members    []trust.Member
+	result     *trust.Result
+}
+
+// publish hands a computation over to the pages, replacing the previous one.
+func (x *explainer) publish(in *models.TrustInput, r *trust.Result, graphAt, computedAt time.Time) {
+	snap := &trustSnapshot{version: in.Version, graphAt: graphAt.UTC(), computedAt: computedAt.UTC(),
+		index: make(map[string]int, len(in.Members)), members: in.Members, result: r}
+	for i, m := range in.Members {
+		snap.index[m.ID] = i
+	}
+	x.latest.Store(snap)
+}
+
+// version is the graph version of the computation the pages show, "" before the first.
+func (x *explainer) version() (string, bool) {
+	if snap := x.latest.Load(); snap != nil {
+		return snap.version, true
+	}
+	return "", false
+}
+
+func (x *explainer) Explain(_ context.Context, publicID string) (*handlers.Explanation, error) {
+	snap := x.latest.Load()
+	if snap == nil {
+		return nil, handlers.ErrTiersNotComputed
+	}
+	exp := &handlers.Explanation{Computation: handlers.Computation{Version: snap.version, GraphAt: snap.graphAt, ComputedAt: snap.computedAt}}
+	i, ok := snap.index[publicID]
 	if !ok {
-		return nil, models.Errorf(models.ENOTFOUND, "no such signatory")
+		// Signed after this computation: the next one places them.
+		exp.Missing = true
+		return exp, nil
 	}
 	standing := func(r *trust.Run) handlers.Standing {
 		s := r.Standing(i)
 		out := handlers.Standing{Accepted: s.Accepted, Distance: s.Distance, Capacity: s.Capacity}
 		for _, m := range s.Path {
-			out.Path = append(out.Path, x.members[m].ID)
+			out.Path = append(out.Path, snap.members[m].ID)
 		}
 		return out
 	}
-	return &handlers.Explanation{Tier: x.result.Tiers[i].String(), Seed: x.members[i].Seed && x.members[i].Active,
-		Advocate: standing(&x.result.Advocate), Ambassador: standing(&x.result.Ambassador)}, nil
+	exp.Tier, exp.Seed = snap.result.Tiers[i].String(), snap.members[i].Seed && snap.members[i].Active
+	exp.Advocate, exp.Ambassador = standing(&snap.result.Advocate), standing(&snap.result.Ambassador)
+	return exp, nil
 }

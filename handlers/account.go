@@ -92,8 +92,13 @@ func (h *Handler) detachIdentity(c echo.Context) error {
 		return models.FieldError("identity", "is not a login of this account")
 	}
 	if err := h.store.DetachIdentity(c.Request().Context(), acc, id); err != nil {
-		if models.ErrorCode(err) == models.ECONFLICT {
+		switch models.ErrorCode(err) {
+		case models.ECONFLICT:
 			return h.renderAccount(c, acc, http.StatusConflict, models.ErrorMessage(err), nil)
+		case models.ENOTFOUND:
+			// A stale page or a forged form: say so on the account page, where the logins are.
+			l := h.catalog.For(lang(c))
+			return h.renderAccount(c, acc, http.StatusNotFound, l.T("account.identity_unknown"), nil)
 		}
 		return err
 	}

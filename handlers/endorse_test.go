@@ -1,9 +1,11 @@
 package handlers_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/open-recognition/registry/models"
@@ -103,4 +105,86 @@ func (s *oidcSite) twoSignatories() (ada *devUser, adaEntry models.Signatory, be
 	s.store.DB.Where("name = ?", "Ada Example").Take(&adaEntry)
 	s.store.DB.Where("name = ?", "Bea Example").Take(&beaEntry)
 	return ada, adaEntry, bea, beaEntry
+}
+
+// Clicking "Endorse" twice, or two tabs sending the same endorsement at once, is one endorsement:
+// every request answers as the first did (back to the profile), on both engines, and one row
+// is stored per pair.
+func TestConcurrentIdenticalEndorsements(t *testing.T) {
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		var lines strings.Builder
+		const endorsees, clicks = 6, 4
+		for i := range endorsees {
+			fmt.Fprintf(&lines, `{"type":"signatory","ref":"p%d","kind":"person","name":"Person %d","country":"IT","signed_at":"2024-05-01T10:00:00Z"}`+"\n", i, i)
+		}
+		load(t, s, lines.String())
+		site := newDevSite(t, s, true)
+		bea := site.devUser("Bea Example", "bea@example.org")
+		bea.form("/sign", "/sign", person(url.Values{"name": {"Bea Example"}}))
+		tok := site.csrf(bea.c, "/account")
+		noFollow := &http.Client{Jar: bea.c.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		for i := range endorsees {
+			target := id(fmt.Sprintf("p%d", i))
+			codes := make([]int, clicks)
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for k := range clicks {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					res, err := noFollow.PostForm(site.srv.URL+"/signatories/"+target+"/endorse",
+						url.Values{"_csrf": {tok}, "level": {"advocate"}, "comment": {"Twice as sure."}})
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					res.Body.Close()
+					codes[k] = res.StatusCode
+				}()
+			}
+			close(start)
+			wg.Wait()
+			for k, code := range codes {
+				if code != http.StatusSeeOther {
+					t.Errorf("endorsement %d, click %d: %d, want 303 like the others (%v)", i, k, code, codes)
+				}
+			}
+		}
+		var rows int64
+		s.DB.Model(&models.Endorsement{}).Count(&rows)
+		if rows != endorsees {
+			t.Errorf("%d endorsement rows, want %d (one per pair)", rows, endorsees)
+		}
+		var pending int64
+		s.DB.Model(&models.Endorsement{}).Where("status = 'pending' AND level = 'advocate' AND comment = 'Twice as sure.'").Count(&pending)
+		if pending != endorsees {
+			t.Errorf("%d endorsements as sent, want %d", pending, endorsees)
+		}
+		// Once accepted, the same endorsement sent again leaves it accepted; a changed one waits
+		// for the endorsee's answer again.
+		first := id("p0")
+		s.DB.Exec("UPDATE endorsements SET status = 'accepted'")
+		status := func() string {
+			var e models.Endorsement
+			s.DB.Table("endorsements").Joins("JOIN signatories t ON t.id = endorsements.to_id").Where("t.public_id = ?", first).Select("endorsements.*").Take(&e)
+			return e.Status
+		}
+		send := func(comment string) {
+			res, err := noFollow.PostForm(site.srv.URL+"/signatories/"+first+"/endorse", url.Values{"_csrf": {tok}, "level": {"advocate"}, "comment": {comment}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusSeeOther {
+				t.Errorf("sending %q: %d", comment, res.StatusCode)
+			}
+		}
+		if send("Twice as sure."); status() != "accepted" {
+			t.Errorf("the same endorsement sent again made it %s", status())
+		}
+		if send("Changed my words."); status() != "pending" {
+			t.Errorf("a changed endorsement is %s, want pending", status())
+		}
+	})
 }

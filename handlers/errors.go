@@ -55,6 +55,9 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	// A lookup that found nothing, or a value the database could not hold, is the caller's
+	// mistake wherever it was raised: 404 or 400, never a 500 showing a database message.
+	err = models.Check(err)
 	status := http.StatusInternalServerError
 	body := apiErrorBody{Code: models.EINTERNAL, Message: "internal error"}
 	var de *models.Error

@@ -2,19 +2,36 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/open-recognition/registry/i18n"
 )
 
-// Explainer says why a signatory holds their tier; the server's tier worker answers.
+// Explainer says why a signatory holds their tier, from the latest finished computation; the
+// server's tier worker answers. It never computes on behalf of a page.
 type Explainer interface {
 	Explain(ctx context.Context, publicID string) (*Explanation, error)
 }
 
+// ErrTiersNotComputed is what an Explainer answers before the first computation finished.
+var ErrTiersNotComputed = errors.New("the tiers are being computed")
+
+// Computation says which computation an explanation comes from.
+type Computation struct {
+	// Version is the graph's version it was computed from; GraphAt when that graph was read.
+	Version    string
+	GraphAt    time.Time
+	ComputedAt time.Time
+}
+
 // Explanation is a signatory's place in both runs of the tier computation.
 type Explanation struct {
+	Computation
+	// Missing: the signatory joined after this computation; the next one places them.
+	Missing              bool
 	Tier                 string
 	Seed                 bool
 	Advocate, Ambassador Standing
@@ -30,6 +47,9 @@ type Standing struct {
 
 type trustStep struct {
 	Name, URL string
+	// Pending: this member's endorsement of the next one waits for the answer of the person
+	// viewing, the only one shown it.
+	Pending bool
 }
 
 type trustRunView struct {
@@ -44,10 +64,18 @@ type trustView struct {
 	Name, URL, TierLabel string
 	Seed                 bool
 	Runs                 []trustRunView
+	// Computing: no computation has finished since the server started.
+	Computing bool
+	// Missing: the signatory joined after the computation shown.
+	Missing bool
+	// Own: the signatory is the person viewing, who alone sees endorsements awaiting an answer.
+	Own bool
+	// Computed and GraphAt are the times of the computation shown, Version its graph version.
+	Computed, GraphAt, ComputedISO, GraphISO, Version string
 }
 
 // signatoryTrust shows the path of trust that carries a signatory's tier, and for someone not
-// yet lifted, what would help.
+// yet lifted, what would help. It reads the latest finished computation and starts none.
 func (h *Handler) signatoryTrust(c echo.Context) error {
 	sg, err := h.signatoryByParam(c)
 	if err != nil {
@@ -57,22 +85,45 @@ func (h *Handler) signatoryTrust(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "the tiers are not computed on this server")
 	}
 	ctx := c.Request().Context()
+	l := h.catalog.For(lang(c))
+	w := viewer(c)
+	v := trustView{Name: shown(w, sg.Visibility.Name, sg.Name), URL: "/signatories/" + sg.PublicID, TierLabel: l.T("tier." + sg.Tier)}
+	if v.Name == "" {
+		v.Name = l.T("anon."+sg.Kind, countryName(c, sg.Country))
+	}
 	exp, err := h.explainer.Explain(ctx, sg.PublicID)
+	if errors.Is(err, ErrTiersNotComputed) {
+		// Only just after start: a normal page saying so, not an error; nothing cached.
+		c.Response().Header().Set("Cache-Control", "no-store")
+		v.Computing = true
+		return h.render(c, http.StatusOK, "trust", l.T("trust.title"), "signatories", v)
+	}
 	if err != nil {
 		return err
 	}
-	l := h.catalog.For(lang(c))
-	w := viewer(c)
-	v := trustView{Name: shown(w, sg.Visibility.Name, sg.Name), URL: "/signatories/" + sg.PublicID, TierLabel: l.T("tier." + sg.Tier), Seed: exp.Seed}
-	if v.Name == "" {
-		v.Name = l.T("anon."+sg.Kind, countryName(c, sg.Country))
+	const stamp = "2006-01-02 15:04:05 UTC"
+	v.Version, v.Computed, v.GraphAt = exp.Version, exp.ComputedAt.UTC().Format(stamp), exp.GraphAt.UTC().Format(stamp)
+	v.ComputedISO, v.GraphISO = exp.ComputedAt.UTC().Format(time.RFC3339), exp.GraphAt.UTC().Format(time.RFC3339)
+	if exp.Missing {
+		v.Missing = true
+		return h.render(c, http.StatusOK, "trust", l.T("trust.title"), "signatories", v)
+	}
+	v.Seed = exp.Seed
+	me, err := h.viewerEntry(c)
+	if err != nil {
+		return err
+	}
+	v.Own = me != "" && me == sg.PublicID
+	links, err := h.store.EndorsementStatuses(ctx, append(append([]string{}, exp.Advocate.Path...), exp.Ambassador.Path...))
+	if err != nil {
+		return err
 	}
 	for _, run := range []struct {
 		tier string
 		s    Standing
 	}{{"advocate", exp.Advocate}, {"ambassador", exp.Ambassador}} {
 		rv := trustRunView{Label: l.T("tier." + run.tier), Accepted: run.s.Accepted, Distance: run.s.Distance, Capacity: run.s.Capacity}
-		steps, err := h.trustSteps(ctx, c, l, run.s.Path)
+		steps, err := h.trustSteps(ctx, c, l, run.s.Path, links, me)
 		if err != nil {
 			return err
 		}
@@ -89,11 +140,32 @@ func (h *Handler) signatoryTrust(c echo.Context) error {
 		}
 		v.Runs = append(v.Runs, rv)
 	}
+	if me != "" {
+		// What a signed-in person sees may include endorsements waiting for their answer.
+		c.Response().Header().Set("Cache-Control", "private, no-store")
+	}
 	return h.render(c, http.StatusOK, "trust", l.T("trust.title"), "signatories", v)
 }
 
-// trustSteps names the members of a path as the public may see them.
-func (h *Handler) trustSteps(ctx context.Context, c echo.Context, l *i18n.Localizer, ids []string) ([]trustStep, error) {
+// viewerEntry is the public id of the signed-in person's entry, "" for a visitor or an account
+// without one.
+func (h *Handler) viewerEntry(c echo.Context) (string, error) {
+	acc := account(c)
+	if acc == nil {
+		return "", nil
+	}
+	mine, err := h.store.MySignatory(c.Request().Context(), acc.ID)
+	if err != nil || mine == nil {
+		return "", err
+	}
+	return mine.PublicID, nil
+}
+
+// trustSteps names the members of a path as the viewer may see them. An endorsement on the path
+// that is not accepted (still pending, or gone since the computation) counts for the tiers but
+// its endorser is not named, except to the endorsee, who sees it marked pending: nobody learns
+// from the registry who endorsed a person before that person said yes.
+func (h *Handler) trustSteps(ctx context.Context, c echo.Context, l *i18n.Localizer, ids []string, links map[[2]string]string, me string) ([]trustStep, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -103,8 +175,21 @@ func (h *Handler) trustSteps(ctx context.Context, c echo.Context, l *i18n.Locali
 	}
 	w := viewer(c)
 	out := make([]trustStep, 0, len(ids))
-	for _, id := range ids {
+	for k, id := range ids {
 		sg, ok := rows[id]
+		pending := false
+		if ok && k+1 < len(ids) {
+			switch links[[2]string{id, ids[k+1]}] {
+			case "accepted":
+			case "pending":
+				if me != ids[k+1] {
+					ok = false
+				}
+				pending = true
+			default:
+				ok = false
+			}
+		}
 		if !ok || !sg.Listed {
 			out = append(out, trustStep{Name: l.T("endorse.someone")})
 			continue
@@ -113,7 +198,7 @@ func (h *Handler) trustSteps(ctx context.Context, c echo.Context, l *i18n.Locali
 		if name == "" {
 			name = l.T("anon."+sg.Kind, countryName(c, sg.Country))
 		}
-		out = append(out, trustStep{Name: name, URL: "/signatories/" + sg.PublicID})
+		out = append(out, trustStep{Name: name, URL: "/signatories/" + sg.PublicID, Pending: pending})
 	}
 	return out, nil
 }

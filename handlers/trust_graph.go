@@ -30,6 +30,18 @@ func (h *Handler) trustGraph(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Endorsements not yet accepted are drawn for the endorsee alone (dashed); for anyone else
+	// the picture shows accepted ones only, and may be cached.
+	own, npending := false, 0
+	if acc := account(c); acc != nil && sg.AccountID != nil && *sg.AccountID == acc.ID {
+		own = true
+		pending, err := h.store.PendingReceived(ctx, sg.ID, graphSide)
+		if err != nil {
+			return err
+		}
+		in, npending = append(pending, in...), len(pending)
+		in = in[:min(len(in), graphSide)]
+	}
 	out, _, err := h.store.Endorsements(ctx, sg.ID, false, graphSide)
 	if err != nil {
 		return err
@@ -39,7 +51,8 @@ func (h *Handler) trustGraph(c echo.Context) error {
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="%s">`, w, hgt, w, hgt,
 		html.EscapeString(h.catalog.For(lang(c)).T("trust.graph")))
 	cx, cy := w/2, hgt/2
-	place := func(rows []models.EndorsementRow, x float64) {
+	// place draws one side; its first npending rows are pending endorsements.
+	place := func(rows []models.EndorsementRow, x float64, npending int) {
 		for i, r := range rows {
 			y := hgt / 2
 			if len(rows) > 1 {
@@ -53,6 +66,9 @@ func (h *Handler) trustGraph(c echo.Context) error {
 			if r.Level == "ambassador" {
 				thick = ` stroke-width="3"`
 			}
+			if i < npending {
+				thick += ` stroke-dasharray="6 4" class="pending"`
+			}
 			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#c5d2d6"%s/>`, x1, y1, x2, y2, thick)
 			name := ""
 			if r.VisName == models.Public {
@@ -61,15 +77,19 @@ func (h *Handler) trustGraph(c echo.Context) error {
 			node(&b, x, y, 14, tierColour[r.Tier], initials(name))
 		}
 	}
-	place(in, 60)
-	place(out, w-60)
+	place(in, 60, npending)
+	place(out, w-60, 0)
 	name := ""
 	if sg.Visibility.Name == models.Public {
 		name = sg.Name
 	}
 	node(&b, cx, cy, 26, tierColour[sg.Tier], initials(name))
 	b.WriteString("</svg>\n")
-	c.Response().Header().Set("Cache-Control", "public, max-age=60")
+	if own {
+		c.Response().Header().Set("Cache-Control", "private, no-store")
+	} else {
+		c.Response().Header().Set("Cache-Control", "public, max-age=60")
+	}
 	return c.Blob(http.StatusOK, "image/svg+xml", []byte(b.String()))
 }
 

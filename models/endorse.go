@@ -22,6 +22,28 @@ func endorser(tx *gorm.DB, acc *Account) (Signatory, error) {
 	return sg, err
 }
 
+// entryOf returns the account's entry, whatever its state; ENOTFOUND with the message given
+// when the account never signed.
+func entryOf(tx *gorm.DB, acc *Account, missing string) (Signatory, error) {
+	var sg Signatory
+	err := tx.Where("account_id = ?", acc.ID).Take(&sg).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return sg, Errorf(ENOTFOUND, "%s", missing)
+	}
+	return sg, err
+}
+
+// byPublicID returns a signatory whatever its state: withdrawing or answering an endorsement
+// still works after the other side left.
+func byPublicID(tx *gorm.DB, publicID string) (Signatory, error) {
+	var sg Signatory
+	err := tx.Where("public_id = ?", publicID).Take(&sg).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return sg, Errorf(ENOTFOUND, "no signatory has the id %q", publicID)
+	}
+	return sg, err
+}
+
 func listedByPublicID(tx *gorm.DB, publicID string) (Signatory, error) {
 	var sg Signatory
 	err := tx.Where("public_id = ?", publicID).Take(&sg).Error
@@ -60,20 +82,24 @@ func (s *Store) Endorse(ctx context.Context, acc *Account, toPublicID, level, co
 		now := s.now()
 		var e Endorsement
 		err = tx.Where("from_id = ? AND to_id = ?", from.ID, to.ID).Take(&e).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-			e = Endorsement{FromID: from.ID, ToID: to.ID, Level: level, Status: "pending", Comment: comment, CreatedAt: now, UpdatedAt: now}
-			if err := tx.Create(&e).Error; err != nil {
-				return fromDB(err)
-			}
-		case err != nil:
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
-		default:
-			e.Level, e.Comment, e.Status, e.UpdatedAt = level, comment, "pending", now
-			if err := tx.Model(&Endorsement{}).Where("id = ?", e.ID).
-				Updates(map[string]any{"level": level, "comment": comment, "status": "pending", "updated_at": now}).Error; err != nil {
-				return fromDB(err)
-			}
+		}
+		if err == nil && e.Level == level && e.Comment == comment && (e.Status == "pending" || e.Status == "accepted") {
+			// The same endorsement again (a second click, a form sent twice): nothing changes,
+			// and an accepted one stays accepted.
+			out = e
+			return nil
+		}
+		// An upsert, not an insert: the same endorsement sent twice at once finds the pair
+		// either free or taken by the other request, on both engines, and both answer alike.
+		e = Endorsement{FromID: from.ID, ToID: to.ID, Level: level, Status: "pending", Comment: comment, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "from_id"}, {Name: "to_id"}},
+			DoUpdates: clause.AssignmentColumns([]string{"level", "comment", "status", "updated_at"})}).Create(&e).Error; err != nil {
+			return fromDB(err)
+		}
+		if err := tx.Where("from_id = ? AND to_id = ?", from.ID, to.ID).Take(&e).Error; err != nil {
+			return err
 		}
 		if err := audit(tx, AuditEntry{At: now, ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: "endorsement.set",
 			SubjectType: "signatory", SubjectID: to.PublicID, Detail: level}); err != nil {
@@ -88,13 +114,13 @@ func (s *Store) Endorse(ctx context.Context, acc *Account, toPublicID, level, co
 // WithdrawEndorsement takes back the account's endorsement of toPublicID.
 func (s *Store) WithdrawEndorsement(ctx context.Context, acc *Account, toPublicID string) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var from Signatory
-		if err := tx.Where("account_id = ?", acc.ID).Take(&from).Error; err != nil {
-			return fromDB(err)
+		from, err := entryOf(tx, acc, "you have no entry in the registry, so no endorsement to withdraw")
+		if err != nil {
+			return err
 		}
-		var to Signatory
-		if err := tx.Where("public_id = ?", toPublicID).Take(&to).Error; err != nil {
-			return fromDB(err)
+		to, err := byPublicID(tx, toPublicID)
+		if err != nil {
+			return err
 		}
 		res := tx.Model(&Endorsement{}).Where("from_id = ? AND to_id = ? AND status <> ?", from.ID, to.ID, "withdrawn").
 			Updates(map[string]any{"status": "withdrawn", "updated_at": s.now()})
@@ -120,12 +146,13 @@ func (s *Store) WithdrawEndorsement(ctx context.Context, acc *Account, toPublicI
 // AnswerEndorsement accepts or declines a pending endorsement the account's entry received.
 func (s *Store) AnswerEndorsement(ctx context.Context, acc *Account, fromPublicID string, accept bool) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var me, from Signatory
-		if err := tx.Where("account_id = ?", acc.ID).Take(&me).Error; err != nil {
-			return fromDB(err)
+		me, err := entryOf(tx, acc, "you have no entry in the registry, so no endorsement to answer")
+		if err != nil {
+			return err
 		}
-		if err := tx.Where("public_id = ?", fromPublicID).Take(&from).Error; err != nil {
-			return fromDB(err)
+		from, err := byPublicID(tx, fromPublicID)
+		if err != nil {
+			return err
 		}
 		status, action := "declined", "endorsement.decline"
 		if accept {
@@ -258,4 +285,33 @@ func (s *Store) StoreEndorsementCredential(ctx context.Context, c Credential) (s
 		return nil
 	})
 	return id, err
+}
+
+// EndorsementStatuses returns the status of every endorsement between the signatories with these
+// public ids, keyed by (endorser, endorsee): a path of trust asks which of its links it may show.
+func (s *Store) EndorsementStatuses(ctx context.Context, publicIDs []string) (map[[2]string]string, error) {
+	out := map[[2]string]string{}
+	if len(publicIDs) < 2 {
+		return out, nil
+	}
+	var rows []struct{ FromPublicID, ToPublicID, Status string }
+	err := s.DB.WithContext(ctx).Table("endorsements e").
+		Select("f.public_id AS from_public_id, t.public_id AS to_public_id, e.status").
+		Joins("JOIN signatories f ON f.id = e.from_id").Joins("JOIN signatories t ON t.id = e.to_id").
+		Where("f.public_id IN ? AND t.public_id IN ?", publicIDs, publicIDs).Scan(&rows).Error
+	for _, r := range rows {
+		out[[2]string{r.FromPublicID, r.ToPublicID}] = r.Status
+	}
+	return out, err
+}
+
+// PendingReceived lists the endorsements a signatory received and has not answered yet, newest
+// first: shown to that signatory alone.
+func (s *Store) PendingReceived(ctx context.Context, signatoryID int64, limit int) ([]EndorsementRow, error) {
+	var rows []EndorsementRow
+	err := s.DB.WithContext(ctx).Table("endorsements e").Joins("JOIN signatories o ON o.id = e.from_id").
+		Where("e.to_id = ? AND e.status = ? AND o.listed = ?", signatoryID, "pending", true).
+		Select("e.level, e.comment, e.created_at, o.public_id, o.name, o.vis_name, o.kind, o.country, o.tier").
+		Order("e.created_at DESC, e.id DESC").Limit(limit).Scan(&rows).Error
+	return rows, err
 }

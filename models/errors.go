@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
+	"gorm.io/gorm"
 )
 
 // Error codes of the registry's domain. The HTTP layer maps each to one status in one place.
@@ -46,7 +47,7 @@ func FieldError(field, format string, args ...any) *Error {
 // ErrorCode returns the domain code of err, EINTERNAL when it has none.
 func ErrorCode(err error) string {
 	var e *Error
-	if errors.As(err, &e) {
+	if errors.As(fromDB(err), &e) {
 		return e.Code
 	}
 	return EINTERNAL
@@ -56,16 +57,28 @@ func ErrorCode(err error) string {
 // database details never reach a user.
 func ErrorMessage(err error) string {
 	var e *Error
-	if errors.As(err, &e) {
+	if errors.As(fromDB(err), &e) {
 		return e.Message
 	}
 	return "internal error"
 }
 
-// fromDB turns constraint violations of either engine into domain errors; other errors pass through.
+// errNoRow is what a lookup that found nothing becomes when its caller did not say better: a
+// person who sends an unknown id made a mistake, not the server.
+var errNoRow = &Error{Code: ENOTFOUND, Message: "nothing here has this id: it may have been removed, or the address is wrong"}
+
+// fromDB turns constraint violations of either engine, a lookup that found nothing and a value
+// the database cannot hold into domain errors; other errors pass through.
 func fromDB(err error) error {
 	if err == nil {
 		return nil
+	}
+	var de *Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return errNoRow
 	}
 	var se sqlite3.Error
 	if errors.As(err, &se) && se.Code == sqlite3.ErrConstraint {
@@ -95,6 +108,12 @@ func fromDB(err error) error {
 			return &Error{Code: EINVALID, Message: "violates a rule of the registry (" + pe.ConstraintName + ")"}
 		case "23502":
 			return &Error{Code: EINVALID, Field: pe.ColumnName, Message: "is required"}
+		}
+		// Class 22, data exceptions: a value out of range (a timestamp past year 294276, a
+		// number too large) or malformed for its column. Inputs are validated before they reach
+		// the database; this keeps one that slipped through a 400, not a 500.
+		if strings.HasPrefix(pe.Code, "22") {
+			return &Error{Code: EINVALID, Field: pe.ColumnName, Message: "holds a value out of range or malformed"}
 		}
 	}
 	return err

@@ -213,6 +213,12 @@ func encodeCursor(at time.Time, id int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
+// The times a cursor may carry: years 1970 to 9999.
+var (
+	cursorMin = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	cursorMax = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
 func decodeCursor(c string) (time.Time, int64, error) {
 	bad := FieldError("cursor", "is not a cursor this registry gave out; start again from the first page")
 	raw, err := base64.RawURLEncoding.DecodeString(c)
@@ -228,7 +234,13 @@ func decodeCursor(c string) (time.Time, int64, error) {
 	if err1 != nil || err2 != nil || id <= 0 {
 		return time.Time{}, 0, bad
 	}
-	return time.UnixMicro(micro).UTC(), id, nil
+	// Every date the registry holds lies in 1970–9999; a time outside is not one of its cursors,
+	// and PostgreSQL would refuse it ("timestamp out of range").
+	at := time.UnixMicro(micro).UTC()
+	if at.Before(cursorMin) || !at.Before(cursorMax) {
+		return time.Time{}, 0, bad
+	}
+	return at, id, nil
 }
 
 // Profile returns one signatory by public id: ENOTFOUND when it is unknown or not listed,
