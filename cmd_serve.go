@@ -91,7 +91,7 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	workCtx, stopWork := context.WithCancel(ctx)
 	defer stopWork()
 	go worker.Run(workCtx)
-	tw := &tiersWorker{store: store, cfg: tcfg, log: env.log, poll: 500 * time.Millisecond, quiet: 1500 * time.Millisecond, explain: explain}
+	tw := &tiersWorker{store: store, cfg: tcfg, log: env.log, poll: 500 * time.Millisecond, quiet: 1500 * time.Millisecond, maxWait: 6 * time.Second, explain: explain}
 	go tw.run(workCtx)
 	go func() {
 		// In the background: a large registry from before places answers at once, and its

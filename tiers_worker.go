@@ -22,6 +22,9 @@ type tiersWorker struct {
 	log   *slog.Logger
 	poll  time.Duration // how often the counter is read
 	quiet time.Duration // how long it must stay still before a recomputation
+	// maxWait bounds how long steady activity (an endorsement every second) can put a
+	// recomputation off; zero means no bound.
+	maxWait time.Duration
 	// explain is handed each computation, so that trust pages need not compute it again.
 	explain *explainer
 }
@@ -35,7 +38,7 @@ func (w *tiersWorker) run(ctx context.Context) {
 	t := time.NewTicker(w.poll)
 	defer t.Stop()
 	last := "\x00" // no version seen yet
-	var stillSince time.Time
+	var stillSince, changedSince time.Time
 	for {
 		current, now, err := w.store.TiersCurrent(ctx)
 		switch {
@@ -44,16 +47,20 @@ func (w *tiersWorker) run(ctx context.Context) {
 				w.log.Error("tiers: reading the change counter", "err", err)
 			}
 		case current:
-			last = now
+			last, changedSince = now, time.Time{}
 			// Computed by another process (a CLI run, another server): the pages follow.
 			if w.explain != nil {
 				if v, ok := w.explain.version(); !ok || v != now {
 					w.explainOnly(ctx)
 				}
 			}
-		case now != last:
+		case now != last && (changedSince.IsZero() || w.maxWait == 0 || time.Since(changedSince) < w.maxWait):
 			last, stillSince = now, time.Now()
-		case time.Since(stillSince) >= w.quiet:
+			if changedSince.IsZero() {
+				changedSince = stillSince
+			}
+		case now != last || time.Since(stillSince) >= w.quiet:
+			// Quiet for long enough, or busy for too long.
 			start := time.Now()
 			var run tierRun
 			computed := false
@@ -79,6 +86,7 @@ func (w *tiersWorker) run(ctx context.Context) {
 				}
 				break
 			}
+			changedSince = time.Time{}
 			if !computed {
 				last = "\x00"
 				break

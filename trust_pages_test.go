@@ -377,3 +377,42 @@ func TestPendingEndorsementShownToEndorseeAlone(t *testing.T) {
 		}
 	})
 }
+
+// Steady activity cannot put a recomputation off for ever: with an endorsement more often than
+// the quiet period, the worker still recomputes within its longest wait.
+func TestTiersRecomputedUnderSteadyActivity(t *testing.T) {
+	s := testutil.SQLite(t)
+	var b strings.Builder
+	b.WriteString(`{"type":"signatory","ref":"p0","kind":"person","name":"Seed","email":"p0@example.org","country":"IT","signed_at":"2024-01-01T10:00:00Z"}` + "\n")
+	b.WriteString(`{"type":"seed","ref":"p0"}` + "\n")
+	for i := 1; i < 40; i++ {
+		fmt.Fprintf(&b, `{"type":"signatory","ref":"p%d","kind":"person","name":"P %d","email":"p%d@example.org","country":"IT","signed_at":"2024-01-01T10:00:00Z"}`+"\n", i, i, i)
+	}
+	if err := importLines(t.Context(), s, b.String()); err != nil {
+		t.Fatal(err)
+	}
+	w := &tiersWorker{store: s, cfg: trust.DefaultConfig(), log: discard(), poll: 20 * time.Millisecond,
+		quiet: time.Hour, maxWait: 300 * time.Millisecond}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { w.run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	computed := func() string { v, _, _ := s.Setting(t.Context(), "tiers_computed"); return v }
+	first := computed()
+	deadline := time.Now().Add(10 * time.Second)
+	for k := 1; computed() == first; k++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("no recomputation in 10 s of an endorsement every 30 ms (computed %q)", first)
+		}
+		line := fmt.Sprintf(`{"type":"endorsement","from":%q,"to":%q,"level":"advocate","created_at":"2024-03-01T10:00:00Z"}`+"\n",
+			fixtureID("p0"), fixtureID(fmt.Sprintf("p%d", k%39+1)))
+		if k > 39 {
+			line = fmt.Sprintf(`{"type":"endorsement","from":%q,"to":%q,"level":"advocate","created_at":"2024-03-01T10:00:00Z"}`+"\n",
+				fixtureID(fmt.Sprintf("p%d", k%39+1)), fixtureID(fmt.Sprintf("p%d", (k+1)%39+1)))
+		}
+		if err := importLines(t.Context(), s, line); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
