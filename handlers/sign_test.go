@@ -76,7 +76,7 @@ func (u *devUser) get(path string) (*http.Response, string) {
 
 func person(extra url.Values) url.Values {
 	v := url.Values{"name": {"Ada Example"}, "country": {"IT"}, "city": {"Bologna"}, "affiliation": {"Open Lab"},
-		"website": {"https://ada.example.org"}, "statement": {"Recognition *matters*."}, "consent": {"yes"}}
+		"website": {"https://ada.example.net"}, "statement": {"Recognition *matters*."}, "consent": {"yes"}}
 	for k, vals := range extra {
 		v[k] = vals
 	}
