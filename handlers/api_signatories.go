@@ -106,6 +106,9 @@ func (h *Handler) apiSignatoryShow(c echo.Context) error {
 		return err
 	}
 	for _, cr := range creds {
+		if cr.ErasedAt != nil {
+			continue // withdrawn: no longer served, so not linked
+		}
 		out.Credentials = append(out.Credentials, apiCredential{Type: cr.Kind, URL: h.cfg.BaseURL + "/credentials/" + cr.ID, Revoked: cr.RevokedAt != nil})
 	}
 	if sg.Kind == models.KindOrganisation {

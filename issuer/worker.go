@@ -166,12 +166,14 @@ func (w *Worker) prepare(task models.IssuanceTask, list int) (models.Completion,
 	}
 	it.Credential = &models.Credential{ID: c.id, SignatoryID: task.Signatory.ID, Kind: job.Kind, SignatureID: sigID,
 		StatusList: list, StatusIndex: int(n.Int64()), Document: c.doc, IssuedAt: c.issued}
+	it.Name = c.name
 	return it, nil
 }
 
 type signedCredential struct {
-	id     string
-	doc    string
+	id, doc string
+	// name is the recipient's name signed in, "" for none.
+	name   string
 	issued time.Time
 }
 
@@ -181,11 +183,9 @@ func (w *Worker) sign(task models.IssuanceTask, list, index int) (signedCredenti
 	now := w.Store.Now().Truncate(time.Second)
 	in := BadgeInput{BaseURL: w.BaseURL, DID: w.DID, CredentialID: uuid.NewString(), Kind: task.Job.Kind, Subject: sg.PublicID,
 		IssuedAt: now, StatusList: list, StatusIndex: index, IssuerName: w.IssuerName}
-	if sg.Visibility.Name == models.Public {
-		// The text was cleaned on its way in; cleaning again costs nothing and keeps the
-		// canonical form safe whatever the path.
-		in.Name = models.CleanLine(sg.Name)
-	}
+	// The name only when public. The text was cleaned on its way in; cleaning again costs
+	// nothing and keeps the canonical form safe whatever the path.
+	in.Name = models.PublicName(&sg)
 	var sigID *int64
 	if task.Job.Kind == "signatory" {
 		s := task.Signature
@@ -207,7 +207,7 @@ func (w *Worker) sign(task models.IssuanceTask, list, index int) (signedCredenti
 	if err != nil {
 		return signedCredential{}, nil, err
 	}
-	return signedCredential{id: in.CredentialID, doc: string(b), issued: now}, sigID, nil
+	return signedCredential{id: in.CredentialID, doc: string(b), name: in.Name, issued: now}, sigID, nil
 }
 
 // IssueEndorsement signs an accepted endorsement with the endorser's custodial key and stores

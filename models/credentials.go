@@ -15,6 +15,9 @@ type Credential struct {
 	IssuedAt      time.Time
 	RevokedAt     *time.Time
 	RevokedReason string
+	// ErasedAt is when the hosted copy was withdrawn (see erasure.go): the document is then '{}'
+	// and the credential's addresses answer 410, while the status list still says revoked.
+	ErasedAt *time.Time
 }
 
 func (Credential) TableName() string { return "credentials" }

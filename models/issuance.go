@@ -83,7 +83,7 @@ func (s *Store) CredentialByID(ctx context.Context, id string) (*Credential, err
 // SignatoryCredentials lists a signatory's credentials, newest first.
 func (s *Store) SignatoryCredentials(ctx context.Context, signatoryID int64) ([]Credential, error) {
 	var out []Credential
-	err := s.DB.WithContext(ctx).Select("id", "signatory_id", "kind", "status_list", "status_index", "issued_at", "revoked_at", "revoked_reason").
+	err := s.DB.WithContext(ctx).Select("id", "signatory_id", "kind", "status_list", "status_index", "issued_at", "revoked_at", "revoked_reason", "erased_at").
 		Where("signatory_id = ?", signatoryID).Order("issued_at DESC").Find(&out).Error
 	return out, err
 }
@@ -118,6 +118,9 @@ type Completion struct {
 	// Credential is the signed badge of an issue job; nil with Skip set closes the job unissued.
 	Credential *Credential
 	Skip       string
+	// Name is the recipient's name the credential carries ("" for none): it is stored only if
+	// that is still the person's public choice.
+	Name string
 }
 
 // CompleteBatch writes the outcomes of several jobs in one transaction: each credential is
@@ -146,6 +149,12 @@ func (s *Store) CompleteBatch(ctx context.Context, items []Completion) (retry []
 					return err
 				}
 				if taken > 0 {
+					retry = append(retry, it.Job.ID)
+					continue
+				}
+				if ok, err := nameStillChosen(tx, it.Credential.SignatoryID, it.Name); err != nil {
+					return err
+				} else if !ok {
 					retry = append(retry, it.Job.ID)
 					continue
 				}

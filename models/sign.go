@@ -207,6 +207,9 @@ func (s *Store) UpdateEntry(ctx context.Context, acc *Account, in Signatory) (Si
 		if err := writeSearchTerms(tx, &sg); err != nil {
 			return err
 		}
+		if err := followNameChoice(tx, &have, &sg, sg.UpdatedAt); err != nil {
+			return err
+		}
 		if err := audit(tx, AuditEntry{At: sg.UpdatedAt, ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: "signatory.update",
 			SubjectType: "signatory", SubjectID: sg.PublicID}); err != nil {
 			return err
@@ -296,6 +299,9 @@ func (s *Store) DeleteAccount(ctx context.Context, acc *Account) error {
 			}
 			sg.Status = StatusDeleted
 			if err := writeSearchTerms(tx, &sg); err != nil {
+				return err
+			}
+			if err := eraseCredentials(tx, sg.ID, now); err != nil {
 				return err
 			}
 			var live int64
