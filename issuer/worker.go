@@ -165,8 +165,8 @@ func (w *Worker) prepare(task models.IssuanceTask, list int) (models.Completion,
 		return it, err
 	}
 	it.Credential = &models.Credential{ID: c.id, SignatoryID: task.Signatory.ID, Kind: job.Kind, SignatureID: sigID,
-		StatusList: list, StatusIndex: int(n.Int64()), Document: c.doc, IssuedAt: c.issued}
-	it.Name = c.name
+		StatusList: list, StatusIndex: int(n.Int64()), Document: c.doc, IssuedAt: c.issued,
+		Carries: &models.NameUse{SignatoryID: task.Signatory.ID, Name: c.name}}
 	return it, nil
 }
 
@@ -218,11 +218,9 @@ func (w *Worker) IssueEndorsement(ctx context.Context, e *models.AcceptedEndorse
 	if err != nil {
 		return "", err
 	}
-	name := ""
-	if e.FromNameVis == models.Public {
-		name = e.FromName
-	}
 	for attempt := 0; attempt < 8; attempt++ {
+		// The endorser's name only when public.
+		name := models.PublicName(&models.Signatory{Name: e.FromName, Visibility: models.Visibility{Name: e.FromNameVis}})
 		list, _, err := w.Store.StatusListFill(ctx)
 		if err != nil {
 			return "", err
@@ -243,8 +241,16 @@ func (w *Worker) IssueEndorsement(ctx context.Context, e *models.AcceptedEndorse
 			return "", err
 		}
 		id, err := w.Store.StoreEndorsementCredential(ctx, models.Credential{ID: in.CredentialID, SignatoryID: e.ToID, Kind: "endorsement",
-			EndorsementID: &e.ID, StatusList: list, StatusIndex: int(n.Int64()), Document: string(doc), IssuedAt: now})
+			EndorsementID: &e.ID, StatusList: list, StatusIndex: int(n.Int64()), Document: string(doc), IssuedAt: now,
+			Carries: &models.NameUse{SignatoryID: e.FromID, Name: name}})
 		if errors.Is(err, models.ErrStatusIndexTaken) {
+			continue
+		}
+		if errors.Is(err, models.ErrNameChanged) {
+			// The endorser changed their public name meanwhile: sign again with the new choice.
+			if e, err = w.Store.AcceptedEndorsementBetween(ctx, e.FromPublicID, e.ToPublicID); err != nil {
+				return "", err
+			}
 			continue
 		}
 		return id, err

@@ -53,3 +53,46 @@ func TestBadgeSignedBeforeTheNameWasHiddenIsSignedAgain(t *testing.T) {
 		}
 	})
 }
+
+// An endorsement credential signed with the endorser's name just before they hide it is not
+// stored: it is signed again without the name.
+func TestEndorsementSignedBeforeTheNameWasHiddenIsSignedAgain(t *testing.T) {
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		keys, _ := OpenKeys(filepath.Join(t.TempDir(), "keys"))
+		w, err := NewWorker(s, keys, "http://localhost:8080", slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		adaAcc, ada := signUp(t, s, "ada@example.org", "Ada Endorsee", models.Public)
+		beaAcc, bea := signUp(t, s, "bea@example.org", "Bea Endorser", models.Public)
+		if _, err := s.Endorse(ctx, beaAcc, ada.PublicID, "advocate", "Well deserved."); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AnswerEndorsement(ctx, adaAcc, bea.PublicID, true); err != nil {
+			t.Fatal(err)
+		}
+		stale, err := s.AcceptedEndorsementBetween(ctx, bea.PublicID, ada.PublicID)
+		if err != nil || stale.FromNameVis != models.Public {
+			t.Fatalf("endorsement: %+v, %v", stale, err)
+		}
+		bea.Visibility.Name = models.Hidden
+		if _, err := s.UpdateEntry(ctx, beaAcc, bea); err != nil {
+			t.Fatal(err)
+		}
+		named := models.Credential{ID: "0b0c5b1e-0000-4000-8000-000000000001", SignatoryID: ada.ID, Kind: "endorsement", EndorsementID: &stale.ID,
+			StatusList: 1, StatusIndex: 7, Document: `{"issuer":{"name":"Bea Endorser"}}`, IssuedAt: s.Now(),
+			Carries: &models.NameUse{SignatoryID: bea.ID, Name: "Bea Endorser"}}
+		if _, err := s.StoreEndorsementCredential(ctx, named); err != models.ErrNameChanged {
+			t.Fatalf("storing a credential with the hidden name: %v, want ErrNameChanged", err)
+		}
+		id, err := w.IssueEndorsement(ctx, stale)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := s.CredentialByID(ctx, id)
+		if strings.Contains(c.Document, "Bea Endorser") || !strings.Contains(c.Document, "Well deserved.") {
+			t.Errorf("the endorsement credential: %s", c.Document)
+		}
+	})
+}

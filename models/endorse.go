@@ -5,6 +5,7 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"errors"
 
@@ -240,6 +241,9 @@ func (s *Store) StoreEndorsementCredential(ctx context.Context, c Credential) (s
 		}
 		if taken > 0 {
 			return ErrStatusIndexTaken
+		}
+		if ok, err := stillCarriable(tx, &c); err != nil || !ok {
+			return cmp.Or(err, ErrNameChanged)
 		}
 		return tx.Create(&c).Error
 	})

@@ -118,9 +118,6 @@ type Completion struct {
 	// Credential is the signed badge of an issue job; nil with Skip set closes the job unissued.
 	Credential *Credential
 	Skip       string
-	// Name is the recipient's name the credential carries ("" for none): it is stored only if
-	// that is still the person's public choice.
-	Name string
 }
 
 // CompleteBatch writes the outcomes of several jobs in one transaction: each credential is
@@ -152,7 +149,7 @@ func (s *Store) CompleteBatch(ctx context.Context, items []Completion) (retry []
 					retry = append(retry, it.Job.ID)
 					continue
 				}
-				if ok, err := nameStillChosen(tx, it.Credential.SignatoryID, it.Name); err != nil {
+				if ok, err := stillCarriable(tx, it.Credential); err != nil {
 					return err
 				} else if !ok {
 					retry = append(retry, it.Job.ID)

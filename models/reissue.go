@@ -5,6 +5,7 @@
 package models
 
 import (
+	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -65,6 +66,25 @@ func followNameChoice(tx *gorm.DB, before, after *Signatory, now time.Time) erro
 		}
 	}
 	return nil
+}
+
+// NameUse is whose name a newly signed credential carries, and which ("" for none).
+type NameUse struct {
+	SignatoryID int64
+	Name        string
+}
+
+// ErrNameChanged asks for a credential to be signed again: the person changed their public
+// name while it was being signed.
+var ErrNameChanged = errors.New("the name changed while the credential was signed")
+
+// stillCarriable reports whether a credential about to be stored may be: what it says of a
+// person's name is still their choice.
+func stillCarriable(tx *gorm.DB, c *Credential) (bool, error) {
+	if c.Carries == nil {
+		return true, nil
+	}
+	return nameStillChosen(tx, c.Carries.SignatoryID, c.Carries.Name)
 }
 
 // nameStillChosen reports whether name is still the one the signatory shows the public. A badge
