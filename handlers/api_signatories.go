@@ -81,7 +81,8 @@ func (h *Handler) apiSignatoriesList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	w := viewer(c)
+	// The open data API answers the same to everyone, signed in or not.
+	w := models.Anonymous
 	out := apiList{Items: make([]apiItem, 0, len(page.Rows)), NextCursor: page.NextCursor}
 	for i := range page.Rows {
 		out.Items = append(out.Items, h.apiItem(w, &page.Rows[i]))
@@ -95,7 +96,7 @@ func (h *Handler) apiSignatoryShow(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	w := viewer(c)
+	w := models.Anonymous
 	row := models.ListRow{PublicID: sg.PublicID, Kind: sg.Kind, Name: sg.Name, Country: sg.Country, City: sg.City,
 		Tier: sg.Tier, SignedAt: sg.SignedAt, Visibility: sg.Visibility}
 	out := apiSignatory{apiItem: h.apiItem(w, &row), Affiliation: shown(w, sg.Visibility.Affiliation, sg.Affiliation),
@@ -105,6 +106,9 @@ func (h *Handler) apiSignatoryShow(c echo.Context) error {
 		return err
 	}
 	for _, cr := range creds {
+		if cr.ErasedAt != nil {
+			continue // withdrawn: no longer served, so not linked
+		}
 		out.Credentials = append(out.Credentials, apiCredential{Type: cr.Kind, URL: h.cfg.BaseURL + "/credentials/" + cr.ID, Revoked: cr.RevokedAt != nil})
 	}
 	if sg.Kind == models.KindOrganisation {

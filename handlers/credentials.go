@@ -90,6 +90,9 @@ func (h *Handler) credential(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if cred.ErasedAt != nil {
+		return h.credentialGone(c, cred, ext)
+	}
 	if ext == ".svg" || ext == ".png" {
 		if _, badge := issuer.Achievements[cred.Kind]; !badge {
 			return echo.ErrNotFound
@@ -172,7 +175,8 @@ func (h *Handler) bakedBadge(c echo.Context, cred *models.Credential, ext string
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", `inline; filename="`+cred.Kind+`-badge`+ext+`"`)
-	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+	// Short: a copy withdrawn when its holder hides their name must leave caches soon.
+	c.Response().Header().Set("Cache-Control", "public, max-age=60")
 	return c.Blob(http.StatusOK, ct, body)
 }
 

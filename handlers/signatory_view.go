@@ -8,9 +8,12 @@ import (
 	"github.com/open-recognition/registry/models"
 )
 
-// viewer is who looks at the page. Until accounts exist everyone is an anonymous visitor, who
-// sees public fields only.
-func viewer(c echo.Context) models.Viewer { return models.Anonymous }
+// viewer is who looks at a page: a signed-in person is a member and also sees members-only
+// fields; everyone else sees public fields only. Every response to a signed-in browser is sent
+// with Cache-Control: no-store (see session), so a members' view never reaches a shared cache,
+// and the server's own caches (summary, map) hold raw rows or aggregates, filtered per request
+// here. The API, exports, search and aggregates never ask this: they answer as models.Anonymous.
+func viewer(c echo.Context) models.Viewer { return models.Viewer{Member: account(c) != nil} }
 
 // shown returns value when the viewer may see a field at level, else "".
 func shown(w models.Viewer, level, value string) string {

@@ -182,13 +182,15 @@ func (w *Worker) prepare(task models.IssuanceTask, list int) (models.Completion,
 		return it, err
 	}
 	it.Credential = &models.Credential{ID: c.id, SignatoryID: task.Signatory.ID, Kind: job.Kind, SignatureID: sigID,
-		StatusList: list, StatusIndex: int(n.Int64()), Document: c.doc, IssuedAt: c.issued}
+		StatusList: list, StatusIndex: int(n.Int64()), Document: c.doc, IssuedAt: c.issued,
+		Carries: &models.NameUse{SignatoryID: task.Signatory.ID, Name: c.name}}
 	return it, nil
 }
 
 type signedCredential struct {
-	id     string
-	doc    string
+	id, doc string
+	// name is the recipient's name signed in, "" for none.
+	name   string
 	issued time.Time
 }
 
@@ -198,11 +200,9 @@ func (w *Worker) sign(task models.IssuanceTask, list, index int) (signedCredenti
 	now := w.Store.Now().Truncate(time.Second)
 	in := BadgeInput{BaseURL: w.BaseURL, DID: w.DID, CredentialID: uuid.NewString(), Kind: task.Job.Kind, Subject: sg.PublicID,
 		IssuedAt: now, StatusList: list, StatusIndex: index, IssuerName: w.IssuerName}
-	if sg.Visibility.Name == models.Public {
-		// The text was cleaned on its way in; cleaning again costs nothing and keeps the
-		// canonical form safe whatever the path.
-		in.Name = models.CleanLine(sg.Name)
-	}
+	// The name only when public. The text was cleaned on its way in; cleaning again costs
+	// nothing and keeps the canonical form safe whatever the path.
+	in.Name = models.PublicName(&sg)
 	var sigID *int64
 	if task.Job.Kind == "signatory" {
 		s := task.Signature
@@ -224,7 +224,7 @@ func (w *Worker) sign(task models.IssuanceTask, list, index int) (signedCredenti
 	if err != nil {
 		return signedCredential{}, nil, err
 	}
-	return signedCredential{id: in.CredentialID, doc: string(b), issued: now}, sigID, nil
+	return signedCredential{id: in.CredentialID, doc: string(b), name: in.Name, issued: now}, sigID, nil
 }
 
 // IssueEndorsement signs an accepted endorsement with the endorser's custodial key and stores
@@ -235,11 +235,9 @@ func (w *Worker) IssueEndorsement(ctx context.Context, e *models.AcceptedEndorse
 	if err != nil {
 		return "", err
 	}
-	name := ""
-	if e.FromNameVis == models.Public {
-		name = e.FromName
-	}
 	for attempt := 0; attempt < 8; attempt++ {
+		// The endorser's name only when public.
+		name := models.PublicName(&models.Signatory{Name: e.FromName, Visibility: models.Visibility{Name: e.FromNameVis}})
 		list, _, err := w.Store.StatusListFill(ctx)
 		if err != nil {
 			return "", err
@@ -260,8 +258,16 @@ func (w *Worker) IssueEndorsement(ctx context.Context, e *models.AcceptedEndorse
 			return "", err
 		}
 		id, err := w.Store.StoreEndorsementCredential(ctx, models.Credential{ID: in.CredentialID, SignatoryID: e.ToID, Kind: "endorsement",
-			EndorsementID: &e.ID, StatusList: list, StatusIndex: int(n.Int64()), Document: string(doc), IssuedAt: now})
+			EndorsementID: &e.ID, StatusList: list, StatusIndex: int(n.Int64()), Document: string(doc), IssuedAt: now,
+			Carries: &models.NameUse{SignatoryID: e.FromID, Name: name}})
 		if errors.Is(err, models.ErrStatusIndexTaken) {
+			continue
+		}
+		if errors.Is(err, models.ErrNameChanged) {
+			// The endorser changed their public name meanwhile: sign again with the new choice.
+			if e, err = w.Store.AcceptedEndorsementBetween(ctx, e.FromPublicID, e.ToPublicID); err != nil {
+				return "", err
+			}
 			continue
 		}
 		return id, err

@@ -15,6 +15,12 @@ type Credential struct {
 	IssuedAt      time.Time
 	RevokedAt     *time.Time
 	RevokedReason string
+	// ErasedAt is when the hosted copy was withdrawn (see erasure.go): the document is then '{}'
+	// and the credential's addresses answer 410, while the status list still says revoked.
+	ErasedAt *time.Time
+	// Carries, on a credential about to be stored, is whose name its document holds (not a
+	// column): it is stored only while that is still the person's public choice.
+	Carries *NameUse `gorm:"-"`
 }
 
 func (Credential) TableName() string { return "credentials" }

@@ -5,6 +5,7 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"errors"
 
@@ -268,6 +269,9 @@ func (s *Store) StoreEndorsementCredential(ctx context.Context, c Credential) (s
 		}
 		if taken > 0 {
 			return ErrStatusIndexTaken
+		}
+		if ok, err := stillCarriable(tx, &c); err != nil || !ok {
+			return cmp.Or(err, ErrNameChanged)
 		}
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&c)
 		if res.Error != nil || res.RowsAffected > 0 {

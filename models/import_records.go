@@ -295,7 +295,7 @@ func (w *importer) credentials() error {
 		}
 		rows = append(rows, Credential{ID: c.ID, SignatoryID: sid, Kind: c.Kind, EndorsementID: eid, SignatureID: sigID,
 			StatusList: c.StatusList, StatusIndex: c.StatusIndex, Document: c.Document, IssuedAt: c.IssuedAt,
-			RevokedAt: c.RevokedAt, RevokedReason: c.RevokedReason})
+			RevokedAt: c.RevokedAt, RevokedReason: c.RevokedReason, ErasedAt: c.ErasedAt})
 		lines = append(lines, c.Line)
 	}
 	return w.createAll(rows, lines)

@@ -142,6 +142,7 @@ type CredentialIn struct {
 	IssuedAt      time.Time
 	RevokedAt     *time.Time
 	RevokedReason string
+	ErasedAt      *time.Time
 }
 
 type IssuanceIn struct {

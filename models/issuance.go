@@ -108,7 +108,7 @@ func (s *Store) CredentialByID(ctx context.Context, id string) (*Credential, err
 // SignatoryCredentials lists a signatory's credentials, newest first.
 func (s *Store) SignatoryCredentials(ctx context.Context, signatoryID int64) ([]Credential, error) {
 	var out []Credential
-	err := s.DB.WithContext(ctx).Select("id", "signatory_id", "kind", "status_list", "status_index", "issued_at", "revoked_at", "revoked_reason").
+	err := s.DB.WithContext(ctx).Select("id", "signatory_id", "kind", "status_list", "status_index", "issued_at", "revoked_at", "revoked_reason", "erased_at").
 		Where("signatory_id = ?", signatoryID).Order("issued_at DESC").Find(&out).Error
 	return out, err
 }
@@ -167,6 +167,12 @@ func (s *Store) CompleteBatch(ctx context.Context, items []Completion) (retry []
 					return err
 				}
 				if taken > 0 {
+					retry = append(retry, it.Job.ID)
+					continue
+				}
+				if ok, err := stillCarriable(tx, it.Credential); err != nil {
+					return err
+				} else if !ok {
 					retry = append(retry, it.Job.ID)
 					continue
 				}

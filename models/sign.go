@@ -208,6 +208,9 @@ func (s *Store) UpdateEntry(ctx context.Context, acc *Account, in Signatory) (Si
 		if err := writeSearchTerms(tx, &sg); err != nil {
 			return err
 		}
+		if err := followNameChoice(tx, &have, &sg, sg.UpdatedAt); err != nil {
+			return err
+		}
 		if err := audit(tx, AuditEntry{At: sg.UpdatedAt, ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: "signatory.update",
 			SubjectType: "signatory", SubjectID: sg.PublicID}); err != nil {
 			return err
@@ -281,7 +284,12 @@ func (s *Store) DeleteAccount(ctx context.Context, acc *Account) error {
 			if err := writeSearchTerms(tx, &sg); err != nil {
 				return err
 			}
-			if err := revokeAll(tx, sg.ID, "account deleted", now); err != nil {
+			// The person's credentials are withdrawn (revoked, documents erased) here and now;
+			// the revocation jobs also cancel badges still waiting to be issued.
+			if err := eraseCredentials(tx, sg.ID, now); err != nil {
+				return err
+			}
+			if err := revokeAll(tx, sg.ID, ReasonAccountDeleted, now); err != nil {
 				return err
 			}
 			if err := tx.Model(&Withdrawal{}).Where("signatory_id = ?", sg.ID).Update("reason", "").Error; err != nil {

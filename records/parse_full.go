@@ -186,9 +186,16 @@ func (st *parser) credential(n int, r *Credential) error {
 	if err != nil {
 		return err
 	}
+	erased, err := optTime("erased_at", r.ErasedAt)
+	if err != nil {
+		return err
+	}
+	if erased != nil && (revoked == nil || string(r.Document) != models.ErasedDocument) {
+		return models.FieldError("erased_at", "an erased credential must be revoked and its document must be %s", models.ErasedDocument)
+	}
 	st.set.Credentials = append(st.set.Credentials, models.CredentialIn{Line: n, ID: r.ID, Signatory: t, Kind: r.Kind,
 		Endorsement: pair, SignatureVer: r.SignatureVersion, StatusList: r.StatusList, StatusIndex: r.StatusIndex,
-		Document: string(r.Document), IssuedAt: issued, RevokedAt: revoked, RevokedReason: models.CleanText(r.RevokedReason)})
+		Document: string(r.Document), IssuedAt: issued, RevokedAt: revoked, RevokedReason: models.CleanText(r.RevokedReason), ErasedAt: erased})
 	return nil
 }
 

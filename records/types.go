@@ -155,6 +155,8 @@ type Credential struct {
 	IssuedAt         string          `json:"issued_at"`
 	RevokedAt        string          `json:"revoked_at,omitempty"`
 	RevokedReason    string          `json:"revoked_reason,omitempty"`
+	// ErasedAt: the hosted copy was withdrawn; the document is then {} and revoked_at is set.
+	ErasedAt string `json:"erased_at,omitempty"`
 }
 
 // Issuance is a row of the issuance outbox (full dumps).
