@@ -112,9 +112,9 @@ func TestMigrationResolvesDuplicateBadges(t *testing.T) {
 	testutil.Engines(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
 		db := s.DB.WithContext(ctx)
-		// Back to the schema before version 4.
+		// Back to the schema before version 4 (and the versions after it).
 		for _, stmt := range []string{"DROP INDEX credentials_one_live", "DROP INDEX credentials_one_live_endorsement",
-			"DROP INDEX issuance_outbox_one_open", "DELETE FROM goose_db_version WHERE version_id = 4"} {
+			"DROP INDEX issuance_outbox_one_open"} {
 			if err := db.Exec(stmt).Error; err != nil {
 				t.Fatal(err)
 			}
@@ -140,7 +140,12 @@ func TestMigrationResolvesDuplicateBadges(t *testing.T) {
 			db.Create(&j)
 			jobs = append(jobs, j)
 		}
-		if n, err := s.Migrate(ctx); err != nil || n != 1 {
+		for _, stmt := range []string{"ALTER TABLE credentials DROP COLUMN erased_at", "DELETE FROM goose_db_version WHERE version_id >= 4"} {
+			if err := db.Exec(stmt).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := s.Migrate(ctx); err != nil || n != 2 {
 			t.Fatalf("migrate: %d, %v", n, err)
 		}
 		var live []models.Credential
