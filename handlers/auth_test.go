@@ -764,3 +764,26 @@ func TestDevLoginOnlyFromThisMachine(t *testing.T) {
 		t.Errorf("%d sessions after three development logins on this machine, want 3", n)
 	}
 }
+
+// A page answering a form has no address of its own: its language links lead to a page that
+// exists in the other language, never to the form's POST-only address.
+func TestLanguageLinksOnAFormAnswer(t *testing.T) {
+	site := newDevSite(t, testutil.SQLite(t), true)
+	c := site.newClient()
+	res, err := c.PostForm(site.srv.URL+"/auth/dev", url.Values{"_csrf": {site.csrf(c, "/login")}, "name": {""}, "email": {"x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	res.Body.Close()
+	if err != nil || res.StatusCode != http.StatusBadRequest {
+		t.Fatalf("refused development login: %d, %v", res.StatusCode, err)
+	}
+	href, ok := doc.Find(`header a[hreflang="fr"]`).Attr("href")
+	if !ok || !strings.HasPrefix(href, "/login?") {
+		t.Fatalf("French link on the answer to /auth/dev: %q", href)
+	}
+	if res, body := site.get(c, site.srv.URL+href); res.StatusCode != http.StatusOK || !strings.Contains(body, `lang="fr"`) {
+		t.Errorf("GET %s: %d", href, res.StatusCode)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -45,6 +46,15 @@ func (h *Handler) page(c echo.Context, title, nav string, data any) Page {
 	p.Admin, _ = c.Get("admin").(bool)
 	p.Pending, _ = c.Get("pending").(int64)
 	u := *c.Request().URL
+	if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead && !h.returnTo.match(u.Path) {
+		// A page answering a form (a login's hand-off to its provider, a refused development
+		// login) has no address of its own to reload in another language: the links lead to the
+		// page the form came from.
+		u = url.URL{Path: "/"}
+		if strings.HasPrefix(c.Request().URL.Path, "/auth/") {
+			u.Path = "/login"
+		}
+	}
 	for _, code := range i18n.Languages {
 		q := u.Query()
 		q.Set("lang", code)
