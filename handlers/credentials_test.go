@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/labstack/echo/v4"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -19,6 +20,14 @@ import (
 // issuingSite is a site with issuer keys and a credential worker the test drives by hand.
 func issuingSite(t *testing.T, s *models.Store) (*oidcSite, *issuer.Worker, *issuer.Keys) {
 	t.Helper()
+	site, w, keys, _ := workerSite(t, s, handlers.Config{DevLogin: true})
+	return site, w, keys
+}
+
+// workerSite serves the app as the server builds it, over real HTTP: issuer keys, a credential
+// worker the test drives by hand, and cfg (its base URL is the server's).
+func workerSite(t *testing.T, s *models.Store, cfg handlers.Config) (*oidcSite, *issuer.Worker, *issuer.Keys, *echo.Echo) {
+	t.Helper()
 	srv := httptest.NewServer(nil)
 	t.Cleanup(srv.Close)
 	keys, err := issuer.OpenKeys(filepath.Join(t.TempDir(), "keys"))
@@ -29,15 +38,15 @@ func issuingSite(t *testing.T, s *models.Store) (*oidcSite, *issuer.Worker, *iss
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Keys: keys, Worker: w,
-		Config: handlers.Config{BaseURL: srv.URL, DevLogin: true}})
+	cfg.BaseURL = srv.URL
+	e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Keys: keys, Worker: w, Config: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv.Config.Handler = e
 	site := &oidcSite{t: t, srv: srv, store: s}
 	site.client = site.newClient()
-	return site, w, keys
+	return site, w, keys, e
 }
 
 func getWith(t *testing.T, u, accept string) (*http.Response, string) {

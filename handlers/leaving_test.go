@@ -8,9 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,24 +24,7 @@ import (
 // administrator (boss@example.org).
 func badgeSite(t *testing.T, s *models.Store) (*oidcSite, *issuer.Worker) {
 	t.Helper()
-	srv := httptest.NewServer(nil)
-	t.Cleanup(srv.Close)
-	keys, err := issuer.OpenKeys(filepath.Join(t.TempDir(), "keys"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := issuer.NewWorker(s, keys, srv.URL, discardLogger())
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Keys: keys, Worker: w,
-		Config: handlers.Config{BaseURL: srv.URL, DevLogin: true, Admins: []string{"boss@example.org"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = e
-	site := &oidcSite{t: t, srv: srv, store: s}
-	site.client = site.newClient()
+	site, w, _, _ := workerSite(t, s, handlers.Config{DevLogin: true, Admins: []string{"boss@example.org"}})
 	return site, w
 }
 

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,7 +14,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 	"github.com/open-recognition/registry/handlers"
-	"github.com/open-recognition/registry/issuer"
 	"github.com/open-recognition/registry/models"
 	"github.com/open-recognition/registry/testutil"
 )
@@ -190,23 +188,8 @@ func withToken(v url.Values, tok string) url.Values {
 // development login and a configured administrator.
 func walkSite(t *testing.T, s *models.Store) (*httptest.Server, *echo.Echo) {
 	t.Helper()
-	srv := httptest.NewServer(nil)
-	t.Cleanup(srv.Close)
-	keys, err := issuer.OpenKeys(filepath.Join(t.TempDir(), "keys"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := issuer.NewWorker(s, keys, srv.URL, discardLogger())
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Keys: keys, Worker: w,
-		Config: handlers.Config{BaseURL: srv.URL, DevLogin: true, Admins: []string{"boss@example.org"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = e
-	return srv, e
+	site, _, _, e := workerSite(t, s, handlers.Config{DevLogin: true, Admins: []string{"boss@example.org"}})
+	return site.srv, e
 }
 
 // The ordinary mistakes a person makes get the status that says what happened, and the
