@@ -85,6 +85,20 @@ func (s *Store) PendingIssuance(ctx context.Context, n int) ([]IssuanceTask, err
 	return out, nil
 }
 
+// BadgesBeingIssued lists the badges (signatory, advocate, ambassador, in that order) waiting in
+// the outbox to be issued to a signatory: their profile says so until the worker has stored them.
+func (s *Store) BadgesBeingIssued(ctx context.Context, signatoryID int64) ([]string, error) {
+	var kinds []string
+	if err := s.DB.WithContext(ctx).Model(&IssuanceJob{}).
+		Where("signatory_id = ? AND action = ? AND done_at IS NULL AND kind <> ?", signatoryID, "issue", "endorsement").
+		Distinct().Pluck("kind", &kinds).Error; err != nil {
+		return nil, err
+	}
+	order := map[string]int{"signatory": 0, "advocate": 1, "ambassador": 2}
+	sort.Slice(kinds, func(i, j int) bool { return order[kinds[i]] < order[kinds[j]] })
+	return kinds, nil
+}
+
 // badgeKey is a signatory and an achievement: the schema allows one live credential for each.
 type badgeKey struct {
 	SignatoryID int64
