@@ -47,8 +47,8 @@ func TestTiersCommand(t *testing.T) {
 		}
 		var jobs int64
 		p.store(t).DB.Model(&models.IssuanceJob{}).Where("kind IN ('advocate','ambassador') AND action = 'issue'").Count(&jobs)
-		if jobs != 2 {
-			t.Errorf("%d tier badge jobs, want 2 (Bea's Ambassador, Cam's Advocate)", jobs)
+		if jobs != 3 {
+			t.Errorf("%d tier badge jobs, want 3 (the founding Ambassador's, queued by the import; Bea's Ambassador, Cam's Advocate)", jobs)
 		}
 		// Nothing changed: nothing written.
 		before := p.count(t, "audit_log")

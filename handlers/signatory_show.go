@@ -29,6 +29,9 @@ type profileView struct {
 	ReceivedTotal, GivenTotal                        int
 	ReceivedMore, GivenMore                          string
 	Badges                                           []badgeView
+	// Issuing names the badges waiting in the outbox: the profile says they are on their way
+	// (to everyone: that a badge is coming reveals nothing the tier does not).
+	Issuing []string
 	// Endorse is the endorsement form, for a signed-in signatory looking at someone else.
 	Endorse *endorseView
 }
@@ -126,6 +129,13 @@ func (h *Handler) signatoryShow(c echo.Context) error {
 			v.Badges = append(v.Badges, badgeView{Name: l.T("tier." + cr.Kind), URL: u, JSONURL: u + ".json", PNGURL: u + ".png", SVGURL: u + ".svg",
 				ImageURL: "/achievements/" + cr.Kind + ".svg", ShareURL: h.cfg.BaseURL + u})
 		}
+	}
+	issuing, err := h.store.BadgesBeingIssued(ctx, sg.ID)
+	if err != nil {
+		return err
+	}
+	for _, kind := range issuing {
+		v.Issuing = append(v.Issuing, l.T("profile.badge.issuing", l.T("tier."+kind)))
 	}
 	title := v.Name
 	if title == "" {

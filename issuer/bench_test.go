@@ -17,8 +17,9 @@ import (
 )
 
 // BenchmarkIssue issues 500 Signatory badges from the outbox on one core: build, canonicalize,
-// sign and store, each credential with its job closed in its own transaction. Target: at least
-// 500 credentials/s.
+// sign and store, in batches of 100 jobs each stored in one transaction. Target: at least 500
+// credentials/s. The figure counts credentials stored, not rounds of the worker: a job whose
+// random status index turned out taken is signed again, and costs its time, but is one badge.
 func BenchmarkIssue(b *testing.B) {
 	const n = 500
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
@@ -43,17 +44,18 @@ func BenchmarkIssue(b *testing.B) {
 		}
 		b.StartTimer()
 		start := time.Now()
-		done, err := w.Drain(context.Background())
-		if err != nil || done != n {
-			b.Fatalf("drained %d of %d: %v", done, n, err)
+		if _, err := w.Drain(context.Background()); err != nil {
+			b.Fatal(err)
 		}
-		b.ReportMetric(float64(n)/time.Since(start).Seconds(), "credentials/s")
+		took := time.Since(start)
 		b.StopTimer()
-		var issued int64
+		var issued, open int64
 		s.DB.Model(&models.Credential{}).Count(&issued)
-		if issued != n {
-			b.Fatalf("%d credentials stored", issued)
+		s.DB.Model(&models.IssuanceJob{}).Where("done_at IS NULL").Count(&open)
+		if issued != n || open != 0 {
+			b.Fatalf("%d credentials stored and %d jobs open, want %d and none", issued, open, n)
 		}
+		b.ReportMetric(float64(issued)/took.Seconds(), "credentials/s")
 		s.Close()
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -54,23 +56,29 @@ func (w *Worker) Wake() {
 	}
 }
 
-// Run works until ctx ends. A long backlog (a large import) is worked off at half a core:
-// after each full batch the worker rests as long as the batch took, so that pages stay fast
-// while thousands of badges are signed.
+// Run works until ctx ends. Interactive work (a person waiting for their badge) is done as soon
+// as it is queued, on every core. A long bulk backlog (a large import) is worked off at half a
+// core on average: after each full batch the worker rests so that its signing takes half the
+// time of one core, so that pages stay fast while thousands of badges are signed. A job queued
+// meanwhile ends the rest (Wake), and the next batch takes it ahead of the backlog.
 func (w *Worker) Run(ctx context.Context) {
 	t := time.NewTicker(w.Poll)
 	defer t.Stop()
 	for {
 		start := time.Now()
-		n, err := w.batch(ctx)
+		r, err := w.batch(ctx, w.bulkSigners())
 		if err != nil && ctx.Err() == nil {
 			w.Log.Error("issuing credentials", "err", err)
 		}
-		if n == batchSize {
+		switch {
+		case err == nil && r.taken > 0 && !r.bulk:
+			continue // interactive work done: more may be waiting, of any kind
+		case err == nil && r.taken == batchSize:
 			select {
 			case <-ctx.Done():
 				return
-			case <-time.After(time.Since(start)):
+			case <-w.wake:
+			case <-time.After(time.Since(start) * time.Duration(2*r.signers-1)):
 			}
 			continue
 		}
@@ -86,86 +94,162 @@ func (w *Worker) Run(ctx context.Context) {
 // batchSize is how many jobs one transaction closes.
 const batchSize = 100
 
-// Drain does every open job and returns how many it closed.
+// signers is how many badges are signed at once: one per core the process may use.
+func signers() int { return max(1, runtime.GOMAXPROCS(0)) }
+
+// bulkSigners is how many badges of a bulk backlog are signed at once in a server: every core
+// but one, which stays free for pages.
+func (w *Worker) bulkSigners() int { return max(1, signers()-1) }
+
+// Drain does every open job, signing on every core, and returns how many jobs it closed.
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	done := 0
 	for ctx.Err() == nil {
-		n, err := w.batch(ctx)
-		done += n
-		if err != nil || n == 0 {
+		r, err := w.batch(ctx, signers())
+		done += r.closed
+		if err != nil || r.taken == 0 {
 			return done, err
 		}
 	}
 	return done, ctx.Err()
 }
 
-// batch does up to batchSize open jobs, oldest first: each is signed on its own, and one
-// transaction stores them all, each credential with the closing of its job. It returns how
-// many jobs it took on (a job whose status index was taken is signed again next time).
-func (w *Worker) batch(ctx context.Context) (int, error) {
+// outcome is what one batch did.
+type outcome struct {
+	// taken is how many open jobs it read; closed how many of them it closed (a job whose
+	// status index turned out taken, or whose signing failed, stays open).
+	taken, closed int
+	// bulk says the batch was bulk work; signers how many badges it signed at once.
+	bulk    bool
+	signers int
+}
+
+// batch does up to batchSize open jobs in the outbox's order (interactive work, then bulk work,
+// each oldest first): the badges are signed outside any transaction, bulkSigners or signers at a
+// time, and one transaction stores them all, each credential with the closing of its job. A
+// batch that starts with interactive work holds only interactive work, so that a person's badge
+// is never signed after a hundred of an import's.
+func (w *Worker) batch(ctx context.Context, bulkSigners int) (outcome, error) {
 	tasks, err := w.Store.PendingIssuance(ctx, batchSize)
 	if err != nil || len(tasks) == 0 {
-		return 0, err
+		return outcome{}, err
 	}
+	r := outcome{signers: signers()}
+	if tasks[0].Job.Priority == models.PriorityInteractive {
+		for i, t := range tasks {
+			if t.Job.Priority != models.PriorityInteractive {
+				tasks = tasks[:i]
+				break
+			}
+		}
+	} else {
+		r.bulk, r.signers = true, bulkSigners
+	}
+	r.taken = len(tasks)
 	if err := w.Keys.Refresh(); err != nil {
-		return 0, err
+		return r, err
 	}
 	list, used, err := w.Store.StatusListFill(ctx)
 	if err != nil {
-		return 0, err
+		return r, err
 	}
-	items := make([]models.Completion, 0, len(tasks))
-	// revoking notes the badges this batch revokes before it reaches a later issuance of the
-	// same badge, which must then be signed anew.
+	key := w.Keys.Current()
+	// What to do with each job is decided in order (a revocation reaches a later issuance of the
+	// same badge, status indexes are drawn without repeats); the signing is then spread over
+	// the signers.
 	type badge struct {
 		signatory int64
 		kind      string
 	}
 	revoking := map[badge]bool{}
-	for _, task := range tasks {
+	drawn := map[[2]int]bool{}
+	items := make([]models.Completion, len(tasks))
+	failed := make([]error, len(tasks))
+	type slot struct{ i, list, index int }
+	var toSign []slot
+	for i, task := range tasks {
+		items[i] = models.Completion{Job: task.Job}
+		b := badge{task.Job.SignatoryID, task.Job.Kind}
+		if task.Job.Action == "revoke" {
+			revoking[b] = true
+			continue
+		}
+		if task.Live && !revoking[b] {
+			// The signatory holds this badge already: signing another would only be refused by
+			// the schema (one live credential per signatory and achievement).
+			items[i].Skip = "already issued"
+			continue
+		}
 		if used >= models.StatusListQuota {
 			list, used = list+1, 0
 		}
-		key := badge{task.Job.SignatoryID, task.Job.Kind}
-		if task.Job.Action == "revoke" {
-			revoking[key] = true
-		}
-		if task.Job.Action == "issue" && task.Live && !revoking[key] {
-			// The signatory holds this badge already: signing another would only be refused by
-			// the schema (one live credential per signatory and achievement).
-			items = append(items, models.Completion{Job: task.Job, Skip: "already issued"})
-			continue
-		}
-		it, err := w.prepare(task, list)
+		index, err := w.freeIndex(list, drawn)
 		if err != nil {
-			w.Log.Warn("issuance failed; will retry", "job", task.Job.ID, "err", err)
-			if ferr := w.Store.FailIssuance(ctx, task.Job.ID, err.Error()); ferr != nil {
-				return 0, ferr
+			return r, err
+		}
+		used++
+		toSign = append(toSign, slot{i, list, index})
+	}
+	var wg sync.WaitGroup
+	next := make(chan slot)
+	for range min(r.signers, len(toSign)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range next {
+				items[s.i], failed[s.i] = w.prepare(tasks[s.i], key, s.list, s.index)
+			}
+		}()
+	}
+	for _, s := range toSign {
+		next <- s
+	}
+	close(next)
+	wg.Wait()
+	done := items[:0]
+	for i, it := range items {
+		if failed[i] != nil {
+			w.Log.Warn("issuance failed; will retry", "job", tasks[i].Job.ID, "err", failed[i])
+			if ferr := w.Store.FailIssuance(ctx, tasks[i].Job.ID, failed[i].Error()); ferr != nil {
+				return r, ferr
 			}
 			continue
 		}
-		if it.Credential != nil {
-			used++
-		}
-		items = append(items, it)
+		done = append(done, it)
 	}
-	if len(items) == 0 {
-		return 0, errors.New("no issuance job could be done; they are retried on the next round")
+	if len(done) == 0 {
+		return r, errors.New("no issuance job could be done; they are retried on the next round")
 	}
-	if _, err := w.Store.CompleteBatch(ctx, items); err != nil {
-		return 0, err
+	retry, err := w.Store.CompleteBatch(ctx, done)
+	if err != nil {
+		return r, err
 	}
-	return len(tasks), nil
+	r.closed = len(done) - len(retry)
+	return r, nil
 }
 
-// prepare works out one job: a revocation, a badge signed with a random index of the status
-// list, or nothing to do.
-func (w *Worker) prepare(task models.IssuanceTask, list int) (models.Completion, error) {
+// freeIndex draws a random index of a status list that no other credential of the batch has
+// drawn; an index another credential already holds is found when the batch is stored.
+func (w *Worker) freeIndex(list int, drawn map[[2]int]bool) (int, error) {
+	for {
+		n, err := rand.Int(rand.Reader, big.NewInt(models.StatusListSize))
+		if err != nil {
+			return 0, err
+		}
+		k := [2]int{list, int(n.Int64())}
+		if !drawn[k] {
+			drawn[k] = true
+			return k[1], nil
+		}
+	}
+}
+
+// prepare works out one issuance job: a badge signed with the given index of the status list,
+// or nothing to do. It runs on several goroutines at once.
+func (w *Worker) prepare(task models.IssuanceTask, key Key, list, index int) (models.Completion, error) {
 	job := task.Job
 	it := models.Completion{Job: job}
 	switch {
-	case job.Action == "revoke":
-		return it, nil
 	case !task.Signatory.Listed:
 		it.Skip = "the signatory is not in the registry"
 		return it, nil
@@ -173,16 +257,12 @@ func (w *Worker) prepare(task models.IssuanceTask, list int) (models.Completion,
 		it.Skip = fmt.Sprintf("%s credentials are issued on request", job.Kind)
 		return it, nil
 	}
-	n, err := rand.Int(rand.Reader, big.NewInt(models.StatusListSize))
-	if err != nil {
-		return it, err
-	}
-	c, sigID, err := w.sign(task, list, int(n.Int64()))
+	c, sigID, err := w.sign(task, key, list, index)
 	if err != nil {
 		return it, err
 	}
 	it.Credential = &models.Credential{ID: c.id, SignatoryID: task.Signatory.ID, Kind: job.Kind, SignatureID: sigID,
-		StatusList: list, StatusIndex: int(n.Int64()), Document: c.doc, IssuedAt: c.issued,
+		StatusList: list, StatusIndex: index, Document: c.doc, IssuedAt: c.issued,
 		Carries: &models.NameUse{SignatoryID: task.Signatory.ID, Name: c.name}}
 	return it, nil
 }
@@ -195,7 +275,7 @@ type signedCredential struct {
 }
 
 // sign builds and signs one badge.
-func (w *Worker) sign(task models.IssuanceTask, list, index int) (signedCredential, *int64, error) {
+func (w *Worker) sign(task models.IssuanceTask, key Key, list, index int) (signedCredential, *int64, error) {
 	sg := task.Signatory
 	now := w.Store.Now().Truncate(time.Second)
 	in := BadgeInput{BaseURL: w.BaseURL, DID: w.DID, CredentialID: uuid.NewString(), Kind: task.Job.Kind, Subject: sg.PublicID,
@@ -216,7 +296,7 @@ func (w *Worker) sign(task models.IssuanceTask, list, index int) (signedCredenti
 	if err != nil {
 		return signedCredential{}, nil, err
 	}
-	signed, err := w.Signer.Sign(c, w.Keys.Current(), w.DID, now)
+	signed, err := w.Signer.Sign(c, key, w.DID, now)
 	if err != nil {
 		return signedCredential{}, nil, err
 	}

@@ -27,7 +27,7 @@ func TestBadgeSignedBeforeTheNameWasHiddenIsSignedAgain(t *testing.T) {
 		if err != nil || len(tasks) != 1 {
 			t.Fatalf("pending: %d, %v", len(tasks), err)
 		}
-		it, err := w.prepare(tasks[0], 1)
+		it, err := w.prepare(tasks[0], keys.Current(), 1, 7)
 		if err != nil || !strings.Contains(it.Credential.Document, "Ada Racing") {
 			t.Fatalf("prepare: %v", err)
 		}

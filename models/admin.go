@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -255,6 +256,27 @@ func (s *Store) SetSeed(ctx context.Context, by Actor, publicID string, seed boo
 		if res.Error == nil && res.RowsAffected == 0 {
 			return Errorf(ECONFLICT, "this signatory is already a founding Ambassador")
 		}
-		return res.Error
+		if res.Error != nil {
+			return res.Error
+		}
+		return appointAmbassador(tx, sg, s.now())
 	})
+}
+
+// appointAmbassador makes a newly appointed founding Ambassador an Ambassador at once, as an
+// import does, with the badge the person is waiting for queued ahead of bulk work (and the
+// Advocate badge they held revoked); the next tier computation finds nothing to change.
+func appointAmbassador(tx *gorm.DB, sg *Signatory, now time.Time) error {
+	if sg.Tier == "ambassador" {
+		return nil
+	}
+	if err := tx.Model(&Signatory{}).Where("id = ?", sg.ID).Update("tier", "ambassador").Error; err != nil {
+		return fromDB(err)
+	}
+	jobs := []IssuanceJob{{SignatoryID: sg.ID, Kind: "ambassador", Action: "issue", CreatedAt: now}}
+	if sg.Tier != "signatory" {
+		jobs = append(jobs, IssuanceJob{SignatoryID: sg.ID, Kind: sg.Tier, Action: "revoke", Reason: "tier changed", CreatedAt: now})
+	}
+	sg.Tier = "ambassador"
+	return queueJobs(tx, jobs, PriorityInteractive, now)
 }

@@ -38,7 +38,18 @@ type IssuanceJob struct {
 	Attempts      int
 	LastError     string
 	DoneAt        *time.Time
+	// Priority orders the open jobs: PriorityInteractive first, then PriorityBulk, then
+	// PriorityRetry, each oldest first.
+	Priority int
 }
+
+// Outbox priorities (the schema's CHECK lists them): a person waiting for their own badge is
+// never queued behind an import's backlog.
+const (
+	PriorityInteractive = 0
+	PriorityBulk        = 1
+	PriorityRetry       = 2
+)
 
 func (IssuanceJob) TableName() string { return "issuance_outbox" }
 

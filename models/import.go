@@ -54,6 +54,13 @@ func (s *Store) Import(ctx context.Context, set *ImportSet, progress Progress) (
 				return err
 			}
 		}
+		// The tiers an import sets (its founding Ambassadors, a backup's tiers) get their
+		// badges like those a computation sets.
+		queued, err := reconcileTierBadges(tx, s.now())
+		if err != nil {
+			return err
+		}
+		w.written += queued
 		if !w.changed() {
 			return nil
 		}

@@ -69,13 +69,13 @@ func (w *importer) newSignatures() ([]Signature, error) {
 }
 
 // newBadgeJobs queues the Signatory badge of each new listed signatory: they earn it through
-// the same queue as everyone.
+// the same queue as everyone, as bulk work, behind anyone who signs meanwhile.
 func (w *importer) newBadgeJobs() ([]IssuanceJob, error) {
 	now := w.s.now()
 	if w.s.Dialect == SQLite {
 		for _, r := range w.idRuns(func(int) string { return "" }) {
-			res := w.tx.Exec(`INSERT INTO issuance_outbox (signatory_id, kind, action, reason, created_at, attempts, last_error)
-				SELECT id, 'signatory', 'issue', '', ?, 0, '' FROM signatories WHERE id BETWEEN ? AND ? AND listed`, now, r.first, r.last)
+			res := w.tx.Exec(`INSERT INTO issuance_outbox (signatory_id, kind, action, reason, created_at, attempts, last_error, priority)
+				SELECT id, 'signatory', 'issue', '', ?, 0, '', ? FROM signatories WHERE id BETWEEN ? AND ? AND listed`, now, PriorityBulk, r.first, r.last)
 			if res.Error != nil {
 				return nil, res.Error
 			}
@@ -86,7 +86,7 @@ func (w *importer) newBadgeJobs() ([]IssuanceJob, error) {
 	var rows []IssuanceJob
 	for _, sg := range w.newRows {
 		if sg.Listed {
-			rows = append(rows, IssuanceJob{SignatoryID: sg.ID, Kind: "signatory", Action: "issue", CreatedAt: now})
+			rows = append(rows, IssuanceJob{SignatoryID: sg.ID, Kind: "signatory", Action: "issue", CreatedAt: now, Priority: PriorityBulk})
 		}
 	}
 	return rows, nil

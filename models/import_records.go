@@ -88,10 +88,11 @@ func (w *importer) createAll(rows any, lines []int) error {
 				v[0], v[1], v[2], v[3], v[4] = x.SignatoryID, int64(x.DeclarationVersion), x.Lang, x.TextSHA256, x.SignedAt
 			}, lines)
 	case []IssuanceJob:
-		return w.bulk("issuance_outbox", []string{"signatory_id", "kind", "action", "endorsement_id", "reason", "created_at", "attempts", "last_error", "done_at"}, len(r),
+		return w.bulk("issuance_outbox", []string{"signatory_id", "kind", "action", "endorsement_id", "reason", "created_at", "attempts", "last_error", "done_at", "priority"}, len(r),
 			func(i int, v []any) {
 				x := &r[i]
 				v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8] = x.SignatoryID, x.Kind, x.Action, x.EndorsementID, x.Reason, x.CreatedAt, int64(x.Attempts), x.LastError, x.DoneAt
+				v[9] = int64(x.Priority)
 			}, lines)
 	case []Withdrawal:
 		return createAll(w, r, lines)
@@ -317,7 +318,7 @@ func (w *importer) issuance() error {
 			return err
 		}
 		rows = append(rows, IssuanceJob{SignatoryID: sid, Kind: j.Kind, Action: j.Action, EndorsementID: eid, Reason: j.Reason,
-			CreatedAt: j.CreatedAt, Attempts: j.Attempts, LastError: j.LastError, DoneAt: j.DoneAt})
+			CreatedAt: j.CreatedAt, Attempts: j.Attempts, LastError: j.LastError, DoneAt: j.DoneAt, Priority: PriorityBulk})
 		lines = append(lines, j.Line)
 	}
 	if !w.set.Full {

@@ -35,10 +35,12 @@ type IssuanceTask struct {
 	Live bool
 }
 
-// PendingIssuance returns up to n open jobs, oldest first.
+// PendingIssuance returns up to n open jobs: interactive work first, then bulk work, then jobs
+// whose signing failed, each oldest first (the order of the index issuance_outbox_pending, so
+// that reading the head of a long backlog costs no sort).
 func (s *Store) PendingIssuance(ctx context.Context, n int) ([]IssuanceTask, error) {
 	var jobs []IssuanceJob
-	if err := s.DB.WithContext(ctx).Where("done_at IS NULL").Order("attempts, id").Limit(n).Find(&jobs).Error; err != nil {
+	if err := s.DB.WithContext(ctx).Where("done_at IS NULL").Order("priority, id").Limit(n).Find(&jobs).Error; err != nil {
 		return nil, err
 	}
 	if len(jobs) == 0 {
@@ -83,16 +85,31 @@ func (s *Store) PendingIssuance(ctx context.Context, n int) ([]IssuanceTask, err
 	return out, nil
 }
 
+// BadgesBeingIssued lists the badges (signatory, advocate, ambassador, in that order) waiting in
+// the outbox to be issued to a signatory: their profile says so until the worker has stored them.
+func (s *Store) BadgesBeingIssued(ctx context.Context, signatoryID int64) ([]string, error) {
+	var kinds []string
+	if err := s.DB.WithContext(ctx).Model(&IssuanceJob{}).
+		Where("signatory_id = ? AND action = ? AND done_at IS NULL AND kind <> ?", signatoryID, "issue", "endorsement").
+		Distinct().Pluck("kind", &kinds).Error; err != nil {
+		return nil, err
+	}
+	order := map[string]int{"signatory": 0, "advocate": 1, "ambassador": 2}
+	sort.Slice(kinds, func(i, j int) bool { return order[kinds[i]] < order[kinds[j]] })
+	return kinds, nil
+}
+
 // badgeKey is a signatory and an achievement: the schema allows one live credential for each.
 type badgeKey struct {
 	SignatoryID int64
 	Kind        string
 }
 
-// FailIssuance records a failed attempt; the job stays open and is tried again.
+// FailIssuance records a failed attempt; the job stays open and is tried again after every other
+// open job, so that one that keeps failing never holds up the queue.
 func (s *Store) FailIssuance(ctx context.Context, jobID int64, why string) error {
 	return s.DB.WithContext(ctx).Model(&IssuanceJob{}).Where("id = ?", jobID).
-		Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "last_error": why}).Error
+		Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "last_error": why, "priority": PriorityRetry}).Error
 }
 
 // CredentialByID returns one credential.
@@ -233,9 +250,14 @@ func (s *Store) CompleteBatch(ctx context.Context, items []Completion) (retry []
 // issuances still waiting (nothing is signed only to be revoked), and a job already waiting is
 // not added twice (the unique index issuance_outbox_one_open, INSERT … ON CONFLICT DO NOTHING).
 // Revocations are written before issuances, so that for the same achievement the worker, which
-// takes jobs in id order, revokes the old badge before it issues the new one. Rows are written in
-// batches: a tier computation may queue tens of thousands.
-func queueJobs(tx *gorm.DB, jobs []IssuanceJob, now time.Time) error {
+// takes jobs of one priority in id order, revokes the old badge before it issues the new one.
+// Rows are written in batches: a tier computation may queue tens of thousands.
+//
+// priority says who waits (PriorityInteractive: a person, PriorityBulk: nobody in particular).
+// Interactive jobs also promote the open jobs of the same signatories: a person's earlier jobs
+// (a revocation queued by a recomputation, say) still come before their new ones, and the job an
+// interactive one duplicates (ON CONFLICT DO NOTHING keeps the older) moves ahead with it.
+func queueJobs(tx *gorm.DB, jobs []IssuanceJob, priority int, now time.Time) error {
 	var revokes, issues []IssuanceJob
 	cancel := map[string][]int64{}
 	for _, j := range jobs {
@@ -261,21 +283,33 @@ func queueJobs(tx *gorm.DB, jobs []IssuanceJob, now time.Time) error {
 			}
 		}
 	}
+	if priority == PriorityInteractive {
+		people := make([]int64, 0, len(jobs))
+		for _, j := range jobs {
+			people = append(people, j.SignatoryID)
+		}
+		for ids := range slices.Chunk(people, 500) {
+			if err := tx.Model(&IssuanceJob{}).Where("signatory_id IN ? AND done_at IS NULL AND priority <> ?", ids, PriorityInteractive).
+				Update("priority", PriorityInteractive).Error; err != nil {
+				return err
+			}
+		}
+	}
 	for _, part := range [][]IssuanceJob{revokes, issues} {
 		for rows := range slices.Chunk(part, 200) {
 			var b strings.Builder
 			args := make([]any, 0, 7*len(rows))
-			b.WriteString("INSERT INTO issuance_outbox (signatory_id, kind, action, endorsement_id, reason, created_at, attempts, last_error) VALUES ")
+			b.WriteString("INSERT INTO issuance_outbox (signatory_id, kind, action, endorsement_id, reason, created_at, attempts, last_error, priority) VALUES ")
 			for i, j := range rows {
 				if i > 0 {
 					b.WriteString(", ")
 				}
-				b.WriteString("(?, ?, ?, ?, ?, ?, 0, '')")
+				b.WriteString("(?, ?, ?, ?, ?, ?, 0, '', ?)")
 				created := j.CreatedAt
 				if created.IsZero() {
 					created = now
 				}
-				args = append(args, j.SignatoryID, j.Kind, j.Action, j.EndorsementID, j.Reason, created)
+				args = append(args, j.SignatoryID, j.Kind, j.Action, j.EndorsementID, j.Reason, created, priority)
 			}
 			b.WriteString(" ON CONFLICT DO NOTHING")
 			if err := tx.Exec(b.String(), args...).Error; err != nil {

@@ -25,7 +25,7 @@ func revokeAll(tx *gorm.DB, signatoryID int64, reason string, now time.Time) err
 	for i, k := range kinds {
 		jobs[i] = IssuanceJob{SignatoryID: signatoryID, Kind: k, Action: "revoke", Reason: reason, CreatedAt: now}
 	}
-	if err := queueJobs(tx, jobs, now); err != nil {
+	if err := queueJobs(tx, jobs, PriorityInteractive, now); err != nil {
 		return err
 	}
 	// Endorsement credentials are signed on request and have no outbox jobs: they are marked
@@ -45,5 +45,5 @@ func reissue(tx *gorm.DB, sg *Signatory, now time.Time) error {
 	if sg.Tier == "advocate" || sg.Tier == "ambassador" {
 		jobs = append(jobs, IssuanceJob{SignatoryID: sg.ID, Kind: sg.Tier, Action: "issue", CreatedAt: now})
 	}
-	return queueJobs(tx, jobs, now)
+	return queueJobs(tx, jobs, PriorityInteractive, now)
 }

@@ -143,7 +143,7 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 			// replaced by one naming the new text.
 			badges = queueJobs(tx, []IssuanceJob{
 				{SignatoryID: out.ID, Kind: "signatory", Action: "revoke", Reason: "superseded by the signature of a newer version", CreatedAt: now},
-				{SignatoryID: out.ID, Kind: "signatory", Action: "issue", CreatedAt: now}}, now)
+				{SignatoryID: out.ID, Kind: "signatory", Action: "issue", CreatedAt: now}}, PriorityInteractive, now)
 		case wasListed && !out.Listed:
 			badges = revokeAll(tx, out.ID, "no longer verified", now)
 		}

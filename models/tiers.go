@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/open-recognition/registry/trust"
 	"gorm.io/gorm"
@@ -86,7 +87,8 @@ func (s *Store) LoadTrust(ctx context.Context) (*TrustInput, error) {
 type TierCounts struct{ Signatory, Advocate, Ambassador int }
 
 // ApplyTiers writes the tiers that changed, in one transaction with the badge jobs they call
-// for: reaching Advocate or Ambassador issues that badge, losing it revokes it.
+// for: reaching Advocate or Ambassador issues that badge, losing it revokes it; and it queues
+// whatever else the tiers held call for (reconcileTierBadges), however they were reached.
 //
 // It compares with the tiers as they are inside its transaction, not as they were read: a
 // computation that read the graph before another one wrote (another process, a second server)
@@ -166,11 +168,25 @@ func (s *Store) ApplyTiers(ctx context.Context, in *TrustInput, tiers []trust.Ti
 				}
 			}
 		}
+		if changed > 0 {
+			// A computation that follows one endorsement changes a few tiers, and those people
+			// are waiting for their badge; a first computation of a large registry is bulk work.
+			priority := PriorityInteractive
+			if len(jobs) > interactiveTierJobs {
+				priority = PriorityBulk
+			}
+			if err := queueJobs(tx, jobs, priority, now); err != nil {
+				return err
+			}
+		}
+		// Whatever the changes, every listed holder of a tier gets that tier's badge, and a badge
+		// of a tier no longer held goes: tiers reached without a change seen here (an import's
+		// founding Ambassadors, a restored backup) converge at every computation.
+		if _, err := reconcileTierBadges(tx, now); err != nil {
+			return err
+		}
 		if changed == 0 {
 			return nil
-		}
-		if err := queueJobs(tx, jobs, now); err != nil {
-			return err
 		}
 		if err := audit(tx, AuditEntry{At: now, Actor: "system", Action: "tiers.recompute",
 			Detail: formatCounts(changed, counts)}); err != nil {
@@ -179,6 +195,39 @@ func (s *Store) ApplyTiers(ctx context.Context, in *TrustInput, tiers []trust.Ti
 		return bumpChanges(tx)
 	})
 	return changed, counts, err
+}
+
+// interactiveTierJobs is the most badge jobs a tier computation queues ahead of bulk work.
+const interactiveTierJobs = 20
+
+// reconcileTierBadges queues, as bulk work, the badge of every listed signatory whose tier has
+// neither a live credential nor an open issuance, and the revocation of every live Advocate or
+// Ambassador badge whose holder no longer holds that tier or left the registry and has no open
+// revocation. Two INSERT … SELECT, each served by the unique partial indexes credentials_one_live
+// and issuance_outbox_one_open; on a registry where every badge is as it should be they write
+// nothing. It returns how many jobs it queued.
+func reconcileTierBadges(tx *gorm.DB, now time.Time) (int64, error) {
+	issue := tx.Exec(`INSERT INTO issuance_outbox (signatory_id, kind, action, reason, created_at, attempts, last_error, priority)
+		SELECT s.id, s.tier, 'issue', '', ?, 0, '', ? FROM signatories s
+		WHERE s.listed AND s.tier IN ('advocate', 'ambassador')
+		  AND NOT EXISTS (SELECT 1 FROM credentials c WHERE c.signatory_id = s.id AND c.kind = s.tier
+		                  AND c.revoked_at IS NULL AND c.kind <> 'endorsement')
+		  AND NOT EXISTS (SELECT 1 FROM issuance_outbox o WHERE o.signatory_id = s.id AND o.kind = s.tier
+		                  AND o.action = 'issue' AND o.done_at IS NULL)
+		ON CONFLICT DO NOTHING`, now, PriorityBulk)
+	if issue.Error != nil {
+		return 0, fromDB(issue.Error)
+	}
+	revoke := tx.Exec(`INSERT INTO issuance_outbox (signatory_id, kind, action, reason, created_at, attempts, last_error, priority)
+		SELECT c.signatory_id, c.kind, 'revoke', 'tier changed', ?, 0, '', ? FROM credentials c JOIN signatories s ON s.id = c.signatory_id
+		WHERE c.revoked_at IS NULL AND c.kind IN ('advocate', 'ambassador') AND (c.kind <> s.tier OR NOT s.listed)
+		  AND NOT EXISTS (SELECT 1 FROM issuance_outbox o WHERE o.signatory_id = c.signatory_id AND o.kind = c.kind
+		                  AND o.action = 'revoke' AND o.done_at IS NULL)
+		ON CONFLICT DO NOTHING`, now, PriorityBulk)
+	if revoke.Error != nil {
+		return 0, fromDB(revoke.Error)
+	}
+	return issue.RowsAffected + revoke.RowsAffected, nil
 }
 
 type standing struct {
