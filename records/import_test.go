@@ -58,8 +58,9 @@ func TestImportContractExample(t *testing.T) {
 		if !org.Verified || org.Representative != "Jean Martin" || org.Role != "Rector" {
 			t.Fatalf("organisation = %+v", org)
 		}
-		if n := count(t, s, "issuance_outbox"); n != 2 {
-			t.Fatalf("issuance jobs = %d, want one Signatory badge per listed signatory", n)
+		// One Signatory badge per listed signatory, and the founding Ambassador's badge.
+		if n := count(t, s, "issuance_outbox"); n != 3 {
+			t.Fatalf("issuance jobs = %d, want one Signatory badge per listed signatory and Ada's Ambassador badge", n)
 		}
 		if n := count(t, s, "signatures"); n != 2 {
 			t.Fatalf("signatures = %d", n)
