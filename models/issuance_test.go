@@ -140,12 +140,13 @@ func TestMigrationResolvesDuplicateBadges(t *testing.T) {
 			db.Create(&j)
 			jobs = append(jobs, j)
 		}
-		for _, stmt := range []string{"ALTER TABLE credentials DROP COLUMN erased_at", "DELETE FROM goose_db_version WHERE version_id >= 4"} {
+		for _, stmt := range []string{"ALTER TABLE credentials DROP COLUMN erased_at", "ALTER TABLE signatories DROP COLUMN tier_since",
+			"DELETE FROM goose_db_version WHERE version_id >= 4"} {
 			if err := db.Exec(stmt).Error; err != nil {
 				t.Fatal(err)
 			}
 		}
-		if n, err := s.Migrate(ctx); err != nil || n != 2 {
+		if n, err := s.Migrate(ctx); err != nil || n != 3 {
 			t.Fatalf("migrate: %d, %v", n, err)
 		}
 		var live []models.Credential
