@@ -8,8 +8,11 @@ import (
 	"io"
 	"math"
 	"net"
+	"net/mail"
 	"strconv"
 	"strings"
+
+	"github.com/open-recognition/registry/issuer"
 )
 
 // usageError makes the program exit with status 2 and a usage line.
@@ -27,6 +30,7 @@ func (helpShown) Error() string { return "help shown" }
 type options struct {
 	Addr, DB, BaseURL, Keys, Declarations, TrustedProxies, RateLimit, TileURL string
 	AdvocateCapacities, AmbassadorCapacities                                  string
+	IssuerEmail                                                               string
 	DevLogin, ChangeBaseURL                                                   bool
 
 	// import
@@ -93,6 +97,7 @@ func globalFlags(fs *flag.FlagSet, o *options, getenv func(string) string) {
 	fs.StringVar(&o.TileURL, "tile-url", env("REGISTRY_TILE_URL", ""), "map tile URL template; empty needs no tile server (REGISTRY_TILE_URL)")
 	fs.StringVar(&o.AdvocateCapacities, "advocate-capacities", env("REGISTRY_ADVOCATE_CAPACITIES", "20000,5000,1250,300,75,20,5,2,1"), "Advocate capacity table (REGISTRY_ADVOCATE_CAPACITIES)")
 	fs.StringVar(&o.AmbassadorCapacities, "ambassador-capacities", env("REGISTRY_AMBASSADOR_CAPACITIES", "2000,500,100,20,4,1"), "Ambassador capacity table (REGISTRY_AMBASSADOR_CAPACITIES)")
+	fs.StringVar(&o.IssuerEmail, "issuer-email", env("REGISTRY_ISSUER_EMAIL", ""), "the issuer's e-mail in badges and Open Badges 2.0 documents (default registry@ the base URL's host) (REGISTRY_ISSUER_EMAIL)")
 	fs.BoolVar(&o.ChangeBaseURL, "change-base-url", false, "accept a base URL that differs from the stored one (breaks earlier credential URLs)")
 }
 
@@ -259,4 +264,17 @@ func trustedProxies(v string) ([]*net.IPNet, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// issuerEmail is the issuer's e-mail in credentials: the --issuer-email given, a bare address,
+// or registry@ the host of the base URL.
+func issuerEmail(v, baseURL string) (string, error) {
+	if v == "" {
+		return issuer.DefaultIssuerEmail(baseURL), nil
+	}
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Address != v || a.Name != "" {
+		return "", fmt.Errorf("--issuer-email %q is not an e-mail address (for example badges@registry.example.org)", v)
+	}
+	return v, nil
 }

@@ -374,6 +374,9 @@ func TestUsageErrors(t *testing.T) {
 		{"bad base URL from the environment", map[string]string{"REGISTRY_BASE_URL": "localhost:8080"}, []string{"migrate"}, []string{"--base-url"}},
 		{"bad rate limit from the environment", map[string]string{"REGISTRY_RATE_LIMIT": "lots"}, []string{"migrate"}, []string{"--rate-limit"}},
 		{"bad proxies from the environment", map[string]string{"REGISTRY_TRUSTED_PROXIES": "300.1.1.1"}, []string{"serve"}, []string{"--trusted-proxies"}},
+		{"bad issuer e-mail", nil, []string{"migrate", "--issuer-email", "registry"}, []string{"--issuer-email"}},
+		{"issuer e-mail with a name", nil, []string{"serve", "--issuer-email", "Registry <badges@registry.example>"}, []string{"--issuer-email"}},
+		{"bad issuer e-mail from the environment", map[string]string{"REGISTRY_ISSUER_EMAIL": "@registry.example"}, []string{"serve"}, []string{"--issuer-email"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -411,7 +414,7 @@ func TestHelpOnEveryCommand(t *testing.T) {
 		"demo":   {"-signatories", "-endorsements", "-random-seed"},
 	}
 	global := []string{"-db", "-addr", "-base-url", "-keys", "-dev-login", "-declarations", "-trusted-proxies",
-		"-rate-limit", "-tile-url", "-advocate-capacities", "-ambassador-capacities", "-change-base-url"}
+		"-rate-limit", "-tile-url", "-advocate-capacities", "-ambassador-capacities", "-change-base-url", "-issuer-email"}
 	for _, c := range commands() {
 		for _, args := range [][]string{{c.name, "--help"}, {"--help", c.name}, {c.name, "-h"}} {
 			t.Run(strings.Join(args, " "), func(t *testing.T) {

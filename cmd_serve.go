@@ -69,10 +69,12 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	if err != nil {
 		return err
 	}
+	worker.IssuerEmail = o.IssuerEmail
 	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Keys: keys, Worker: worker,
 		Explainer: explain, Config: handlers.Config{
 			BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL,
-			Admins: splitList(env.getenv("REGISTRY_ADMINS"))}})
+			Admins: splitList(env.getenv("REGISTRY_ADMINS")), IssuerEmail: o.IssuerEmail,
+			AdvocateCapacities: tcfg.Advocate, AmbassadorCapacities: tcfg.Ambassador}})
 	if err != nil {
 		return err
 	}

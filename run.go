@@ -75,6 +75,9 @@ func run(ctx context.Context, args []string, e Env, stdin io.Reader, stdout, std
 		return &usageError{msg: err.Error(), usage: usageLine(cmd)}
 	}
 	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
+	if o.IssuerEmail, err = issuerEmail(o.IssuerEmail, o.BaseURL); err != nil {
+		return &usageError{msg: err.Error(), usage: usageLine(cmd)}
+	}
 	if _, _, err := rateLimit(o.RateLimit); err != nil {
 		return &usageError{msg: err.Error(), usage: usageLine(cmd)}
 	}

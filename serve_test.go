@@ -402,3 +402,26 @@ func TestServeIssuerKeys(t *testing.T) {
 		t.Errorf("exit %d, %q: want 1 and the fix", code, stderr.String())
 	}
 }
+
+// The issuer's e-mail is configurable (--issuer-email, REGISTRY_ISSUER_EMAIL) and defaults to
+// registry@ the base URL's host; the capacity tables configured are the ones the tier criteria
+// page states.
+func TestServeIssuerEmailAndCriteria(t *testing.T) {
+	p := newSQLite(t)
+	s := startServe(t, nil, p.args("serve", "--addr", "127.0.0.1:0", "--rate-limit", "off", "--issuer-email", "badges@registry.example",
+		"--advocate-capacities", "9,3,1")...)
+	if s.exited {
+		t.Fatalf("serve ended: %v\nstderr: %s", s.err, s.stderr)
+	}
+	if _, body := s.get(t, "/ob2/issuer"); !strings.Contains(body, `"email":"badges@registry.example"`) {
+		t.Errorf("/ob2/issuer: %s", body)
+	}
+	if _, body := s.get(t, "/achievements/advocate/criteria"); !strings.Contains(body, "9, 3, 1") {
+		t.Error("the criteria page does not state the configured Advocate capacities")
+	}
+	s.stop(t)
+	s = startServe(t, map[string]string{"REGISTRY_BASE_URL": "http://localhost:8080"}, p.args("serve", "--addr", "127.0.0.1:0", "--rate-limit", "off")...)
+	if _, body := s.get(t, "/ob2/issuer"); !strings.Contains(body, `"email":"registry@localhost"`) {
+		t.Errorf("default issuer e-mail: %s", body)
+	}
+}

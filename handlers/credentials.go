@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
+	"image/png"
 	"mime"
 	"net/http"
 	"strconv"
@@ -66,17 +68,23 @@ func credentialFile(file string) (id, ext string, ok bool) {
 	return strings.ToLower(id), ext, true
 }
 
+// download is a link to a baked image of a credential.
+type download struct{ URL, Label string }
+
 type credentialView struct {
 	Credential  *models.Credential
 	Achievement issuer.Achievement
 	JSONURL     string
-	Recipient   string
-	ProfileURL  string
-	Listed      bool
-	Verified    bool
-	Evidence    string
-	IssuedOn    string
-	RevokedOn   string
+	// Downloads are the badge's baked images, for 3.0 wallets and for OB 2.0 backpacks; none
+	// for an endorsement.
+	Downloads  []download
+	Recipient  string
+	ProfileURL string
+	Listed     bool
+	Verified   bool
+	Evidence   string
+	IssuedOn   string
+	RevokedOn  string
 }
 
 // credential serves one credential: JSON for a JSON Accept or .json, else a page a stranger can
@@ -122,6 +130,11 @@ func (h *Handler) credentialPage(c echo.Context, cred *models.Credential) error 
 		IssuedOn: l.Date(cred.IssuedAt)}
 	if cred.RevokedAt != nil {
 		v.RevokedOn = l.Date(*cred.RevokedAt)
+	}
+	if _, badge := issuer.Achievements[cred.Kind]; badge && cred.RevokedAt == nil {
+		ob2 := issuer.OB2AssertionURL("", cred.ID)
+		v.Downloads = []download{{"/credentials/" + cred.ID + ".png", l.T("cred.download.png")}, {"/credentials/" + cred.ID + ".svg", l.T("cred.download.svg")},
+			{ob2 + ".png", l.T("cred.download.ob2_png")}, {ob2 + ".svg", l.T("cred.download.ob2_svg")}}
 	}
 	if h.keys != nil && h.signer != nil {
 		keys, did := h.keys.All(), h.did
@@ -210,10 +223,22 @@ func (h *Handler) achievement(c echo.Context) error {
 	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
 	return c.JSON(http.StatusOK, map[string]any{
 		"@context": []string{issuer.ContextVC2, issuer.ContextOB3}, "id": base + "/achievements/" + a.Slug, "type": []string{"Achievement"},
-		"name": a.Name, "description": a.Description, "criteria": map[string]string{"id": base + "/declaration", "narrative": a.Criteria},
-		"image":   map[string]string{"id": base + "/achievements/" + a.Slug + ".svg", "type": "Image"},
-		"creator": map[string]any{"id": h.did, "type": []string{"Profile"}, "name": "Open Recognition Registry", "url": base},
+		"name": a.Name, "description": a.Description, "criteria": map[string]string{"id": issuer.CriteriaURL(base, a), "narrative": a.Criteria},
+		"image": map[string]string{"id": issuer.AchievementImage(base, a), "type": "Image"},
+		"creator": map[string]any{"id": h.did, "type": []string{"Profile"}, "name": "Open Recognition Registry", "url": base,
+			"email": h.issuerEmail(), "image": map[string]string{"id": base + issuer.IssuerImagePath, "type": "Image"}},
 	})
+}
+
+// issuerImage serves the registry's logo, the issuer Profile's image.
+func (h *Handler) issuerImage(c echo.Context) error {
+	var buf bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, issuer.LogoPNG(256)); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=86400")
+	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
+	return c.Blob(http.StatusOK, "image/png", buf.Bytes())
 }
 
 // statusCache keeps each signed status list until the registry changes.

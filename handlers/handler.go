@@ -32,6 +32,11 @@ type Config struct {
 	// Admins are e-mail addresses whose first verified login makes them administrators
 	// (REGISTRY_ADMINS): the way in for the first administrator.
 	Admins []string
+	// IssuerEmail is the issuer's contact in credentials and OB 2.0 documents (--issuer-email).
+	IssuerEmail string
+	// AdvocateCapacities and AmbassadorCapacities are the capacity tables in force, which the
+	// tier criteria pages state.
+	AdvocateCapacities, AmbassadorCapacities []int
 }
 
 // Deps are the handler's dependencies, built in main.

@@ -28,6 +28,8 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Match(readable, "/.well-known/did.json", h.didDocument)
 	e.Match(readable, "/credentials/:file", h.credential)
 	e.Match(readable, "/achievements/:slug", h.achievement)
+	e.Match(readable, "/achievements/:slug/criteria", h.achievementCriteria)
+	e.Match(readable, "/issuer.png", h.issuerImage)
 	e.Match(readable, "/status/:list", h.statusList)
 	e.Match(readable, "/ob2/issuer", h.ob2Issuer)
 	e.Match(readable, "/ob2/badges/:slug", h.ob2Badge)

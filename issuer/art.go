@@ -173,8 +173,25 @@ var artwork = map[string][]shape{
 		polygon{star(4, 10, 3, math.Pi/4), amber}, disc{32, 32, 3, ink}},
 }
 
+// logo is the registry's mark, the issuer's image: three members joined by recognition, on the
+// colours of the badges.
+var logo = []shape{disc{32, 32, 30, teal}, ring{32, 32, 23, 3, amber},
+	stroke{[][2]float64{{32, 19}, {21, 39}, {43, 39}, {32, 19}}, 3.5, white},
+	disc{32, 19, 6, amber}, disc{21, 39, 6, amber}, disc{43, 39, 6, amber}}
+
+// Baking namespaces of the openbadges SVG element: Open Badges 3.0 and 2.0.
+const (
+	svgNamespaceOB3 = "https://purl.imsglobal.org/ob/v3p0"
+	svgNamespaceOB2 = "http://openbadges.org"
+)
+
 // ArtSVG is a badge's artwork as SVG; inner (a baked credential) goes inside the root element.
 func ArtSVG(kind, title, inner string) ([]byte, error) {
+	return artSVG(kind, title, svgNamespaceOB3, inner)
+}
+
+// artSVG draws a badge as SVG with inner, an element of the openbadges namespace ns.
+func artSVG(kind, title, ns, inner string) ([]byte, error) {
 	shapes, ok := artwork[kind]
 	if !ok {
 		return nil, fmt.Errorf("no artwork for %q", kind)
@@ -182,7 +199,7 @@ func ArtSVG(kind, title, inner string) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg"`)
 	if inner != "" {
-		b.WriteString(` xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"`)
+		b.WriteString(` xmlns:openbadges="` + ns + `"`)
 	}
 	b.WriteString(` viewBox="0 0 64 64" width="256" height="256" role="img" aria-label="`)
 	b.WriteString(escapeXML(title))
@@ -202,12 +219,19 @@ func ArtPNG(kind string, size int) (image.Image, error) {
 	if !ok {
 		return nil, fmt.Errorf("no artwork for %q", kind)
 	}
+	return draw(shapes, size), nil
+}
+
+// LogoPNG draws the registry's logo as a size×size PNG image.
+func LogoPNG(size int) image.Image { return draw(logo, size) }
+
+func draw(shapes []shape, size int) image.Image {
 	img := image.NewRGBA(image.Rect(0, 0, size, size))
 	scale := float32(size) / 64
 	for _, s := range shapes {
 		s.paint(img, scale)
 	}
-	return img, nil
+	return img
 }
 
 func escapeXML(s string) string {

@@ -2,6 +2,7 @@ package issuer
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -45,15 +46,33 @@ type BadgeInput struct {
 	StatusIndex   int
 	IssuerName    string
 	DeclarationTo string // title of the text signed
+	// IssuerEmail is the issuer Profile's e-mail; empty gives DefaultIssuerEmail.
+	IssuerEmail string
+	// AwardedAt is when a tier was reached (a tier badge); zero when unknown, and then the
+	// issuance time. A Signatory badge was awarded at the signature (SignedAt).
+	AwardedAt time.Time
+	// EmailHash ("sha256$…") and EmailSalt name the recipient by a salted hash of their
+	// verified e-mail; empty when the registry knows none.
+	EmailHash, EmailSalt string
 }
 
 // Credential field types, in the order they are written.
 type (
 	profile struct {
-		ID   string   `json:"id"`
-		Type []string `json:"type"`
-		Name string   `json:"name"`
-		URL  string   `json:"url"`
+		ID    string    `json:"id"`
+		Type  []string  `json:"type"`
+		Name  string    `json:"name"`
+		URL   string    `json:"url"`
+		Email string    `json:"email,omitempty"`
+		Image *imageRef `json:"image,omitempty"`
+	}
+	// identityObject names a recipient by a salted hash, as Open Badges 3.0 describes.
+	identityObject struct {
+		Type         string `json:"type"`
+		IdentityHash string `json:"identityHash"`
+		IdentityType string `json:"identityType"`
+		Hashed       bool   `json:"hashed"`
+		Salt         string `json:"salt"`
 	}
 	imageRef struct {
 		ID   string `json:"id"`
@@ -72,10 +91,11 @@ type (
 		Image       imageRef `json:"image"`
 	}
 	achievementSubject struct {
-		ID          string      `json:"id"`
-		Type        []string    `json:"type"`
-		Name        string      `json:"name,omitempty"`
-		Achievement achievement `json:"achievement"`
+		ID          string           `json:"id"`
+		Type        []string         `json:"type"`
+		Name        string           `json:"name,omitempty"`
+		Identifier  []identityObject `json:"identifier,omitempty"`
+		Achievement achievement      `json:"achievement"`
 	}
 	evidence struct {
 		ID          string   `json:"id"`
@@ -101,6 +121,7 @@ type (
 		Type              []string           `json:"type"`
 		Issuer            profile            `json:"issuer"`
 		ValidFrom         string             `json:"validFrom"`
+		AwardedDate       string             `json:"awardedDate"`
 		Name              string             `json:"name"`
 		CredentialSubject achievementSubject `json:"credentialSubject"`
 		Evidence          []evidence         `json:"evidence,omitempty"`
@@ -117,28 +138,74 @@ func StatusListURL(base string, list int) string {
 	return fmt.Sprintf("%s/status/%d", strings.TrimRight(base, "/"), list)
 }
 
-// Badge builds the OpenBadgeCredential of a badge. The recipient is named by profile URL, and
-// by name only when the name was public when the badge was issued: a credential cannot be
-// redacted later.
+// IssuerImagePath is where the registry serves its logo, the issuer Profile's image.
+const IssuerImagePath = "/issuer.png"
+
+// DefaultIssuerEmail is the issuer's e-mail when none is configured: registry@ the host of the
+// base URL.
+func DefaultIssuerEmail(base string) string {
+	if u, err := url.Parse(base); err == nil && u.Hostname() != "" {
+		return "registry@" + u.Hostname()
+	}
+	return "registry@localhost"
+}
+
+// CriteriaURL is the page that states what earns an achievement: the declaration for the
+// Signatory badge, the tier rule and its capacity tables for Advocate and Ambassador.
+func CriteriaURL(base string, a Achievement) string {
+	if a.Slug == "signatory" {
+		return base + "/declaration"
+	}
+	return base + "/achievements/" + a.Slug + "/criteria"
+}
+
+// AchievementImage is an achievement's picture as wallets show it: a PNG, which every wallet
+// can draw (the SVG stays at /achievements/{slug}.svg).
+func AchievementImage(base string, a Achievement) string {
+	return base + "/achievements/" + a.Slug + ".png"
+}
+
+// Badge builds the OpenBadgeCredential of a badge. The recipient is named by profile URL, by
+// a salted hash of their verified e-mail when there is one, and by name only when the name was
+// public when the badge was issued: a credential cannot be redacted later.
 func Badge(in BadgeInput) (BadgeCredential, error) {
 	a, ok := Achievements[in.Kind]
 	if !ok {
 		return BadgeCredential{}, fmt.Errorf("no badge %q", in.Kind)
 	}
 	base := strings.TrimRight(in.BaseURL, "/")
+	email := in.IssuerEmail
+	if email == "" {
+		email = DefaultIssuerEmail(base)
+	}
+	// validFrom is when this copy was signed; awardedDate when it was earned, which a badge
+	// signed again later keeps.
+	awarded := in.AwardedAt
+	if in.Kind == "signatory" {
+		awarded = in.SignedAt
+	}
+	if awarded.IsZero() {
+		awarded = in.IssuedAt
+	}
 	c := BadgeCredential{
-		Context:   []string{ContextVC2, ContextOB3, ContextExtensions},
-		ID:        base + "/credentials/" + in.CredentialID,
-		Type:      []string{"VerifiableCredential", "OpenBadgeCredential"},
-		Issuer:    profile{ID: in.DID, Type: []string{"Profile"}, Name: in.IssuerName, URL: base},
-		ValidFrom: in.IssuedAt.UTC().Format(time.RFC3339),
-		Name:      a.Name,
+		Context: []string{ContextVC2, ContextOB3, ContextExtensions},
+		ID:      base + "/credentials/" + in.CredentialID,
+		Type:    []string{"VerifiableCredential", "OpenBadgeCredential"},
+		Issuer: profile{ID: in.DID, Type: []string{"Profile"}, Name: in.IssuerName, URL: base, Email: email,
+			Image: &imageRef{ID: base + IssuerImagePath, Type: "Image"}},
+		ValidFrom:   in.IssuedAt.UTC().Format(time.RFC3339),
+		AwardedDate: awarded.UTC().Format(time.RFC3339),
+		Name:        a.Name,
 		CredentialSubject: achievementSubject{ID: base + "/signatories/" + in.Subject, Type: []string{"AchievementSubject"}, Name: in.Name,
 			Achievement: achievement{ID: base + "/achievements/" + a.Slug, Type: []string{"Achievement"}, Name: a.Name, Description: a.Description,
-				Criteria: criteria{ID: base + "/declaration", Narrative: a.Criteria}, Image: imageRef{ID: base + "/achievements/" + a.Slug + ".svg", Type: "Image"}}},
+				Criteria: criteria{ID: CriteriaURL(base, a), Narrative: a.Criteria}, Image: imageRef{ID: AchievementImage(base, a), Type: "Image"}}},
 		CredentialSchema: []credentialSchema{{ID: SchemaURL, Type: "1EdTechJsonSchemaValidator2019"}},
 		CredentialStatus: credentialStatus{ID: fmt.Sprintf("%s#%d", StatusListURL(base, in.StatusList), in.StatusIndex), Type: "BitstringStatusListEntry",
 			StatusPurpose: "revocation", StatusListIndex: fmt.Sprint(in.StatusIndex), StatusListCredential: StatusListURL(base, in.StatusList)},
+	}
+	if in.EmailHash != "" {
+		c.CredentialSubject.Identifier = []identityObject{{Type: "IdentityObject", IdentityHash: in.EmailHash, IdentityType: "emailAddress",
+			Hashed: true, Salt: in.EmailSalt}}
 	}
 	if in.Kind == "signatory" {
 		// The signature is bound to the exact text signed.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"image/png"
 	"regexp"
@@ -15,6 +16,27 @@ import (
 // <openbadges:credential> element of the namespace https://purl.imsglobal.org/ob/v3p0.
 
 const pngKeyword = "openbadgecredential"
+
+// Open Badges 2.0 baking, for older backpacks: a hosted assertion is baked as its URL, in an
+// iTXt chunk with the keyword "openbadges" (PNG) or the verify attribute of an
+// <openbadges:assertion> element of the namespace http://openbadges.org (SVG). The backpack
+// fetches the assertion from that URL, and so learns of a revocation.
+const pngKeywordOB2 = "openbadges"
+
+// BakeOB2SVG returns the badge artwork with an OB 2.0 hosted assertion's URL inside.
+func BakeOB2SVG(kind, title, assertionURL string) ([]byte, error) {
+	return artSVG(kind, title, svgNamespaceOB2, `<openbadges:assertion verify="`+escapeXML(assertionURL)+`"></openbadges:assertion>`)
+}
+
+// BakeOB2PNG returns the badge artwork as a 512×512 PNG with an OB 2.0 hosted assertion's URL
+// inside.
+func BakeOB2PNG(kind, assertionURL string) ([]byte, error) {
+	b, err := ArtPNGFile(kind, 512)
+	if err != nil {
+		return nil, err
+	}
+	return withITXt(b, pngKeywordOB2, assertionURL), nil
+}
 
 // BakeSVG returns the badge artwork with the credential (its JSON) inside.
 func BakeSVG(kind, title, credential string) ([]byte, error) {
@@ -30,11 +52,16 @@ func BakePNG(kind, credential string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return withITXt(b, pngKeyword, credential), nil
+}
+
+// withITXt inserts an uncompressed iTXt chunk right after a PNG's header.
+func withITXt(b []byte, keyword, text string) []byte {
 	const ihdrEnd = 8 + 4 + 4 + 13 + 4 // signature, IHDR length, type, data, CRC
 	// iTXt: keyword, NUL, compression flag 0, method 0, empty language tag and translated
 	// keyword (each NUL-terminated), then the UTF-8 text.
-	data := append([]byte(pngKeyword), 0, 0, 0, 0, 0)
-	data = append(data, credential...)
+	data := append([]byte(keyword), 0, 0, 0, 0, 0)
+	data = append(data, text...)
 	var chunk bytes.Buffer
 	binary.Write(&chunk, binary.BigEndian, uint32(len(data)))
 	chunk.WriteString("iTXt")
@@ -46,7 +73,7 @@ func BakePNG(kind, credential string) ([]byte, error) {
 	out := make([]byte, 0, len(b)+chunk.Len())
 	out = append(out, b[:ihdrEnd]...)
 	out = append(out, chunk.Bytes()...)
-	return append(out, b[ihdrEnd:]...), nil
+	return append(out, b[ihdrEnd:]...)
 }
 
 // ArtPNGFile is a badge's artwork as a size×size PNG file.
@@ -63,7 +90,10 @@ func ArtPNGFile(kind string, size int) ([]byte, error) {
 }
 
 // ReadBakedPNG returns the credential baked into a PNG.
-func ReadBakedPNG(b []byte) (string, error) {
+func ReadBakedPNG(b []byte) (string, error) { return ReadBakedPNGKeyword(b, pngKeyword) }
+
+// ReadBakedPNGKeyword returns the text of a PNG's iTXt chunk of a keyword.
+func ReadBakedPNGKeyword(b []byte, keyword string) (string, error) {
 	if len(b) < 8 || string(b[1:4]) != "PNG" {
 		return "", errors.New("not a PNG image")
 	}
@@ -74,10 +104,10 @@ func ReadBakedPNG(b []byte) (string, error) {
 			break
 		}
 		data := b[i+8 : i+8+n]
-		if typ == "iTXt" && bytes.HasPrefix(data, []byte(pngKeyword+"\x00")) {
-			rest := data[len(pngKeyword)+1:]
+		if typ == "iTXt" && bytes.HasPrefix(data, []byte(keyword+"\x00")) {
+			rest := data[len(keyword)+1:]
 			if len(rest) < 2 || rest[0] != 0 {
-				return "", errors.New("the baked credential is compressed")
+				return "", errors.New("the baked text is compressed")
 			}
 			rest = rest[2:]
 			for k := 0; k < 2; k++ { // language tag, translated keyword
@@ -91,7 +121,7 @@ func ReadBakedPNG(b []byte) (string, error) {
 		}
 		i += 12 + n
 	}
-	return "", errors.New("no baked credential in this PNG")
+	return "", fmt.Errorf("no %s chunk in this PNG", keyword)
 }
 
 var bakedSVG = regexp.MustCompile(`(?s)<openbadges:credential>(.*?)</openbadges:credential>`)

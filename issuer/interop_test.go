@@ -118,10 +118,11 @@ func TestIndependentVerifierWithStatus(t *testing.T) {
 	s, _ := NewSigner()
 	did := "did:web:localhost%3A8080"
 	at := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
-	for _, name := range []string{"Ada Lovelace", ""} {
-		c, err := Badge(BadgeInput{BaseURL: "http://localhost:8080", DID: did, CredentialID: "5f0c3b7e-3c1a-4d1e-9d55-1f6c3c1c9a01", Kind: "signatory",
-			Subject: "6e9b2f2e-2b57-5a66-9a3c-0d8a8f1d5e11", Name: name, Version: 1, Lang: "en", SHA256: strings.Repeat("ab", 32),
-			SignedAt: at, IssuedAt: at, StatusList: 1, StatusIndex: 4242, IssuerName: "Open Recognition Registry"})
+	// With a name, the badge also carries the recipient's salted e-mail hash (identifier), an
+	// awardedDate, and the issuer's e-mail and image.
+	for _, tc := range []struct{ kind, name string }{{"signatory", "Ada Lovelace"}, {"signatory", ""}, {"ambassador", "Ada Lovelace"}} {
+		name := tc.name
+		c, err := Badge(testBadgeInput(tc.kind, name))
 		if err != nil {
 			t.Fatal(err)
 		}

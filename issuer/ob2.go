@@ -13,16 +13,23 @@ import (
 // ContextOB2 is the Open Badges 2.0 context.
 const ContextOB2 = "https://w3id.org/openbadges/v2"
 
-// OB2Issuer is the issuer Profile.
-func OB2Issuer(base, name string) map[string]any {
-	return map[string]any{"@context": ContextOB2, "type": "Issuer", "id": base + "/ob2/issuer", "name": name, "url": base}
+// OB2Issuer is the issuer Profile; OB 2.0 requires its e-mail.
+func OB2Issuer(base, name, email string) map[string]any {
+	return map[string]any{"@context": ContextOB2, "type": "Issuer", "id": base + "/ob2/issuer", "name": name, "url": base,
+		"email": email, "image": base + IssuerImagePath}
 }
 
 // OB2BadgeClass is one badge.
 func OB2BadgeClass(base string, a Achievement) map[string]any {
 	return map[string]any{"@context": ContextOB2, "type": "BadgeClass", "id": base + "/ob2/badges/" + a.Slug, "name": a.Name,
-		"description": a.Description, "image": base + "/achievements/" + a.Slug + ".png",
-		"criteria": map[string]any{"id": base + "/declaration", "narrative": a.Criteria}, "issuer": base + "/ob2/issuer"}
+		"description": a.Description, "image": AchievementImage(base, a),
+		"criteria": map[string]any{"id": CriteriaURL(base, a), "narrative": a.Criteria}, "issuer": base + "/ob2/issuer"}
+}
+
+// OB2AssertionURL is where the hosted assertion of a credential is served; its baked images
+// are at the same address with .png and .svg.
+func OB2AssertionURL(base, credentialID string) string {
+	return base + "/ob2/assertions/" + credentialID
 }
 
 // OB2Recipient names the recipient of a hosted assertion: a salted SHA-256 of the e-mail when
@@ -40,11 +47,13 @@ func (k Key) OB2Recipient(credentialID, email, profileURL string) map[string]any
 	return map[string]any{"type": "email", "hashed": true, "salt": salt, "identity": "sha256$" + hex.EncodeToString(sum[:])}
 }
 
-// OB2Assertion is a hosted assertion of an issued credential.
+// OB2Assertion is a hosted assertion of an issued badge. Its image is the PNG baked for OB 2.0,
+// which a backpack can import.
 func OB2Assertion(base, credentialID, kind string, recipient map[string]any, issued time.Time, evidence string) map[string]any {
-	a := map[string]any{"@context": ContextOB2, "type": "Assertion", "id": base + "/ob2/assertions/" + credentialID, "recipient": recipient,
+	id := OB2AssertionURL(base, credentialID)
+	a := map[string]any{"@context": ContextOB2, "type": "Assertion", "id": id, "recipient": recipient,
 		"badge": base + "/ob2/badges/" + kind, "verification": map[string]any{"type": "hosted"}, "issuedOn": issued.UTC().Format(time.RFC3339),
-		"image": base + "/credentials/" + credentialID + ".png"}
+		"image": id + ".png"}
 	if evidence != "" {
 		a["evidence"] = map[string]any{"id": base + "/credentials/" + credentialID, "narrative": evidence}
 	}

@@ -30,6 +30,8 @@ type Worker struct {
 	// Poll is how often the outbox is read when nothing wakes the worker (changes made by
 	// another process); 1 s by default.
 	Poll time.Duration
+	// IssuerEmail is the issuer Profile's e-mail (--issuer-email); empty means registry@<host>.
+	IssuerEmail string
 
 	wake chan struct{}
 }
@@ -292,7 +294,7 @@ func (w *Worker) sign(task models.IssuanceTask, key Key, list, index int) (signe
 		in.Version, in.Lang, in.SHA256, in.SignedAt = s.DeclarationVersion, s.Lang, s.TextSHA256, s.SignedAt
 		sigID = &s.ID
 	}
-	c, err := Badge(in)
+	c, err := w.badge(in, task)
 	if err != nil {
 		return signedCredential{}, nil, err
 	}

@@ -112,16 +112,13 @@ func TestMigrationResolvesDuplicateBadges(t *testing.T) {
 	testutil.Engines(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
 		db := s.DB.WithContext(ctx)
-		// Back to the schema before version 4 (and the versions after it).
-		for _, stmt := range []string{"DROP INDEX credentials_one_live", "DROP INDEX credentials_one_live_endorsement",
-			"DROP INDEX issuance_outbox_one_open"} {
-			if err := db.Exec(stmt).Error; err != nil {
-				t.Fatal(err)
-			}
-		}
 		a, b := person("a"), person("b")
 		db.Create(&a)
 		db.Create(&b)
+		// Back to the schema before version 4, written to with the columns it had then.
+		if err := s.MigrateDownTo(ctx, 3); err != nil {
+			t.Fatal(err)
+		}
 		day := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 		oldest := credential(a, "advocate", day, 1)
 		var dups []models.Credential
@@ -130,24 +127,20 @@ func TestMigrationResolvesDuplicateBadges(t *testing.T) {
 		}
 		other := credential(b, "advocate", day.Add(5*time.Hour), 20)
 		for _, c := range append([]models.Credential{oldest, other}, dups...) {
-			if err := db.Create(&c).Error; err != nil {
+			if err := db.Exec(`INSERT INTO credentials (id, signatory_id, kind, status_list, status_index, document, issued_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, c.ID, c.SignatoryID, c.Kind, c.StatusList, c.StatusIndex, c.Document, c.IssuedAt).Error; err != nil {
 				t.Fatal(err)
 			}
 		}
 		var jobs []models.IssuanceJob
 		for range 3 {
-			j := models.IssuanceJob{SignatoryID: b.ID, Kind: "ambassador", Action: "issue", CreatedAt: day}
-			db.Create(&j)
-			jobs = append(jobs, j)
-		}
-		for _, stmt := range []string{"ALTER TABLE credentials DROP COLUMN erased_at", "DROP INDEX issuance_outbox_pending",
-			"ALTER TABLE issuance_outbox DROP COLUMN priority", "CREATE INDEX issuance_outbox_pending ON issuance_outbox (id) WHERE done_at IS NULL",
-			"DELETE FROM goose_db_version WHERE version_id >= 4"} {
-			if err := db.Exec(stmt).Error; err != nil {
+			if err := db.Exec(`INSERT INTO issuance_outbox (signatory_id, kind, action, created_at) VALUES (?, 'ambassador', 'issue', ?)`,
+				b.ID, day).Error; err != nil {
 				t.Fatal(err)
 			}
 		}
-		if n, err := s.Migrate(ctx); err != nil || n != 3 {
+		db.Where("signatory_id = ?", b.ID).Order("id").Find(&jobs)
+		if n, err := s.Migrate(ctx); err != nil || n < 1 {
 			t.Fatalf("migrate: %d, %v", n, err)
 		}
 		var live []models.Credential

@@ -49,6 +49,8 @@ type Signatory struct {
 	SignedAt       time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// TierSince is when the tier held was reached (nil when unknown).
+	TierSince *time.Time
 }
 
 // TableName keeps GORM on the migration's table name.

@@ -138,7 +138,7 @@ func (s *Store) ApplyTiers(ctx context.Context, in *TrustInput, tiers []trust.Ti
 		var jobs []IssuanceJob
 		for _, m := range order {
 			for ids := range slices.Chunk(moves[m], 500) {
-				rows, err := tx.Raw("UPDATE signatories SET tier = ? WHERE tier = ? AND id IN ? RETURNING id, listed", m.to, m.from, ids).Rows()
+				rows, err := tx.Raw("UPDATE signatories SET tier = ?, tier_since = ? WHERE tier = ? AND id IN ? RETURNING id, listed", m.to, now, m.from, ids).Rows()
 				if err != nil {
 					return err
 				}

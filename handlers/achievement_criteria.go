@@ -1,0 +1,63 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/issuer"
+	"github.com/open-recognition/registry/trust"
+)
+
+// capacityRow is one line of a capacity table: members at Distance (and beyond, on the last
+// line) can pass on Capacity.
+type capacityRow struct {
+	Distance, Capacity int
+	Last               bool
+}
+
+type criteriaView struct {
+	Slug, Name, Narrative string
+	AchievementURL        string
+	Table                 string // the table as configured, "8, 4, 2, 1"
+	Rows                  []capacityRow
+}
+
+// achievementCriteria is the page an Advocate or Ambassador badge's criteria point at: the tier
+// rule in plain words and the capacity table this registry computes with. The Signatory badge's
+// criteria are the declaration.
+func (h *Handler) achievementCriteria(c echo.Context) error {
+	slug := c.Param("slug")
+	a, ok := issuer.Achievements[slug]
+	if !ok {
+		return echo.ErrNotFound
+	}
+	if slug == "signatory" {
+		return c.Redirect(http.StatusFound, "/declaration")
+	}
+	caps := h.cfg.AdvocateCapacities
+	if slug == "ambassador" {
+		caps = h.cfg.AmbassadorCapacities
+	}
+	if len(caps) == 0 {
+		d := trust.DefaultConfig()
+		caps = d.Advocate
+		if slug == "ambassador" {
+			caps = d.Ambassador
+		}
+	}
+	v := criteriaView{Slug: slug, Name: a.Name, Narrative: a.Criteria, AchievementURL: "/achievements/" + slug}
+	parts := make([]string, len(caps))
+	for i, n := range caps {
+		parts[i] = strconv.Itoa(n)
+		v.Rows = append(v.Rows, capacityRow{Distance: i + 1, Capacity: n, Last: i == len(caps)-1})
+	}
+	v.Table = strings.Join(parts, ", ")
+	l := h.catalog.For(lang(c))
+	title := l.T("criteria.title.advocate")
+	if slug == "ambassador" {
+		title = l.T("criteria.title.ambassador")
+	}
+	return h.render(c, http.StatusOK, "criteria", title, "", v)
+}
