@@ -270,7 +270,7 @@ func appointAmbassador(tx *gorm.DB, sg *Signatory, now time.Time) error {
 	if sg.Tier == "ambassador" {
 		return nil
 	}
-	if err := tx.Model(&Signatory{}).Where("id = ?", sg.ID).Update("tier", "ambassador").Error; err != nil {
+	if err := tx.Model(&Signatory{}).Where("id = ?", sg.ID).Updates(map[string]any{"tier": "ambassador", "tier_since": now}).Error; err != nil {
 		return fromDB(err)
 	}
 	jobs := []IssuanceJob{{SignatoryID: sg.ID, Kind: "ambassador", Action: "issue", CreatedAt: now}}

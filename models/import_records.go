@@ -173,7 +173,7 @@ func (w *importer) seeds() error {
 		// Founding Ambassadors are Ambassadors from the moment they are appointed.
 		for start := 0; start < len(seedIDs); start += insertBatch {
 			chunk := seedIDs[start:min(start+insertBatch, len(seedIDs))]
-			if err := w.tx.Model(&Signatory{}).Where("id IN ? AND tier <> ?", chunk, "ambassador").Update("tier", "ambassador").Error; err != nil {
+			if err := w.tx.Model(&Signatory{}).Where("id IN ? AND tier <> ?", chunk, "ambassador").Updates(map[string]any{"tier": "ambassador", "tier_since": w.s.now()}).Error; err != nil {
 				return err
 			}
 		}
