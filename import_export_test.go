@@ -367,6 +367,9 @@ func TestFullExportRoundTrip(t *testing.T) {
 				t.Errorf("the dump has no %s line", typ)
 			}
 		}
+		if !strings.Contains(strings.Join(linesOfType(t, first, "signatory"), "\n"), `"tier_since"`) {
+			t.Error("the dump does not say since when the founding Ambassador holds their tier")
+		}
 		// Same public registry too.
 		sameLines(t, "public export of the copy", comparable(t, from.export(t, false), false), comparable(t, to.export(t, false), false))
 		// Importing the dump again changes nothing.

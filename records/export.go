@@ -187,7 +187,8 @@ func (e *exportRun) full() error {
 					Role: s.Role, Email: s.Email, Country: s.Country, City: s.City, Affiliation: s.Affiliation, Website: s.Website,
 					Statement: s.Statement, Visibility: vis, SignedAt: stamp(s.SignedAt), Verified: &verified, Tier: s.Tier,
 					Status: s.Status, Account: d.AccountPublicID(s.AccountID), OriginSource: s.Source, OriginRef: s.Ref,
-					PlaceID: s.PlaceID, Lat: s.Lat, Lon: s.Lon, CreatedAt: stamp(s.CreatedAt), UpdatedAt: stamp(s.UpdatedAt)})
+					PlaceID: s.PlaceID, Lat: s.Lat, Lon: s.Lon, CreatedAt: stamp(s.CreatedAt), UpdatedAt: stamp(s.UpdatedAt),
+					TierSince: optStamp(s.TierSince)})
 			})
 		},
 		func() error {

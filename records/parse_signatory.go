@@ -67,6 +67,9 @@ func prepareSignatory(r *Signatory) (*preparedSignatory, error) {
 	if sg.UpdatedAt, err = parseTime("updated_at", r.UpdatedAt, false); err != nil {
 		return nil, err
 	}
+	if sg.TierSince, err = optTime("tier_since", r.TierSince); err != nil {
+		return nil, err
+	}
 	if sg.CreatedAt.IsZero() {
 		sg.CreatedAt = sg.SignedAt
 	}

@@ -50,6 +50,7 @@ type Signatory struct {
 	Lon          *float64 `json:"lon,omitempty"`
 	CreatedAt    string   `json:"created_at,omitempty"`
 	UpdatedAt    string   `json:"updated_at,omitempty"`
+	TierSince    string   `json:"tier_since,omitempty"`
 }
 
 // Seed appoints a founding Ambassador, named by ref or id.
