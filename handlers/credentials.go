@@ -130,8 +130,8 @@ func (h *Handler) credentialPage(c echo.Context, cred *models.Credential) error 
 			v.Achievement.Name, _ = doc["name"].(string)
 			if iss, ok := doc["issuer"].(map[string]any); ok {
 				did, _ = iss["id"].(string)
-				if k, err := h.keys.SignatoryKey(strings.TrimPrefix(did, issuer.SignatoryDID(h.did, ""))); err == nil {
-					keys = []issuer.Key{k}
+				if k, err := h.keys.SignatoryKeys(strings.TrimPrefix(did, issuer.SignatoryDID(h.did, ""))); err == nil {
+					keys = k
 				}
 			}
 		}
