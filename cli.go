@@ -73,7 +73,7 @@ func commands() []*command {
 		{name: "backup", args: "FILE", nargs: 1, summary: "consistent online copy of the database (0600, integrity-checked) with the issuer keys beside it", run: cmdBackup},
 		{name: "restore", args: "FILE", nargs: 1, summary: "replace the database with a backup (the server must be stopped)", run: cmdRestore},
 		{name: "tiers", summary: "recompute the Advocate and Ambassador tiers now and print signatory N, advocate N, ambassador N", run: cmdTiers},
-		{name: "keys", args: "rotate", nargs: 1, summary: "add a new issuer key that signs from now on; older keys stay published", run: cmdKeys},
+		{name: "keys", args: "rotate|rotate-root", nargs: 1, summary: "add a new issuer key (rotate) or root secret for endorsers' keys and salts (rotate-root) that signs from now on; older ones stay published", run: cmdKeys},
 		{name: "admin", args: "grant|revoke EMAIL|ID", nargs: 2, summary: "grant or revoke the administrator role of an account (by e-mail or public id)", run: cmdAdmin},
 	}
 }

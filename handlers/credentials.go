@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"image/png"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,38 +15,6 @@ import (
 	"github.com/open-recognition/registry/issuer"
 	"github.com/open-recognition/registry/models"
 )
-
-// jsonTypes are the media types under which a credential is served as JSON, in order of
-// preference when Accept ranks them equally.
-var jsonTypes = []string{"application/ld+json", "application/json", "application/vc+ld+json"}
-
-// wantsJSON tells whether a JSON type ranks highest in an Accept header (ties go to the type
-// listed first), and which.
-func wantsJSON(accept string) (string, bool) {
-	best, bestQ, bestJSON := "", -1.0, false
-	for _, part := range strings.Split(accept, ",") {
-		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		q := 1.0
-		if v, ok := params["q"]; ok {
-			if f, err := strconv.ParseFloat(v, 64); err == nil {
-				q = f
-			}
-		}
-		if q > bestQ {
-			best, bestQ = mt, q
-			bestJSON = false
-			for _, j := range jsonTypes {
-				if mt == j {
-					bestJSON = true
-				}
-			}
-		}
-	}
-	return best, bestJSON
-}
 
 // wake tells the credential worker that there is something to issue or revoke.
 func (h *Handler) wake() {
@@ -143,8 +110,8 @@ func (h *Handler) credentialPage(c echo.Context, cred *models.Credential) error 
 			v.Achievement.Name, _ = doc["name"].(string)
 			if iss, ok := doc["issuer"].(map[string]any); ok {
 				did, _ = iss["id"].(string)
-				if k, err := h.keys.SignatoryKey(strings.TrimPrefix(did, issuer.SignatoryDID(h.did, ""))); err == nil {
-					keys = []issuer.Key{k}
+				if k, err := h.keys.SignatoryKeys(strings.TrimPrefix(did, issuer.SignatoryDID(h.did, ""))); err == nil {
+					keys = k
 				}
 			}
 		}

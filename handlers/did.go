@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -15,7 +18,26 @@ func (h *Handler) didDocument(c echo.Context) error {
 	if err := h.keys.Refresh(); err != nil {
 		return err
 	}
-	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
-	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return c.JSON(http.StatusOK, h.keys.Document(h.did))
+	return didJSON(c, h.keys.Document(h.did))
+}
+
+// didJSON serves a DID document for revalidation on every use: a rotated key signs at once, so a
+// verifier holding the previous key set for minutes would refuse fresh credentials. A strong
+// ETag from the content makes the check cheap (304 while nothing changed).
+func didJSON(c echo.Context, doc any) error {
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(b)
+	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+	hd := c.Response().Header()
+	hd.Set("Access-Control-Allow-Origin", "*")
+	hd.Set("Access-Control-Expose-Headers", "ETag")
+	hd.Set("Cache-Control", "no-cache")
+	hd.Set("ETag", etag)
+	if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, b)
 }

@@ -21,8 +21,7 @@ func (h *Handler) signatoryDID(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
-	return c.JSON(http.StatusOK, doc)
+	return didJSON(c, doc)
 }
 
 // endorsementCredential issues (on first request) and shows the EndorsementCredential of an

@@ -81,8 +81,12 @@ func (h *Handler) ob2Assertion(c echo.Context) error {
 	if len(doc.Evidence) > 0 {
 		evidence = doc.Evidence[0].Description
 	}
-	keys := h.keys.All()
-	recipient := keys[0].OB2Recipient(cred.ID, sg.Email, base+"/signatories/"+sg.PublicID)
+	// The salt comes from the root in force when the credential was issued, never changing.
+	root, err := h.keys.RecipientRoot(cred.IssuedAt)
+	if err != nil {
+		return err
+	}
+	recipient := root.OB2Recipient(cred.ID, sg.Email, base+"/signatories/"+sg.PublicID)
 	return h.ob2JSON(c, http.StatusOK, issuer.OB2Assertion(base, cred.ID, cred.Kind, recipient, cred.IssuedAt, evidence))
 }
 

@@ -1,46 +1,12 @@
 package issuer
 
 import (
-	"crypto/ed25519"
-	"crypto/hkdf"
-	"crypto/sha256"
 	"strings"
 	"time"
 )
 
 // An EndorsementCredential is issued by the endorser, not the registry: every signatory has a
-// registry-held identity did:web:<host>:signatories:<id>, whose Ed25519 key is derived from the
-// issuer's first key and the signatory's public id (HKDF), so that no per-person secret is
-// stored anywhere and the key never changes.
-
-// SignatoryKey is the custodial key of a signatory.
-func (k *Keys) SignatoryKey(publicID string) (Key, error) {
-	root := k.All()[0]
-	seed, err := hkdf.Key(sha256.New, root.Private.Seed(), []byte("open-recognition-registry"), "signatory key\n"+publicID, ed25519.SeedSize)
-	if err != nil {
-		return Key{}, err
-	}
-	priv := ed25519.NewKeyFromSeed(seed)
-	return Key{N: 1, Private: priv, Public: priv.Public().(ed25519.PublicKey), Created: root.Created}, nil
-}
-
-// SignatoryDID is a signatory's custodial did:web; its document is {base}/signatories/{id}/did.json.
-func SignatoryDID(registryDID, publicID string) string {
-	return registryDID + ":signatories:" + publicID
-}
-
-// SignatoryDocument is the DID document of a signatory's custodial identity.
-func (k *Keys) SignatoryDocument(registryDID, publicID string) (DIDDocument, error) {
-	key, err := k.SignatoryKey(publicID)
-	if err != nil {
-		return DIDDocument{}, err
-	}
-	did := SignatoryDID(registryDID, publicID)
-	id := MethodID(did, key)
-	return DIDDocument{Context: []string{"https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"}, ID: did,
-		VerificationMethod: []VerificationMethod{{ID: id, Type: "Multikey", Controller: did, PublicKeyMultibase: key.Multibase()}},
-		AssertionMethod:    []string{id}}, nil
-}
+// registry-held identity did:web:<host>:signatories:<id>, whose keys custodial.go derives.
 
 // EndorsementSchemaURL is the official JSON Schema of an EndorsementCredential.
 const EndorsementSchemaURL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json"

@@ -39,16 +39,18 @@ func (k Key) Multibase() string {
 
 // Keys are the issuer keys of one registry, in the folder --keys names.
 type Keys struct {
-	Dir  string
-	mu   sync.RWMutex
-	list []Key // oldest first
+	Dir   string
+	mu    sync.RWMutex
+	list  []Key  // oldest first
+	roots []Root // oldest first; see roots.go
 }
 
 const keyPrefix = "issuer-"
 
-// OpenKeys loads the keys of dir, creating the folder (0700) and a first key (0600) when there is
-// none. A folder or key file that others may read is refused: whoever reads the key can sign
-// badges in the registry's name.
+// OpenKeys loads the keys of dir, creating the folder (0700), a first root secret and a first
+// key (0600) when there is none. A folder, key or root file that others may read is refused:
+// whoever reads the key can sign badges in the registry's name, and whoever reads the root can
+// sign endorsements in every signatory's.
 func OpenKeys(dir string) (*Keys, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("issuer keys folder %s: %w", dir, err)
@@ -62,6 +64,11 @@ func OpenKeys(dir string) (*Keys, error) {
 	}
 	k := &Keys{Dir: dir}
 	if err := k.load(); err != nil {
+		return nil, err
+	}
+	// The roots come first: keys without roots are a registry from before roots existed, whose
+	// derivations came from issuer key 1 (see roots.go).
+	if k.roots, err = ensureRoots(dir, k.list); err != nil {
 		return nil, err
 	}
 	if len(k.list) == 0 {
@@ -101,8 +108,12 @@ func (k *Keys) load() error {
 	return nil
 }
 
-// Refresh picks up keys another process added (keys rotate while the server runs).
+// Refresh picks up keys and root versions another process added (keys rotate or rotate-root
+// while the server runs).
 func (k *Keys) Refresh() error {
+	if err := k.refreshRoots(); err != nil {
+		return err
+	}
 	files, err := filepath.Glob(filepath.Join(k.Dir, keyPrefix+"*.pem"))
 	if err != nil {
 		return err

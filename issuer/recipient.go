@@ -2,7 +2,6 @@ package issuer
 
 import (
 	"context"
-	"errors"
 
 	"github.com/open-recognition/registry/models"
 )
@@ -23,13 +22,14 @@ func (w *Worker) badge(in BadgeInput, task models.IssuanceTask) (BadgeCredential
 		return BadgeCredential{}, err
 	}
 	if email != "" {
-		keys := w.Keys.All()
-		if len(keys) == 0 {
-			return BadgeCredential{}, errors.New("no issuer key")
+		// The salt of the OB 2.0 recipient, from the root secret in force when the credential
+		// is issued (as /ob2/assertions reads it): secret, so the e-mail cannot be tried against
+		// the hash, and distinct for every credential, so two badges cannot be linked by it.
+		root, err := w.Keys.RecipientRoot(in.IssuedAt)
+		if err != nil {
+			return BadgeCredential{}, err
 		}
-		// The salt of the OB 2.0 recipient: secret, so the e-mail cannot be tried against the
-		// hash, and distinct for every credential, so two badges cannot be linked by it.
-		r := keys[0].OB2Recipient(in.CredentialID, email, "")
+		r := root.OB2Recipient(in.CredentialID, email, "")
 		in.EmailHash, _ = r["identity"].(string)
 		in.EmailSalt, _ = r["salt"].(string)
 	}
