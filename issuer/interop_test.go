@@ -1,60 +1,28 @@
 package issuer
 
 import (
-	"encoding/json"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/testutil"
 )
 
-// verifier runs the independent verifier (Node and the DCC libraries from
-// testdata/verifier). Without them the test is skipped with a message, except in CI, where
-// .ci/run installs them and the test must run.
+// verifier runs the independent verifier (testutil.Verifier) on a credential, the issuer's DID
+// document and, optionally, its status list.
 func verifier(t *testing.T) func(cred map[string]any, did DIDDocument, status ...map[string]any) (bool, string) {
 	t.Helper()
-	dir, _ := filepath.Abs(filepath.Join("testdata", "verifier"))
-	node, err := exec.LookPath("node")
-	_, modErr := os.Stat(filepath.Join(dir, "node_modules", "@digitalcredentials", "vc"))
-	if err != nil || modErr != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("the independent verifier is not installed: CI must run it (node, and npm ci in issuer/testdata/verifier)")
-		}
-		t.Skip("SKIPPED: the independent credential verifier needs Node and `npm ci --prefix issuer/testdata/verifier`; it runs in CI")
-	}
+	verify := testutil.Verifier(t)
 	return func(cred map[string]any, did DIDDocument, status ...map[string]any) (bool, string) {
 		t.Helper()
-		tmp := t.TempDir()
-		write := func(name string, v any) string {
-			b, _ := json.Marshal(v)
-			p := filepath.Join(tmp, name)
-			if err := os.WriteFile(p, b, 0o600); err != nil {
-				t.Fatal(err)
-			}
-			return p
-		}
-		args := []string{filepath.Join(dir, "verify.mjs"), write("cred.json", cred), write("did.json", did)}
+		var list any
 		if len(status) > 0 {
-			args = append(args, write("status.json", status[0]))
+			list = status[0]
 		}
-		cmd := exec.Command(node, args...)
-		cmd.Dir = dir
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("verifier: %v\n%s", err, out)
-		}
-		var res struct {
-			Verified bool
-			Error    string
-		}
-		if err := json.Unmarshal(out, &res); err != nil {
-			t.Fatalf("verifier output %q: %v", out, err)
-		}
-		return res.Verified, res.Error
+		v := verify(cred, did, list)
+		return v.Verified, v.Error
 	}
 }
 
