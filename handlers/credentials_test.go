@@ -229,12 +229,15 @@ func TestDeleteAccount(t *testing.T) {
 	})
 }
 
-// An accepted endorsement becomes an EndorsementCredential on first request, signed by the
-// endorser's custodial identity, whose DID document the registry serves.
-func TestEndorsementCredentialOnRequest(t *testing.T) {
+// An accepted endorsement becomes an EndorsementCredential issued by the worker, signed by the
+// endorser's custodial identity, whose DID document the registry serves. Reading its address
+// never signs anything.
+func TestEndorsementCredentialIssuedOnAcceptance(t *testing.T) {
 	s := testutil.SQLite(t)
-	site, _, keys := issuingSite(t, s)
+	site, w, keys := issuingSite(t, s)
+	ctx := context.Background()
 	ada, adaEntry, bea, beaEntry := site.twoSignatories()
+	w.Drain(ctx)
 	page := "/signatories/" + adaEntry.PublicID
 	bea.form(page, page+"/endorse", url.Values{"level": {"ambassador"}, "comment": {"Ada *opens* doors."}})
 	credPath := page + "/endorsements/" + beaEntry.PublicID
@@ -242,6 +245,31 @@ func TestEndorsementCredentialOnRequest(t *testing.T) {
 		t.Errorf("credential of a pending endorsement: %d, want 404", res.StatusCode)
 	}
 	ada.form("/account", "/account/endorsements/"+beaEntry.PublicID+"/accept", nil)
+	// Before the worker ran: reading (GET or HEAD, as a link checker does) signs nothing.
+	credentials := func() int64 {
+		var n int64
+		s.DB.Model(&models.Credential{}).Count(&n)
+		return n
+	}
+	before := credentials()
+	for _, method := range []string{http.MethodGet, http.MethodHead} {
+		req, _ := http.NewRequest(method, site.srv.URL+credPath, nil)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s of an endorsement being issued: %d, want 404", method, res.StatusCode)
+		}
+	}
+	if res, body := getWith(t, site.srv.URL+credPath, "application/json"); !strings.Contains(body, "being issued") {
+		t.Errorf("an endorsement being issued: %d %s", res.StatusCode, body)
+	}
+	if after := credentials(); after != before {
+		t.Fatalf("reading the endorsement's address stored %d credentials", after-before)
+	}
+	w.Drain(ctx)
 	res, pageBody := getWith(t, site.srv.URL+credPath, "text/html")
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Request.URL.Path, "/credentials/") || !strings.Contains(pageBody, "✓") {
 		t.Fatalf("endorsement credential: %d at %s\n%.800s", res.StatusCode, res.Request.URL, pageBody)
