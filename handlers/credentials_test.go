@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"github.com/labstack/echo/v4"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -275,6 +276,21 @@ func TestEndorsementCredentialIssuedOnAcceptance(t *testing.T) {
 		t.Fatalf("endorsement credential: %d at %s\n%.800s", res.StatusCode, res.Request.URL, pageBody)
 	}
 	first := res.Request.URL.Path
+	// Checked against the endorser's key, and the page says so (not the registry's key).
+	endorserDID, _ := issuer.DID(site.srv.URL)
+	endorserDID = issuer.SignatoryDID(endorserDID, beaEntry.PublicID)
+	if !strings.Contains(pageBody, "published in the DID document of "+endorserDID) || strings.Contains(pageBody, "registry&#39;s published key") {
+		t.Errorf("the verification page does not say the endorser's key was used:\n%s", pageBody)
+	}
+	req, _ := http.NewRequest(http.MethodGet, site.srv.URL+first, nil)
+	req.Header.Set("Accept-Language", "fr")
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !strings.Contains(string(b), "publiée dans le document DID de "+endorserDID) {
+			t.Errorf("the French verification page does not say the endorser's key was used:\n%s", b)
+		}
+	}
 	if res, _ := getWith(t, site.srv.URL+credPath, "text/html"); res.Request.URL.Path != first {
 		t.Errorf("a second request issued another credential: %s, then %s", first, res.Request.URL.Path)
 	}

@@ -109,7 +109,7 @@ func (h *Handler) endorsementCredential(c echo.Context) error {
 	if open {
 		// Said in so many words (the generic 404 page would not): a person who just accepted
 		// the endorsement learns that it is on its way.
-		const msg = "the credential of this endorsement is being issued: try again in a moment"
+		msg := h.catalog.For(lang(c)).T("endorsement.being_issued")
 		c.Response().Header().Set("Retry-After", "2")
 		c.Response().Header().Set("Cache-Control", "no-store")
 		if c.Request().Method == http.MethodHead {
