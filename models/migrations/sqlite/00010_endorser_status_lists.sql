@@ -22,5 +22,5 @@ ON CONFLICT DO NOTHING;
 
 -- +goose Down
 DROP INDEX credentials_issuer_status;
-ALTER TABLE credentials DROP COLUMN issuer_index;
 ALTER TABLE credentials DROP COLUMN status_issuer;
+ALTER TABLE credentials DROP COLUMN issuer_index;
