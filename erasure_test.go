@@ -121,6 +121,9 @@ func TestDeleteAccountErasesCredentialsAndTheFullExport(t *testing.T) {
 		ada.submit("/account", "/account/endorsements/"+beaEntry.PublicID+"/accept", nil)
 		ada.submit(beaPage, beaPage+"/endorse", url.Values{"level": {"advocate"}, "comment": {"Written by Ada for Bea."}})
 		bea.submit("/account", "/account/endorsements/"+adaEntry.PublicID+"/accept", nil)
+		if _, err := w.Drain(ctx); err != nil { // the worker issues the endorsement credentials
+			t.Fatal(err)
+		}
 		var urls []string
 		for _, path := range []string{adaPage + "/endorsements/" + beaEntry.PublicID, beaPage + "/endorsements/" + adaEntry.PublicID} {
 			res, _ := bea.get(path)

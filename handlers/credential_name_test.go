@@ -58,6 +58,9 @@ func TestHidingTheNameWithdrawsTheCredentialsCarryingIt(t *testing.T) {
 		beaPage := "/signatories/" + beaEntry.PublicID
 		ada.form(beaPage, beaPage+"/endorse", url.Values{"level": {"advocate"}, "comment": {"Bea builds bridges."}})
 		bea.form("/account", "/account/endorsements/"+adaEntry.PublicID+"/accept", nil)
+		if _, err := w.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
 		res, _ := getWith(t, base+beaPage+"/endorsements/"+adaEntry.PublicID, "text/html")
 		endorsementURL := res.Request.URL.String()
 		if _, body := getWith(t, endorsementURL+".json", ""); !strings.Contains(body, "Ada Example") {
@@ -130,7 +133,10 @@ func TestHidingTheNameWithdrawsTheCredentialsCarryingIt(t *testing.T) {
 		if links := apiCredentialURLs(t, base, beaEntry.PublicID); strings.Contains(links, strings.TrimPrefix(endorsementURL, base+"/credentials/")) {
 			t.Errorf("the API still links the withdrawn endorsement credential: %s", links)
 		}
-		// Asked for again, the endorsement credential comes without Ada's name.
+		// Signed again, the endorsement credential comes without Ada's name.
+		if _, err := w.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
 		res, _ = getWith(t, base+beaPage+"/endorsements/"+adaEntry.PublicID, "text/html")
 		if res.Request.URL.String() == endorsementURL {
 			t.Fatal("the withdrawn endorsement credential is still the endorsement's")

@@ -49,9 +49,12 @@ type credentialView struct {
 	ProfileURL string
 	Listed     bool
 	Verified   bool
-	Evidence   string
-	IssuedOn   string
-	RevokedOn  string
+	// SignedBy is the endorser's DID for an endorsement: its signature is checked against the
+	// endorser's key, not the registry's.
+	SignedBy  string
+	Evidence  string
+	IssuedOn  string
+	RevokedOn string
 }
 
 // credential serves one credential: JSON for a JSON Accept or .json, else a page a stranger can
@@ -110,6 +113,7 @@ func (h *Handler) credentialPage(c echo.Context, cred *models.Credential) error 
 			v.Achievement.Name, _ = doc["name"].(string)
 			if iss, ok := doc["issuer"].(map[string]any); ok {
 				did, _ = iss["id"].(string)
+				v.SignedBy = did
 				if k, err := h.keys.SignatoryKeys(strings.TrimPrefix(did, issuer.SignatoryDID(h.did, ""))); err == nil {
 					keys = k
 				}

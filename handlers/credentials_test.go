@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"github.com/labstack/echo/v4"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -229,12 +230,15 @@ func TestDeleteAccount(t *testing.T) {
 	})
 }
 
-// An accepted endorsement becomes an EndorsementCredential on first request, signed by the
-// endorser's custodial identity, whose DID document the registry serves.
-func TestEndorsementCredentialOnRequest(t *testing.T) {
+// An accepted endorsement becomes an EndorsementCredential issued by the worker, signed by the
+// endorser's custodial identity, whose DID document the registry serves. Reading its address
+// never signs anything.
+func TestEndorsementCredentialIssuedOnAcceptance(t *testing.T) {
 	s := testutil.SQLite(t)
-	site, _, keys := issuingSite(t, s)
+	site, w, keys := issuingSite(t, s)
+	ctx := context.Background()
 	ada, adaEntry, bea, beaEntry := site.twoSignatories()
+	w.Drain(ctx)
 	page := "/signatories/" + adaEntry.PublicID
 	bea.form(page, page+"/endorse", url.Values{"level": {"ambassador"}, "comment": {"Ada *opens* doors."}})
 	credPath := page + "/endorsements/" + beaEntry.PublicID
@@ -242,11 +246,51 @@ func TestEndorsementCredentialOnRequest(t *testing.T) {
 		t.Errorf("credential of a pending endorsement: %d, want 404", res.StatusCode)
 	}
 	ada.form("/account", "/account/endorsements/"+beaEntry.PublicID+"/accept", nil)
+	// Before the worker ran: reading (GET or HEAD, as a link checker does) signs nothing.
+	credentials := func() int64 {
+		var n int64
+		s.DB.Model(&models.Credential{}).Count(&n)
+		return n
+	}
+	before := credentials()
+	for _, method := range []string{http.MethodGet, http.MethodHead} {
+		req, _ := http.NewRequest(method, site.srv.URL+credPath, nil)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s of an endorsement being issued: %d, want 404", method, res.StatusCode)
+		}
+	}
+	if res, body := getWith(t, site.srv.URL+credPath, "application/json"); !strings.Contains(body, "being issued") {
+		t.Errorf("an endorsement being issued: %d %s", res.StatusCode, body)
+	}
+	if after := credentials(); after != before {
+		t.Fatalf("reading the endorsement's address stored %d credentials", after-before)
+	}
+	w.Drain(ctx)
 	res, pageBody := getWith(t, site.srv.URL+credPath, "text/html")
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Request.URL.Path, "/credentials/") || !strings.Contains(pageBody, "✓") {
 		t.Fatalf("endorsement credential: %d at %s\n%.800s", res.StatusCode, res.Request.URL, pageBody)
 	}
 	first := res.Request.URL.Path
+	// Checked against the endorser's key, and the page says so (not the registry's key).
+	endorserDID, _ := issuer.DID(site.srv.URL)
+	endorserDID = issuer.SignatoryDID(endorserDID, beaEntry.PublicID)
+	if !strings.Contains(pageBody, "published in the DID document of "+endorserDID) || strings.Contains(pageBody, "registry&#39;s published key") {
+		t.Errorf("the verification page does not say the endorser's key was used:\n%s", pageBody)
+	}
+	req, _ := http.NewRequest(http.MethodGet, site.srv.URL+first, nil)
+	req.Header.Set("Accept-Language", "fr")
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !strings.Contains(string(b), "publiée dans le document DID de "+endorserDID) {
+			t.Errorf("the French verification page does not say the endorser's key was used:\n%s", b)
+		}
+	}
 	if res, _ := getWith(t, site.srv.URL+credPath, "text/html"); res.Request.URL.Path != first {
 		t.Errorf("a second request issued another credential: %s, then %s", first, res.Request.URL.Path)
 	}

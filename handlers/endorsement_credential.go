@@ -1,21 +1,42 @@
 package handlers
 
 import (
+	"encoding/json"
 	"net/http"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/issuer"
+	"github.com/open-recognition/registry/models"
 )
+
+// endorserByParam finds the signatory of the route whose custodial identity is asked for. Their
+// identity stays resolvable while any credential it signed exists, also after they left.
+func (h *Handler) endorserByParam(c echo.Context) (*models.Signatory, error) {
+	id := c.Param("id")
+	if u, err := uuid.Parse(id); err != nil || u.String() != id || h.keys == nil {
+		return nil, models.Errorf(models.ENOTFOUND, "no signatory has the id %q", id)
+	}
+	sg, resolvable, err := h.store.Endorser(c.Request().Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !resolvable {
+		if sg.Status == models.StatusWithdrawn || sg.Status == models.StatusDeleted {
+			return nil, models.Errorf(models.EGONE, "this signatory withdrew from the registry")
+		}
+		return nil, models.Errorf(models.ENOTFOUND, "no signatory has the id %s", id)
+	}
+	return sg, nil
+}
 
 // signatoryDID serves the DID document of a signatory's custodial identity, which signs the
 // endorsements they give.
 func (h *Handler) signatoryDID(c echo.Context) error {
-	sg, err := h.signatoryByParam(c)
+	sg, err := h.endorserByParam(c)
 	if err != nil {
 		return err
-	}
-	if h.keys == nil {
-		return echo.ErrNotFound
 	}
 	doc, err := h.keys.SignatoryDocument(h.did, sg.PublicID)
 	if err != nil {
@@ -24,12 +45,48 @@ func (h *Handler) signatoryDID(c echo.Context) error {
 	return didJSON(c, doc)
 }
 
-// endorsementCredential issues (on first request) and shows the EndorsementCredential of an
-// accepted endorsement: /signatories/{to}/endorsements/{from}.
-func (h *Handler) endorsementCredential(c echo.Context) error {
-	if h.worker == nil {
-		return echo.ErrNotFound
+// endorserStatusList serves the status list of the endorsements a signatory gave, issued and
+// signed by their custodial identity: a verifier accepts only a status list issued by the
+// credential's issuer.
+func (h *Handler) endorserStatusList(c echo.Context) error {
+	sg, err := h.endorserByParam(c)
+	if err != nil {
+		return err
 	}
+	ctx := c.Request().Context()
+	exists, revoked, err := h.store.EndorserStatus(ctx, sg.ID)
+	if err != nil {
+		return err
+	}
+	if !exists {
+		return models.Errorf(models.ENOTFOUND, "this signatory has no endorsement credential with a status entry")
+	}
+	now := h.store.Now().Truncate(time.Second)
+	slc, err := issuer.EndorserStatusList(h.cfg.BaseURL, h.did, sg.PublicID, models.StatusListSize, revoked, now)
+	if err != nil {
+		return err
+	}
+	key, err := h.keys.SignatoryKey(sg.PublicID)
+	if err != nil {
+		return err
+	}
+	signed, err := h.signer.Sign(slc, key, issuer.SignatoryDID(h.did, sg.PublicID), now)
+	if err != nil {
+		return err
+	}
+	body, err := json.Marshal(signed)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
+	c.Response().Header().Set("Cache-Control", "public, max-age=60")
+	return c.Blob(http.StatusOK, "application/ld+json", body)
+}
+
+// endorsementCredential shows the current credential of an accepted endorsement:
+// /signatories/{to}/endorsements/{from}. Reading never signs anything (a link checker must not
+// issue credentials): the worker issues it when the endorsement is accepted.
+func (h *Handler) endorsementCredential(c echo.Context) error {
 	to, from := c.Param("id"), c.Param("from")
 	if _, err := uuid.Parse(to); err != nil {
 		return echo.ErrNotFound
@@ -45,9 +102,24 @@ func (h *Handler) endorsementCredential(c echo.Context) error {
 	if e.CredentialID != nil {
 		return c.Redirect(http.StatusSeeOther, "/credentials/"+*e.CredentialID)
 	}
-	id, err := h.worker.IssueEndorsement(ctx, e)
+	open, err := h.store.EndorsementJobOpen(ctx, e.ID)
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/credentials/"+id)
+	if open {
+		// Said in so many words (the generic 404 page would not): a person who just accepted
+		// the endorsement learns that it is on its way.
+		msg := h.catalog.For(lang(c)).T("endorsement.being_issued")
+		c.Response().Header().Set("Retry-After", "2")
+		c.Response().Header().Set("Cache-Control", "no-store")
+		if c.Request().Method == http.MethodHead {
+			return c.NoContent(http.StatusNotFound)
+		}
+		if _, ok := wantsJSON(c.Request().Header.Get("Accept")); ok {
+			return c.JSON(http.StatusNotFound, apiError{Error: apiErrorBody{Code: models.ENOTFOUND, Message: msg}})
+		}
+		return h.render(c, http.StatusNotFound, "error", http.StatusText(http.StatusNotFound), "",
+			errorPage{Status: http.StatusNotFound, Title: http.StatusText(http.StatusNotFound), Message: msg})
+	}
+	return models.Errorf(models.ENOTFOUND, "this endorsement has no credential")
 }

@@ -168,7 +168,10 @@ func TestLeavingRevokesEveryCredential(t *testing.T) {
 			if res, _ := e.to.form("/account", "/account/endorsements/"+e.fromE.PublicID+"/accept", nil); res.StatusCode != http.StatusOK {
 				t.Fatalf("accept: %d", res.StatusCode)
 			}
-			// The endorsement credential is issued on first request.
+			// The worker issues the endorsement credential.
+			if _, err := w.Drain(context.Background()); err != nil {
+				t.Fatal(err)
+			}
 			if res, _ := getWith(t, site.srv.URL+page+"/endorsements/"+e.fromE.PublicID, "text/html"); res.StatusCode != http.StatusOK {
 				t.Fatalf("endorsement credential: %d", res.StatusCode)
 			}

@@ -20,6 +20,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Match(readable, "/signatories/:id/trust", h.signatoryTrust)
 	e.Match(readable, "/signatories/:id/graph.svg", h.trustGraph)
 	e.Match(readable, "/signatories/:id/did.json", h.signatoryDID)
+	e.Match(readable, "/signatories/:id/status", h.endorserStatusList)
 	e.Match(readable, "/signatories/:id/endorsements/:from", h.endorsementCredential)
 	e.Match(readable, "/map", h.mapPage)
 	e.Match(readable, "/map.json", h.mapData)

@@ -1,6 +1,7 @@
 package issuer
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -34,6 +35,7 @@ type EndorsementCredential struct {
 	Name              string             `json:"name"`
 	CredentialSubject endorsementSubject `json:"credentialSubject"`
 	CredentialSchema  []credentialSchema `json:"credentialSchema"`
+	CredentialStatus  *credentialStatus  `json:"credentialStatus,omitempty"`
 }
 
 // EndorsementInput is what an endorsement credential says. Names only when public.
@@ -41,7 +43,17 @@ type EndorsementInput struct {
 	BaseURL, DID, CredentialID string
 	From, FromName, To         string
 	Level, Comment             string
-	IssuedAt                   time.Time
+	// AcceptedAt is when the endorsee accepted the endorsement: the credential's validFrom.
+	AcceptedAt time.Time
+	// StatusIndex is the credential's entry in the endorser's own status list
+	// (EndorserStatusListURL); negative for none.
+	StatusIndex int
+}
+
+// EndorserStatusListURL is where an endorser's own status list is served: its issuer must be the
+// endorser's DID, the issuer of their endorsements, for a verifier to accept it.
+func EndorserStatusListURL(base, from string) string {
+	return strings.TrimRight(base, "/") + "/signatories/" + from + "/status"
 }
 
 // Endorsement builds the EndorsementCredential of an accepted endorsement, issued by the
@@ -52,15 +64,21 @@ func Endorsement(in EndorsementInput) EndorsementCredential {
 	if in.Level == "ambassador" {
 		name = "Endorsement as Open Recognition Ambassador"
 	}
-	return EndorsementCredential{
+	c := EndorsementCredential{
 		Context: []string{ContextVC2, ContextOB3, ContextExtensions},
 		ID:      base + "/credentials/" + in.CredentialID,
 		Type:    []string{"VerifiableCredential", "EndorsementCredential"},
 		Issuer: endorserProfile{ID: SignatoryDID(in.DID, in.From), Type: []string{"Profile"}, Name: in.FromName,
 			URL: base + "/signatories/" + in.From},
-		ValidFrom:         in.IssuedAt.UTC().Format(time.RFC3339),
+		ValidFrom:         in.AcceptedAt.UTC().Format(time.RFC3339),
 		Name:              name,
 		CredentialSubject: endorsementSubject{ID: base + "/signatories/" + in.To, Type: []string{"EndorsementSubject"}, EndorsementComment: in.Comment},
 		CredentialSchema:  []credentialSchema{{ID: EndorsementSchemaURL, Type: "1EdTechJsonSchemaValidator2019"}},
 	}
+	if in.StatusIndex >= 0 {
+		u := EndorserStatusListURL(base, in.From)
+		c.CredentialStatus = &credentialStatus{ID: fmt.Sprintf("%s#%d", u, in.StatusIndex), Type: "BitstringStatusListEntry",
+			StatusPurpose: "revocation", StatusListIndex: fmt.Sprint(in.StatusIndex), StatusListCredential: u}
+	}
+	return c
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/open-recognition/registry/testutil"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -18,7 +19,7 @@ func signedEndorsement(t *testing.T, keys *Keys, comment string) (map[string]any
 	from := "6e9b2f2e-2b57-5a66-9a3c-0d8a8f1d5e11"
 	c := Endorsement(EndorsementInput{BaseURL: "http://localhost:8080", DID: did, CredentialID: "5f0c3b7e-3c1a-4d1e-9d55-1f6c3c1c9a02",
 		From: from, FromName: "Bea Example", To: "7e5ef33b-22fe-5680-905c-8bfc68a0b618", Level: "advocate", Comment: comment,
-		IssuedAt: time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)})
+		AcceptedAt: time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC), StatusIndex: 3})
 	key, err := keys.SignatoryKey(from)
 	if err != nil {
 		t.Fatal(err)
@@ -70,12 +71,29 @@ func TestEndorsementCredential(t *testing.T) {
 		t.Errorf("the endorsement does not match the schema: %v", err)
 	}
 
-	verify := verifier(t)
-	if ok, why := verify(signed, doc); !ok {
-		t.Errorf("the independent verifier refuses the endorsement: %s", why)
+	// Its status list is the endorser's own, issued and signed by the same DID: the verifier's
+	// default status check accepts no other.
+	from := "6e9b2f2e-2b57-5a66-9a3c-0d8a8f1d5e11"
+	list := func(revoked ...int) map[string]any {
+		l, err := EndorserStatusList("http://localhost:8080", "did:web:localhost%3A8080", from, 131072, revoked, time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := s.Sign(l, key, doc.ID, time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	verify := testutil.Verifier(t)
+	if v := verify(signed, doc, list(1, 2)); !v.Verified || v.Revoked {
+		t.Errorf("the independent verifier refuses the endorsement: %+v", v)
+	}
+	if v := verify(signed, doc, list(3)); !v.Revoked {
+		t.Errorf("the independent verifier does not see the endorsement revoked: %+v", v)
 	}
 	signed["name"] = "Tampered"
-	if ok, _ := verify(signed, doc); ok {
+	if v := verify(signed, doc, list()); v.Verified {
 		t.Error("the independent verifier accepts a tampered endorsement")
 	}
 }

@@ -48,7 +48,7 @@ func endorsementBy(t *testing.T, key Key, did, from, credID string, at time.Time
 	t.Helper()
 	s, _ := NewSigner()
 	c := Endorsement(EndorsementInput{BaseURL: "http://localhost:8080", DID: did, CredentialID: credID, From: from, FromName: "Bea Example",
-		To: "7e5ef33b-22fe-5680-905c-8bfc68a0b618", Level: "advocate", Comment: "Bea opens doors", IssuedAt: at})
+		To: "7e5ef33b-22fe-5680-905c-8bfc68a0b618", Level: "advocate", Comment: "Bea opens doors", AcceptedAt: at, StatusIndex: -1})
 	signed, err := s.Sign(c, key, SignatoryDID(did, from), at)
 	if err != nil {
 		t.Fatal(err)

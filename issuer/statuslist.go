@@ -54,8 +54,21 @@ func StatusList(base, did string, list, size int, revoked []int, at time.Time) (
 	if err != nil {
 		return StatusListCredential{}, err
 	}
-	u := StatusListURL(strings.TrimRight(base, "/"), list)
+	return statusListAt(StatusListURL(strings.TrimRight(base, "/"), list), did, at, enc), nil
+}
+
+// EndorserStatusList builds the status list of the endorsements a signatory gave, issued by
+// their custodial DID (from, their public id) and signed with its key.
+func EndorserStatusList(base, registryDID, from string, size int, revoked []int, at time.Time) (StatusListCredential, error) {
+	enc, err := EncodeStatusList(size, revoked)
+	if err != nil {
+		return StatusListCredential{}, err
+	}
+	return statusListAt(EndorserStatusListURL(base, from), SignatoryDID(registryDID, from), at, enc), nil
+}
+
+func statusListAt(u, did string, at time.Time, enc string) StatusListCredential {
 	return StatusListCredential{Context: []string{ContextVC2}, ID: u, Type: []string{"VerifiableCredential", "BitstringStatusListCredential"},
 		Issuer: did, ValidFrom: at.UTC().Format(time.RFC3339),
-		CredentialSubject: statusListSubject{ID: u + "#list", Type: "BitstringStatusList", StatusPurpose: "revocation", EncodedList: enc}}, nil
+		CredentialSubject: statusListSubject{ID: u + "#list", Type: "BitstringStatusList", StatusPurpose: "revocation", EncodedList: enc}}
 }

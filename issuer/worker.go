@@ -160,23 +160,32 @@ func (w *Worker) batch(ctx context.Context, bulkSigners int) (outcome, error) {
 	// same badge, status indexes are drawn without repeats); the signing is then spread over
 	// the signers.
 	type badge struct {
-		signatory int64
-		kind      string
+		signatory   int64
+		kind        string
+		endorsement int64
 	}
 	revoking := map[badge]bool{}
 	drawn := map[[2]int]bool{}
+	// Each endorser's status list is filled in order: the next entry of each endorser met in
+	// this batch (an entry taken meanwhile by another worker is found when the batch is stored).
+	nextEntry := map[int64]int{}
 	items := make([]models.Completion, len(tasks))
 	failed := make([]error, len(tasks))
-	type slot struct{ i, list, index int }
+	type slot struct{ i, list, index, entry int }
 	var toSign []slot
 	for i, task := range tasks {
 		items[i] = models.Completion{Job: task.Job}
-		b := badge{task.Job.SignatoryID, task.Job.Kind}
+		b := badge{task.Job.SignatoryID, task.Job.Kind, 0}
+		live := task.Live
+		if task.Job.EndorsementID != nil {
+			b.endorsement = *task.Job.EndorsementID
+			live = task.Endorsement != nil && task.Endorsement.Live
+		}
 		if task.Job.Action == "revoke" {
 			revoking[b] = true
 			continue
 		}
-		if task.Live && !revoking[b] {
+		if live && !revoking[b] {
 			// The signatory holds this badge already: signing another would only be refused by
 			// the schema (one live credential per signatory and achievement).
 			items[i].Skip = "already issued"
@@ -190,7 +199,15 @@ func (w *Worker) batch(ctx context.Context, bulkSigners int) (outcome, error) {
 			return r, err
 		}
 		used++
-		toSign = append(toSign, slot{i, list, index})
+		entry := -1
+		if e := task.Endorsement; e != nil {
+			if _, ok := nextEntry[e.FromID]; !ok {
+				nextEntry[e.FromID] = e.NextIndex
+			}
+			entry = nextEntry[e.FromID]
+			nextEntry[e.FromID]++
+		}
+		toSign = append(toSign, slot{i, list, index, entry})
 	}
 	var wg sync.WaitGroup
 	next := make(chan slot)
@@ -199,6 +216,10 @@ func (w *Worker) batch(ctx context.Context, bulkSigners int) (outcome, error) {
 		go func() {
 			defer wg.Done()
 			for s := range next {
+				if tasks[s.i].Job.Kind == "endorsement" {
+					items[s.i], failed[s.i] = w.prepareEndorsement(tasks[s.i], s.list, s.index, s.entry)
+					continue
+				}
 				items[s.i], failed[s.i] = w.prepare(tasks[s.i], key, s.list, s.index)
 			}
 		}()
@@ -256,7 +277,7 @@ func (w *Worker) prepare(task models.IssuanceTask, key Key, list, index int) (mo
 		it.Skip = "the signatory is not in the registry"
 		return it, nil
 	case job.Kind != "signatory" && job.Kind != "advocate" && job.Kind != "ambassador":
-		it.Skip = fmt.Sprintf("%s credentials are issued on request", job.Kind)
+		it.Skip = fmt.Sprintf("%s credentials are not issued here", job.Kind)
 		return it, nil
 	}
 	c, sigID, err := w.sign(task, key, list, index)
@@ -309,50 +330,48 @@ func (w *Worker) sign(task models.IssuanceTask, key Key, list, index int) (signe
 	return signedCredential{id: in.CredentialID, doc: string(b), name: in.Name, issued: now}, sigID, nil
 }
 
-// IssueEndorsement signs an accepted endorsement with the endorser's custodial key and stores
-// it, unless it was issued meanwhile; it returns the credential's id. Endorsements are issued on
-// first request rather than through the outbox: there can be millions.
-func (w *Worker) IssueEndorsement(ctx context.Context, e *models.AcceptedEndorsement) (string, error) {
+// prepareEndorsement signs the credential of an accepted endorsement with the endorser's
+// custodial key, at entry of the endorser's own status list; list and index are its entry of the
+// registry's list, which every credential row holds. An endorsement no longer accepted (withdrawn,
+// declined, changed since it was queued) closes the job unissued: accepting it again queues
+// another.
+func (w *Worker) prepareEndorsement(task models.IssuanceTask, list, index, entry int) (models.Completion, error) {
+	it := models.Completion{Job: task.Job}
+	e := task.Endorsement
+	switch {
+	case e == nil:
+		it.Skip = "the endorsement no longer exists"
+		return it, nil
+	case e.Status != "accepted":
+		it.Skip = "the endorsement is no longer accepted"
+		return it, nil
+	case !e.Listed:
+		it.Skip = "the endorser or the endorsee is not in the registry"
+		return it, nil
+	case entry < 0 || entry >= models.StatusListSize:
+		return it, fmt.Errorf("the status list of endorser %s is full", e.FromPublicID)
+	}
 	key, err := w.Keys.SignatoryKey(e.FromPublicID)
 	if err != nil {
-		return "", err
+		return it, err
 	}
-	for attempt := 0; attempt < 8; attempt++ {
-		// The endorser's name only when public.
-		name := models.PublicName(&models.Signatory{Name: e.FromName, Visibility: models.Visibility{Name: e.FromNameVis}})
-		list, _, err := w.Store.StatusListFill(ctx)
-		if err != nil {
-			return "", err
-		}
-		n, err := rand.Int(rand.Reader, big.NewInt(models.StatusListSize))
-		if err != nil {
-			return "", err
-		}
-		now := w.Store.Now().Truncate(time.Second)
-		in := EndorsementInput{BaseURL: w.BaseURL, DID: w.DID, CredentialID: uuid.NewString(), From: e.FromPublicID, FromName: name,
-			To: e.ToPublicID, Level: e.Level, Comment: models.CleanText(e.Comment), IssuedAt: now}
-		signed, err := w.Signer.Sign(Endorsement(in), key, SignatoryDID(w.DID, e.FromPublicID), now)
-		if err != nil {
-			return "", err
-		}
-		doc, err := json.Marshal(signed)
-		if err != nil {
-			return "", err
-		}
-		id, err := w.Store.StoreEndorsementCredential(ctx, models.Credential{ID: in.CredentialID, SignatoryID: e.ToID, Kind: "endorsement",
-			EndorsementID: &e.ID, StatusList: list, StatusIndex: int(n.Int64()), Document: string(doc), IssuedAt: now,
-			Carries: &models.NameUse{SignatoryID: e.FromID, Name: name}})
-		if errors.Is(err, models.ErrStatusIndexTaken) {
-			continue
-		}
-		if errors.Is(err, models.ErrNameChanged) {
-			// The endorser changed their public name meanwhile: sign again with the new choice.
-			if e, err = w.Store.AcceptedEndorsementBetween(ctx, e.FromPublicID, e.ToPublicID); err != nil {
-				return "", err
-			}
-			continue
-		}
-		return id, err
+	// The endorser's name only when public.
+	name := models.PublicName(&models.Signatory{Name: e.FromName, Visibility: models.Visibility{Name: e.FromNameVis}})
+	now := w.Store.Now().Truncate(time.Second)
+	in := EndorsementInput{BaseURL: w.BaseURL, DID: w.DID, CredentialID: uuid.NewString(), From: e.FromPublicID, FromName: name,
+		To: e.ToPublicID, Level: e.Level, Comment: models.CleanText(e.Comment), AcceptedAt: e.UpdatedAt, StatusIndex: entry}
+	signed, err := w.Signer.Sign(Endorsement(in), key, SignatoryDID(w.DID, e.FromPublicID), now)
+	if err != nil {
+		return it, err
 	}
-	return "", errors.New("no free status list index after 8 draws")
+	doc, err := json.Marshal(signed)
+	if err != nil {
+		return it, err
+	}
+	from := e.FromID
+	it.Credential = &models.Credential{ID: in.CredentialID, SignatoryID: e.ToID, Kind: "endorsement", EndorsementID: &e.ID,
+		StatusList: list, StatusIndex: index, StatusIssuer: &from, IssuerIndex: &entry, Document: string(doc), IssuedAt: now,
+		Carries:  &models.NameUse{SignatoryID: e.FromID, Name: name},
+		Endorses: &models.EndorsementState{Level: e.Level, Comment: e.Comment}}
+	return it, nil
 }

@@ -72,24 +72,31 @@ func TestEndorsementSignedBeforeTheNameWasHiddenIsSignedAgain(t *testing.T) {
 		if err := s.AnswerEndorsement(ctx, adaAcc, bea.PublicID, true); err != nil {
 			t.Fatal(err)
 		}
-		stale, err := s.AcceptedEndorsementBetween(ctx, bea.PublicID, ada.PublicID)
-		if err != nil || stale.FromNameVis != models.Public {
-			t.Fatalf("endorsement: %+v, %v", stale, err)
+		// Signed while Bea's name is public…
+		tasks, err := s.PendingIssuance(ctx, 10)
+		if err != nil || len(tasks) != 3 || tasks[2].Endorsement == nil {
+			t.Fatalf("the endorsement's job: %+v, %v", tasks, err)
 		}
+		named, err := w.prepareEndorsement(tasks[2], 1, 7, 0)
+		if err != nil || named.Credential == nil || !strings.Contains(named.Credential.Document, "Bea Endorser") {
+			t.Fatalf("signing: %+v, %v", named, err)
+		}
+		// …and stored after she hid it: not stored, signed again.
 		bea.Visibility.Name = models.Hidden
 		if _, err := s.UpdateEntry(ctx, beaAcc, bea); err != nil {
 			t.Fatal(err)
 		}
-		named := models.Credential{ID: "0b0c5b1e-0000-4000-8000-000000000001", SignatoryID: ada.ID, Kind: "endorsement", EndorsementID: &stale.ID,
-			StatusList: 1, StatusIndex: 7, Document: `{"issuer":{"name":"Bea Endorser"}}`, IssuedAt: s.Now(),
-			Carries: &models.NameUse{SignatoryID: bea.ID, Name: "Bea Endorser"}}
-		if _, err := s.StoreEndorsementCredential(ctx, named); err != models.ErrNameChanged {
-			t.Fatalf("storing a credential with the hidden name: %v, want ErrNameChanged", err)
+		if retry, err := s.CompleteBatch(ctx, []models.Completion{named}); err != nil || len(retry) != 1 {
+			t.Fatalf("storing a credential with the hidden name: retry %v, %v", retry, err)
 		}
-		id, err := w.IssueEndorsement(ctx, stale)
-		if err != nil {
+		if _, err := w.Drain(ctx); err != nil {
 			t.Fatal(err)
 		}
+		e, err := s.AcceptedEndorsementBetween(ctx, bea.PublicID, ada.PublicID)
+		if err != nil || e.CredentialID == nil {
+			t.Fatalf("no credential after the worker ran: %+v, %v", e, err)
+		}
+		id := *e.CredentialID
 		c, _ := s.CredentialByID(ctx, id)
 		if strings.Contains(c.Document, "Bea Endorser") || !strings.Contains(c.Document, "Well deserved.") {
 			t.Errorf("the endorsement credential: %s", c.Document)

@@ -11,6 +11,10 @@ type Credential struct {
 	SignatureID   *int64
 	StatusList    int
 	StatusIndex   int
+	// StatusIssuer and IssuerIndex place an endorsement credential in its endorser's own status
+	// list (endorser_status.go): the list its document points at.
+	StatusIssuer  *int64
+	IssuerIndex   *int
 	Document      string
 	IssuedAt      time.Time
 	RevokedAt     *time.Time
@@ -21,6 +25,9 @@ type Credential struct {
 	// Carries, on a credential about to be stored, is whose name its document holds (not a
 	// column): it is stored only while that is still the person's public choice.
 	Carries *NameUse `gorm:"-"`
+	// Endorses, on an endorsement credential about to be stored, is the accepted state it was
+	// signed from (not a column): it is stored only while the endorsement is still in it.
+	Endorses *EndorsementState `gorm:"-"`
 }
 
 func (Credential) TableName() string { return "credentials" }

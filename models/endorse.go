@@ -5,9 +5,9 @@
 package models
 
 import (
-	"cmp"
 	"context"
 	"errors"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -92,6 +92,12 @@ func (s *Store) Endorse(ctx context.Context, acc *Account, toPublicID, level, co
 			out = e
 			return nil
 		}
+		if err == nil && e.Status == "accepted" {
+			// The accepted state the credential vouches for is no longer what the endorser says.
+			if err := revokeEndorsementCredential(tx, e.ID, ReasonEndorsementChanged, now); err != nil {
+				return err
+			}
+		}
 		// An upsert, not an insert: the same endorsement sent twice at once finds the pair
 		// either free or taken by the other request, on both engines, and both answer alike.
 		e = Endorsement{FromID: from.ID, ToID: to.ID, Level: level, Status: "pending", Comment: comment, CreatedAt: now, UpdatedAt: now}
@@ -132,8 +138,9 @@ func (s *Store) WithdrawEndorsement(ctx context.Context, acc *Account, toPublicI
 			return Errorf(ENOTFOUND, "you have not endorsed this signatory")
 		}
 		// Its credential, if one was issued, is marked revoked: the verification page says so.
-		if err := tx.Exec(`UPDATE credentials SET revoked_at = ?, revoked_reason = 'endorsement withdrawn'
-			WHERE revoked_at IS NULL AND endorsement_id IN (SELECT id FROM endorsements WHERE from_id = ? AND to_id = ?)`, s.now(), from.ID, to.ID).Error; err != nil {
+		if err := tx.Exec(`UPDATE credentials SET revoked_at = ?, revoked_reason = ?
+			WHERE revoked_at IS NULL AND endorsement_id IN (SELECT id FROM endorsements WHERE from_id = ? AND to_id = ?)`,
+			s.now(), ReasonEndorsementWithdrawn, from.ID, to.ID).Error; err != nil {
 			return err
 		}
 		if err := audit(tx, AuditEntry{At: s.now(), ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: "endorsement.withdraw",
@@ -144,7 +151,9 @@ func (s *Store) WithdrawEndorsement(ctx context.Context, acc *Account, toPublicI
 	})
 }
 
-// AnswerEndorsement accepts or declines a pending endorsement the account's entry received.
+// AnswerEndorsement accepts or declines an endorsement the account's entry received. A pending
+// endorsement can be accepted or declined; an accepted one can still be declined, which revokes
+// its credential. Accepting queues the credential's issuance in the same transaction.
 func (s *Store) AnswerEndorsement(ctx context.Context, acc *Account, fromPublicID string, accept bool) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		me, err := entryOf(tx, acc, "you have no entry in the registry, so no endorsement to answer")
@@ -155,19 +164,35 @@ func (s *Store) AnswerEndorsement(ctx context.Context, acc *Account, fromPublicI
 		if err != nil {
 			return err
 		}
-		status, action := "declined", "endorsement.decline"
+		now := s.now()
+		status, action, answerable := "declined", "endorsement.decline", []string{"pending", "accepted"}
 		if accept {
-			status, action = "accepted", "endorsement.accept"
+			status, action, answerable = "accepted", "endorsement.accept", []string{"pending"}
 		}
-		res := tx.Model(&Endorsement{}).Where("from_id = ? AND to_id = ? AND status = ?", from.ID, me.ID, "pending").
-			Updates(map[string]any{"status": status, "updated_at": s.now()})
+		var e Endorsement
+		err = tx.Where("from_id = ? AND to_id = ? AND status IN ?", from.ID, me.ID, answerable).Take(&e).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return Errorf(ENOTFOUND, "no endorsement from this signatory is waiting for your answer")
+		}
+		if err != nil {
+			return err
+		}
+		res := tx.Model(&Endorsement{}).Where("id = ? AND status = ?", e.ID, e.Status).
+			Updates(map[string]any{"status": status, "updated_at": now})
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			return Errorf(ENOTFOUND, "no endorsement from this signatory is waiting for your answer")
 		}
-		if err := audit(tx, AuditEntry{At: s.now(), ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: action,
+		if accept {
+			if _, err := queueEndorsementCredentials(tx, now, PriorityInteractive, "e.id = ?", e.ID); err != nil {
+				return err
+			}
+		} else if err := revokeEndorsementCredential(tx, e.ID, ReasonEndorsementDeclined, now); err != nil {
+			return err
+		}
+		if err := audit(tx, AuditEntry{At: now, ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: action,
 			SubjectType: "signatory", SubjectID: from.PublicID}); err != nil {
 			return err
 		}
@@ -228,6 +253,8 @@ type AcceptedEndorsement struct {
 	FromName, FromNameVis    string
 	Level, Comment           string
 	CredentialID             *string
+	// AcceptedAt is when the endorsee accepted it: the credential's validFrom.
+	AcceptedAt time.Time
 }
 
 // AcceptedEndorsementBetween finds the accepted endorsement from one signatory to another, with
@@ -236,7 +263,7 @@ func (s *Store) AcceptedEndorsementBetween(ctx context.Context, fromPublicID, to
 	var out []AcceptedEndorsement
 	err := s.DB.WithContext(ctx).Table("endorsements e").
 		Select(`e.id, e.from_id, e.to_id, f.public_id AS from_public_id, t.public_id AS to_public_id, f.name AS from_name,
-			f.vis_name AS from_name_vis, e.level, e.comment,
+			f.vis_name AS from_name_vis, e.level, e.comment, e.updated_at AS accepted_at,
 			(SELECT c.id FROM credentials c WHERE c.endorsement_id = e.id AND c.revoked_at IS NULL LIMIT 1) AS credential_id`).
 		Joins("JOIN signatories f ON f.id = e.from_id").Joins("JOIN signatories t ON t.id = e.to_id").
 		Where("f.public_id = ? AND t.public_id = ? AND e.status = ? AND f.listed AND t.listed", fromPublicID, toPublicID, "accepted").
@@ -248,47 +275,6 @@ func (s *Store) AcceptedEndorsementBetween(ctx context.Context, fromPublicID, to
 		return nil, Errorf(ENOTFOUND, "no accepted endorsement between these signatories")
 	}
 	return &out[0], nil
-}
-
-// StoreEndorsementCredential stores the credential of an endorsement unless one was stored
-// meanwhile, and returns the id of the stored one.
-func (s *Store) StoreEndorsementCredential(ctx context.Context, c Credential) (string, error) {
-	id := c.ID
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var have []string
-		if err := tx.Model(&Credential{}).Where("endorsement_id = ? AND revoked_at IS NULL", c.EndorsementID).Pluck("id", &have).Error; err != nil {
-			return err
-		}
-		if len(have) > 0 {
-			id = have[0]
-			return nil
-		}
-		var taken int64
-		if err := tx.Model(&Credential{}).Where("status_list = ? AND status_index = ?", c.StatusList, c.StatusIndex).Count(&taken).Error; err != nil {
-			return err
-		}
-		if taken > 0 {
-			return ErrStatusIndexTaken
-		}
-		if ok, err := stillCarriable(tx, &c); err != nil || !ok {
-			return cmp.Or(err, ErrNameChanged)
-		}
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&c)
-		if res.Error != nil || res.RowsAffected > 0 {
-			return fromDB(res.Error)
-		}
-		// Another request stored one meanwhile (one live credential per endorsement, the
-		// schema's credentials_one_live_endorsement), or took the status index.
-		if err := tx.Model(&Credential{}).Where("endorsement_id = ? AND revoked_at IS NULL", c.EndorsementID).Pluck("id", &have).Error; err != nil {
-			return err
-		}
-		if len(have) == 0 {
-			return ErrStatusIndexTaken
-		}
-		id = have[0]
-		return nil
-	})
-	return id, err
 }
 
 // EndorsementStatuses returns the status of every endorsement between the signatories with these

@@ -61,6 +61,12 @@ func (s *Store) Import(ctx context.Context, set *ImportSet, progress Progress) (
 			return err
 		}
 		w.written += queued
+		// Its accepted endorsements get their credentials from the worker, as bulk work.
+		queued, err = queueEndorsementCredentials(tx, s.now(), PriorityBulk, "")
+		if err != nil {
+			return err
+		}
+		w.written += queued
 		if !w.changed() {
 			return nil
 		}

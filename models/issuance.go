@@ -33,6 +33,8 @@ type IssuanceTask struct {
 	Signature *Signature
 	// Live says the signatory holds a live credential of the job's kind when the job was read.
 	Live bool
+	// Endorsement is the endorsement of an endorsement job, as it is now.
+	Endorsement *EndorsementToIssue
 }
 
 // PendingIssuance returns up to n open jobs: interactive work first, then bulk work, then jobs
@@ -78,9 +80,22 @@ func (s *Store) PendingIssuance(ctx context.Context, n int) ([]IssuanceTask, err
 	for _, l := range live {
 		holds[badgeKey{l.SignatoryID, l.Kind}] = true
 	}
+	var eids []int64
+	for _, j := range jobs {
+		if j.EndorsementID != nil {
+			eids = append(eids, *j.EndorsementID)
+		}
+	}
+	endorsements, err := endorsementsToIssue(ctx, s.DB, eids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]IssuanceTask, len(jobs))
 	for i, j := range jobs {
 		out[i] = IssuanceTask{Job: j, Signatory: byID[j.SignatoryID], Signature: newest[j.SignatoryID], Live: holds[badgeKey{j.SignatoryID, j.Kind}]}
+		if j.EndorsementID != nil {
+			out[i].Endorsement = endorsements[*j.EndorsementID]
+		}
 	}
 	return out, nil
 }
@@ -193,6 +208,12 @@ func (s *Store) CompleteBatch(ctx context.Context, items []Completion) (retry []
 					retry = append(retry, it.Job.ID)
 					continue
 				}
+				if ok, err := endorsementStillSigned(tx, it.Credential); err != nil {
+					return err
+				} else if !ok {
+					retry = append(retry, it.Job.ID) // signed again from the endorsement's new state, or skipped
+					continue
+				}
 			}
 			res := tx.Model(&IssuanceJob{}).Where("id = ? AND done_at IS NULL", it.Job.ID).Updates(map[string]any{"done_at": now, "last_error": it.Skip})
 			if res.Error != nil {
@@ -221,9 +242,14 @@ func (s *Store) CompleteBatch(ctx context.Context, items []Completion) (retry []
 				}
 				// Nothing stored: either the signatory holds this badge already (issued meanwhile
 				// by another worker), or another worker took the status index meanwhile.
+				// For an endorsement: its credential issued meanwhile, or its endorser's status list
+				// entry taken.
 				var live int64
-				if err := tx.Model(&Credential{}).Where("signatory_id = ? AND kind = ? AND revoked_at IS NULL", it.Job.SignatoryID, it.Job.Kind).
-					Count(&live).Error; err != nil {
+				q := tx.Model(&Credential{}).Where("signatory_id = ? AND kind = ? AND revoked_at IS NULL", it.Job.SignatoryID, it.Job.Kind)
+				if it.Credential.EndorsementID != nil {
+					q = q.Where("endorsement_id = ?", *it.Credential.EndorsementID)
+				}
+				if err := q.Count(&live).Error; err != nil {
 					return err
 				}
 				update := map[string]any{"last_error": "already issued"}

@@ -28,8 +28,8 @@ func revokeAll(tx *gorm.DB, signatoryID int64, reason string, now time.Time) err
 	if err := queueJobs(tx, jobs, PriorityInteractive, now); err != nil {
 		return err
 	}
-	// Endorsement credentials are signed on request and have no outbox jobs: they are marked
-	// revoked here, in the same transaction.
+	// Endorsement credentials are marked revoked here, in the same transaction: their endorsers'
+	// status lists say so at once (the worker skips any of their issuances still queued).
 	return tx.Exec(`UPDATE credentials SET revoked_at = ?, revoked_reason = ?
 		WHERE revoked_at IS NULL AND kind = 'endorsement'
 		  AND (signatory_id = ? OR endorsement_id IN (SELECT id FROM endorsements WHERE from_id = ? OR to_id = ?))`,
@@ -45,5 +45,11 @@ func reissue(tx *gorm.DB, sg *Signatory, now time.Time) error {
 	if sg.Tier == "advocate" || sg.Tier == "ambassador" {
 		jobs = append(jobs, IssuanceJob{SignatoryID: sg.ID, Kind: sg.Tier, Action: "issue", CreatedAt: now})
 	}
-	return queueJobs(tx, jobs, PriorityInteractive, now)
+	if err := queueJobs(tx, jobs, PriorityInteractive, now); err != nil {
+		return err
+	}
+	// The endorsements they gave or received and that are still accepted are vouched for again,
+	// with new credentials (the earlier ones were revoked when they left).
+	_, err := queueEndorsementCredentials(tx, now, PriorityInteractive, "e.from_id = ? OR e.to_id = ?", sg.ID, sg.ID)
+	return err
 }

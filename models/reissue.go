@@ -23,7 +23,8 @@ func PublicName(sg *Signatory) string {
 // When the public name changes, every copy signed with the earlier choice is withdrawn: the
 // person's badges and the endorsement credentials they signed. The badges they still hold are
 // issued again through the outbox (the old copy is revoked first, in this transaction, so that
-// there is never more than one live copy); endorsement credentials are issued again on request.
+// there is never more than one live copy); endorsement credentials are issued again
+// through the outbox too.
 func followNameChoice(tx *gorm.DB, before, after *Signatory, now time.Time) error {
 	was, is := PublicName(before), PublicName(after)
 	if was == is {
@@ -48,6 +49,10 @@ func followNameChoice(tx *gorm.DB, before, after *Signatory, now time.Time) erro
 	}
 	if !after.Listed {
 		return nil
+	}
+	// The endorsements they gave are signed again with the name they show now.
+	if _, err := queueEndorsementCredentials(tx, now, PriorityInteractive, "e.from_id = ?", after.ID); err != nil {
+		return err
 	}
 	for _, kind := range live {
 		if kind != "signatory" && kind != after.Tier {
