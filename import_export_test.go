@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/open-recognition/registry/issuer"
 	"github.com/open-recognition/registry/models"
 )
 
@@ -485,4 +489,42 @@ func TestImportByteOrderMarkAndEdgeDates(t *testing.T) {
 		q.run(t, "import", dump)
 		sameLines(t, "full export after a round trip", comparable(t, full, true), comparable(t, q.export(t, true), true))
 	})
+}
+
+// A full dump moves endorsement credentials with their place in the endorser's own status list:
+// the copy serves the same list, so what was valid or revoked stays so.
+func TestFullExportKeepsEndorserStatusLists(t *testing.T) {
+	p := newSQLite(t)
+	p.run(t, "import", writeFile(t, p.dir, "members.jsonl", privacyExample))
+	s := p.store(t)
+	keys, err := issuer.OpenKeys(p.keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := issuer.NewWorker(s, keys, "http://localhost:8080", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var inLists int64
+	s.DB.Model(&models.Credential{}).Where("kind = 'endorsement' AND status_issuer IS NOT NULL").Count(&inLists)
+	if inLists == 0 {
+		t.Fatal("no endorsement credential in an endorser's status list: the test proves nothing")
+	}
+	full := p.export(t, true)
+	if !strings.Contains(strings.Join(linesOfType(t, full, "credential"), "\n"), `"status_issuer"`) {
+		t.Fatal("the dump does not say which endorser's status list holds an endorsement credential")
+	}
+	for _, to := range []place{newSQLite(t), newPostgres(t)} {
+		to.run(t, "migrate")
+		to.run(t, "import", writeFile(t, to.dir, "full.jsonl", strings.Join(full, "\n")+"\n"))
+		sameLines(t, "full export of the copy", comparable(t, full, true), comparable(t, to.export(t, true), true))
+		var moved int64
+		to.store(t).DB.Model(&models.Credential{}).Where("kind = 'endorsement' AND status_issuer IS NOT NULL AND issuer_index IS NOT NULL").Count(&moved)
+		if moved != inLists {
+			t.Errorf("%d endorsement credentials in an endorser's list after the move, want %d", moved, inLists)
+		}
+	}
 }

@@ -39,6 +39,14 @@ func NewDump(tx *gorm.DB) (*Dump, error) {
 // SignatoryPublicID and AccountPublicID translate row ids; the empty string for none.
 func (d *Dump) SignatoryPublicID(id int64) string { return d.signatory[id] }
 
+// OptSignatoryPublicID is SignatoryPublicID for an optional row id.
+func (d *Dump) OptSignatoryPublicID(id *int64) string {
+	if id == nil {
+		return ""
+	}
+	return d.signatory[*id]
+}
+
 func (d *Dump) AccountPublicID(id *int64) string {
 	if id == nil {
 		return ""

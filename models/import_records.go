@@ -294,9 +294,17 @@ func (w *importer) credentials() error {
 			}
 			sigID = &sg.ID
 		}
+		var issuer *int64
+		if c.StatusIssuer != nil {
+			id, err := w.signatory(c.Line, *c.StatusIssuer)
+			if err != nil {
+				return err
+			}
+			issuer = &id
+		}
 		rows = append(rows, Credential{ID: c.ID, SignatoryID: sid, Kind: c.Kind, EndorsementID: eid, SignatureID: sigID,
 			StatusList: c.StatusList, StatusIndex: c.StatusIndex, Document: c.Document, IssuedAt: c.IssuedAt,
-			RevokedAt: c.RevokedAt, RevokedReason: c.RevokedReason, ErasedAt: c.ErasedAt})
+			RevokedAt: c.RevokedAt, RevokedReason: c.RevokedReason, ErasedAt: c.ErasedAt, StatusIssuer: issuer, IssuerIndex: c.IssuerIndex})
 		lines = append(lines, c.Line)
 	}
 	return w.createAll(rows, lines)

@@ -143,6 +143,10 @@ type CredentialIn struct {
 	RevokedAt     *time.Time
 	RevokedReason string
 	ErasedAt      *time.Time
+	// StatusIssuer is the endorser whose own status list holds an endorsement credential, at
+	// IssuerIndex; nil when the registry's list holds it.
+	StatusIssuer *Target
+	IssuerIndex  *int
 }
 
 type IssuanceIn struct {

@@ -220,7 +220,8 @@ func (e *exportRun) full() error {
 				return e.write(Credential{Type: "credential", ID: x.ID, Signatory: d.SignatoryPublicID(x.SignatoryID), Kind: x.Kind,
 					Endorsement: pair(d.Pair(x.EFrom, x.ETo)), SignatureVersion: deref(x.SigVersion), StatusList: x.StatusList,
 					StatusIndex: x.StatusIndex, Document: json.RawMessage(x.Document), IssuedAt: stamp(x.IssuedAt),
-					RevokedAt: optStamp(x.RevokedAt), RevokedReason: x.RevokedReason, ErasedAt: optStamp(x.ErasedAt)})
+					RevokedAt: optStamp(x.RevokedAt), RevokedReason: x.RevokedReason, ErasedAt: optStamp(x.ErasedAt),
+					StatusIssuer: d.OptSignatoryPublicID(x.StatusIssuer), IssuerIndex: x.IssuerIndex})
 			})
 		},
 		func() error {

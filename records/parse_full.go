@@ -193,9 +193,21 @@ func (st *parser) credential(n int, r *Credential) error {
 	if erased != nil && (revoked == nil || string(r.Document) != models.ErasedDocument) {
 		return models.FieldError("erased_at", "an erased credential must be revoked and its document must be %s", models.ErasedDocument)
 	}
+	var issuer *models.Target
+	if r.StatusIssuer != "" || r.IssuerIndex != nil {
+		if r.StatusIssuer == "" || r.IssuerIndex == nil || *r.IssuerIndex < 0 {
+			return models.FieldError("status_issuer", "an endorser's status list entry needs both status_issuer and a non-negative issuer_index")
+		}
+		it, err := st.target("status_issuer", r.StatusIssuer)
+		if err != nil {
+			return err
+		}
+		issuer = &it
+	}
 	st.set.Credentials = append(st.set.Credentials, models.CredentialIn{Line: n, ID: r.ID, Signatory: t, Kind: r.Kind,
 		Endorsement: pair, SignatureVer: r.SignatureVersion, StatusList: r.StatusList, StatusIndex: r.StatusIndex,
-		Document: string(r.Document), IssuedAt: issued, RevokedAt: revoked, RevokedReason: models.CleanText(r.RevokedReason), ErasedAt: erased})
+		Document: string(r.Document), IssuedAt: issued, RevokedAt: revoked, RevokedReason: models.CleanText(r.RevokedReason), ErasedAt: erased,
+		StatusIssuer: issuer, IssuerIndex: r.IssuerIndex})
 	return nil
 }
 

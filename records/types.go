@@ -158,6 +158,10 @@ type Credential struct {
 	RevokedReason    string          `json:"revoked_reason,omitempty"`
 	// ErasedAt: the hosted copy was withdrawn; the document is then {} and revoked_at is set.
 	ErasedAt string `json:"erased_at,omitempty"`
+	// StatusIssuer and IssuerIndex place an endorsement credential in its endorser's own status
+	// list: the endorser's id and the index there.
+	StatusIssuer string `json:"status_issuer,omitempty"`
+	IssuerIndex  *int   `json:"issuer_index,omitempty"`
 }
 
 // Issuance is a row of the issuance outbox (full dumps).
