@@ -58,9 +58,10 @@ func TestImportContractExample(t *testing.T) {
 		if !org.Verified || org.Representative != "Jean Martin" || org.Role != "Rector" {
 			t.Fatalf("organisation = %+v", org)
 		}
-		// One Signatory badge per listed signatory, and the founding Ambassador's badge.
-		if n := count(t, s, "issuance_outbox"); n != 3 {
-			t.Fatalf("issuance jobs = %d, want one Signatory badge per listed signatory and Ada's Ambassador badge", n)
+		// One Signatory badge per listed signatory, the founding Ambassador's badge, and the
+		// accepted endorsement's credential.
+		if n := count(t, s, "issuance_outbox"); n != 4 {
+			t.Fatalf("issuance jobs = %d, want one Signatory badge per listed signatory, Ada's Ambassador badge and one endorsement credential", n)
 		}
 		if n := count(t, s, "signatures"); n != 2 {
 			t.Fatalf("signatures = %d", n)
@@ -77,7 +78,7 @@ func TestImportContractExample(t *testing.T) {
 			t.Fatalf("second import = %+v", res)
 		}
 		after, _ := s.ChangeCount(ctx)
-		if after != before || count(t, s, "audit_log") != audit || count(t, s, "signatories") != 2 || count(t, s, "issuance_outbox") != 3 {
+		if after != before || count(t, s, "audit_log") != audit || count(t, s, "signatories") != 2 || count(t, s, "issuance_outbox") != 4 {
 			t.Fatal("a repeated import changed the registry")
 		}
 
