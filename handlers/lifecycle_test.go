@@ -60,6 +60,17 @@ func didURL(t *testing.T, did string) string {
 	return "http://" + host + "/" + strings.Join(parts[1:], "/") + "/did.json"
 }
 
+// endorsementOf is the live credential of an endorsement.
+func endorsementOf(t *testing.T, s *models.Store, from, to int64) models.Credential {
+	t.Helper()
+	var c models.Credential
+	if err := s.DB.Where("kind = 'endorsement' AND revoked_at IS NULL AND endorsement_id = (SELECT id FROM endorsements WHERE from_id = ? AND to_id = ?)",
+		from, to).Take(&c).Error; err != nil {
+		t.Fatalf("no live credential for the endorsement %d → %d: %v", from, to, err)
+	}
+	return c
+}
+
 func liveOf(t *testing.T, s *models.Store, signatoryID int64, kind string) models.Credential {
 	t.Helper()
 	var c models.Credential
@@ -70,9 +81,10 @@ func liveOf(t *testing.T, s *models.Store, signatoryID int64, kind string) model
 }
 
 // On one registry, an outside verifier with its default rules accepts the Signatory badge, an
-// Advocate badge and the Ambassador badge of a founding Ambassador from an import, also after
-// the issuer key and the root secret were rotated; each then reports revoked after its real
-// cause: a withdrawal, a lost tier.
+// Advocate badge, the Ambassador badge of a founding Ambassador from an import and endorsement
+// credentials, also after the issuer key and the root secret were rotated; each then reports
+// revoked after its real cause: a withdrawal, a lost tier, a withdrawn endorsement. (Declined
+// endorsements and endorsers who leave: TestEndorsementCredentialLifecycle.)
 func TestCredentialsStayTrueForAVerifier(t *testing.T) {
 	testutil.Engines(t, func(t *testing.T, s *models.Store) {
 		verify := testutil.Verifier(t)
@@ -116,7 +128,9 @@ func TestCredentialsStayTrueForAVerifier(t *testing.T) {
 		recompute(t, s)
 		drain(t, w)
 		after := map[string]models.Credential{"Ada's Advocate badge": liveOf(t, s, adaE.ID, "advocate"),
-			"Bea's Advocate badge": liveOf(t, s, beaE.ID, "advocate"), "Bea's Signatory badge": liveOf(t, s, beaE.ID, "signatory")}
+			"Bea's Advocate badge": liveOf(t, s, beaE.ID, "advocate"), "Bea's Signatory badge": liveOf(t, s, beaE.ID, "signatory"),
+			"Sam's endorsement of Bea": endorsementOf(t, s, samE.ID, beaE.ID)}
+		before["Sam's endorsement of Ada"] = endorsementOf(t, s, samE.ID, adaE.ID)
 		for what, c := range map[string]map[string]models.Credential{"before the rotations": before, "after the rotations": after} {
 			for name, cred := range c {
 				v := fetchVerifiable(t, site, cred)
@@ -136,7 +150,9 @@ func TestCredentialsStayTrueForAVerifier(t *testing.T) {
 		recompute(t, s)
 		drain(t, w)
 		for name, c := range map[string]models.Credential{"Ada's Signatory badge (withdrawal)": before["Ada's Signatory badge"],
-			"Ada's Advocate badge (withdrawal)": after["Ada's Advocate badge"], "Bea's Advocate badge (tier lost)": after["Bea's Advocate badge"]} {
+			"Ada's Advocate badge (withdrawal)": after["Ada's Advocate badge"], "Bea's Advocate badge (tier lost)": after["Bea's Advocate badge"],
+			"Sam's endorsement of Ada (endorsee withdrawn)":    before["Sam's endorsement of Ada"],
+			"Sam's endorsement of Bea (endorsement withdrawn)": after["Sam's endorsement of Bea"]} {
 			v := fetchVerifiable(t, site, c)
 			if got := verify(v.cred, v.did, v.status); got.Verified || !got.Revoked {
 				t.Errorf("%s: verified %v, revoked %v (%s); want revoked", name, got.Verified, got.Revoked, got.Error)
