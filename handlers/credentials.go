@@ -51,7 +51,10 @@ type credentialView struct {
 	Verified   bool
 	// SignedBy is the endorser's DID for an endorsement: its signature is checked against the
 	// endorser's key, not the registry's.
-	SignedBy  string
+	SignedBy string
+	// IssuedBy names the issuer as the credential does: the registry, or for an endorsement the
+	// endorser (empty when their name was not public).
+	IssuedBy  string
 	Evidence  string
 	IssuedOn  string
 	RevokedOn string
@@ -120,6 +123,9 @@ func (h *Handler) credentialPage(c echo.Context, cred *models.Credential) error 
 			}
 		}
 		v.Verified = h.signer.Verify(doc, keys, did) == nil
+	}
+	if iss, ok := doc["issuer"].(map[string]any); ok {
+		v.IssuedBy, _ = iss["name"].(string)
 	}
 	if subj, ok := doc["credentialSubject"].(map[string]any); ok {
 		v.Recipient, _ = subj["name"].(string)

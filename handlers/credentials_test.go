@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/PuerkitoBio/goquery"
 	"github.com/labstack/echo/v4"
 	"io"
 	"net/http"
@@ -281,6 +282,12 @@ func TestEndorsementCredentialIssuedOnAcceptance(t *testing.T) {
 	endorserDID = issuer.SignatoryDID(endorserDID, beaEntry.PublicID)
 	if !strings.Contains(pageBody, "published in the DID document of "+endorserDID) || strings.Contains(pageBody, "registry&#39;s published key") {
 		t.Errorf("the verification page does not say the endorser's key was used:\n%s", pageBody)
+	}
+	// Issued by the endorser, whose own key and status list a verifier uses.
+	if doc, _ := goquery.NewDocumentFromReader(strings.NewReader(pageBody)); doc == nil ||
+		strings.TrimSpace(doc.Find("dl.facts dd").First().Text()) != "Bea Example" ||
+		!strings.Contains(pageBody, "names the endorser&#39;s did:web key") || strings.Contains(pageBody, "names the registry&#39;s did:web key") {
+		t.Errorf("the verification page does not name the endorser as the issuer, or points at the registry's key:\n%s", pageBody)
 	}
 	req, _ := http.NewRequest(http.MethodGet, site.srv.URL+first, nil)
 	req.Header.Set("Accept-Language", "fr")
