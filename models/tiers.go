@@ -204,8 +204,10 @@ const interactiveTierJobs = 20
 // neither a live credential nor an open issuance, and the revocation of every live Advocate or
 // Ambassador badge whose holder no longer holds that tier or left the registry and has no open
 // revocation. Two INSERT … SELECT, each served by the unique partial indexes credentials_one_live
-// and issuance_outbox_one_open; on a registry where every badge is as it should be they write
-// nothing. It returns how many jobs it queued.
+// and issuance_outbox_one_open (SQLite uses a partial index only when the query repeats its
+// condition, hence "kind <> 'endorsement'": without it the revocation query reads every
+// credential's row, endorsement credentials and their documents included); on a registry where
+// every badge is as it should be they write nothing. It returns how many jobs it queued.
 func reconcileTierBadges(tx *gorm.DB, now time.Time) (int64, error) {
 	issue := tx.Exec(`INSERT INTO issuance_outbox (signatory_id, kind, action, reason, created_at, attempts, last_error, priority)
 		SELECT s.id, s.tier, 'issue', '', ?, 0, '', ? FROM signatories s
@@ -220,7 +222,7 @@ func reconcileTierBadges(tx *gorm.DB, now time.Time) (int64, error) {
 	}
 	revoke := tx.Exec(`INSERT INTO issuance_outbox (signatory_id, kind, action, reason, created_at, attempts, last_error, priority)
 		SELECT c.signatory_id, c.kind, 'revoke', 'tier changed', ?, 0, '', ? FROM credentials c JOIN signatories s ON s.id = c.signatory_id
-		WHERE c.revoked_at IS NULL AND c.kind IN ('advocate', 'ambassador') AND (c.kind <> s.tier OR NOT s.listed)
+		WHERE c.revoked_at IS NULL AND c.kind <> 'endorsement' AND c.kind IN ('advocate', 'ambassador') AND (c.kind <> s.tier OR NOT s.listed)
 		  AND NOT EXISTS (SELECT 1 FROM issuance_outbox o WHERE o.signatory_id = c.signatory_id AND o.kind = c.kind
 		                  AND o.action = 'revoke' AND o.done_at IS NULL)
 		ON CONFLICT DO NOTHING`, now, PriorityBulk)
