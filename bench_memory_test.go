@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,32 +26,7 @@ func BenchmarkServerMemory100k(b *testing.B) {
 	s.DB.Raw("SELECT public_id FROM signatories WHERE listed AND tier = 'advocate' ORDER BY id LIMIT 1").Scan(&advocate)
 	s.Close()
 	for range b.N {
-		cmd := exec.Command(os.Args[0], "--", "serve", "--db", db, "--keys", db+".keys", "--addr", "127.0.0.1:0", "--rate-limit", "off")
-		cmd.Env = append(os.Environ(), childServeEnv+"=1")
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			b.Fatal(err)
-		}
-		addr := make(chan string, 1)
-		go func() {
-			sc := bufio.NewScanner(stdout)
-			for sc.Scan() {
-				if m := listeningLine.FindStringSubmatch(sc.Text()); m != nil {
-					addr <- m[1]
-				}
-			}
-		}()
-		var base string
-		select {
-		case a := <-addr:
-			base = "http://" + a
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			b.Fatal("the server did not start")
-		}
+		cmd, base := startChild(b, "serve", "--db", db, "--keys", db+".keys", "--addr", "127.0.0.1:0", "--rate-limit", "off")
 		get := func(path string) string {
 			res, err := http.Get(base + path)
 			if err != nil {

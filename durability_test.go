@@ -34,6 +34,38 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// startChild runs the registry in a process of its own (this test binary, see TestMain) and
+// returns it with its base URL once it listens.
+func startChild(t testing.TB, args ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"--"}, args...)...)
+	cmd.Env = append(os.Environ(), childServeEnv+"=1")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := listeningLine.FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+		}
+	}()
+	select {
+	case a := <-addr:
+		return cmd, "http://" + a
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the server did not start")
+	}
+	return nil, ""
+}
+
 func indexOf(list []string, v string) int {
 	for i, s := range list {
 		if s == v {
@@ -52,33 +84,8 @@ func TestSignatureSurvivesKill(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "registry.db")
 	for round := range 5 {
-		cmd := exec.Command(os.Args[0], "--", "serve", "--db", db, "--keys", filepath.Join(dir, "keys"), "--addr", "127.0.0.1:0",
+		cmd, base := startChild(t, "serve", "--db", db, "--keys", filepath.Join(dir, "keys"), "--addr", "127.0.0.1:0",
 			"--dev-login", "--rate-limit", "off")
-		cmd.Env = append(os.Environ(), childServeEnv+"=1")
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		addr := make(chan string, 1)
-		go func() {
-			sc := bufio.NewScanner(stdout)
-			for sc.Scan() {
-				if m := listeningLine.FindStringSubmatch(sc.Text()); m != nil {
-					addr <- m[1]
-				}
-			}
-		}()
-		var base string
-		select {
-		case a := <-addr:
-			base = "http://" + a
-		case <-time.After(20 * time.Second):
-			cmd.Process.Kill()
-			t.Fatal("the server did not start")
-		}
 
 		jar, _ := cookiejar.New(nil)
 		c := &http.Client{Jar: jar, Timeout: 10 * time.Second}

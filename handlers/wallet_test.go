@@ -6,9 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,26 +22,9 @@ import (
 // (boss@example.org) and a credential worker the test drives by hand.
 func walletSite(t *testing.T, s *models.Store) (*oidcSite, *issuer.Worker, *issuer.Keys) {
 	t.Helper()
-	srv := httptest.NewServer(nil)
-	t.Cleanup(srv.Close)
-	keys, err := issuer.OpenKeys(filepath.Join(t.TempDir(), "keys"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := issuer.NewWorker(s, keys, srv.URL, discardLogger())
-	if err != nil {
-		t.Fatal(err)
-	}
+	site, w, keys, _ := workerSite(t, s, handlers.Config{DevLogin: true, Admins: []string{"boss@example.org"}, IssuerEmail: "badges@registry.example",
+		AdvocateCapacities: []int{8, 4, 2, 1}, AmbassadorCapacities: []int{4, 2, 1}})
 	w.IssuerEmail = "badges@registry.example"
-	e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Keys: keys, Worker: w,
-		Config: handlers.Config{BaseURL: srv.URL, DevLogin: true, Admins: []string{"boss@example.org"}, IssuerEmail: "badges@registry.example",
-			AdvocateCapacities: []int{8, 4, 2, 1}, AmbassadorCapacities: []int{4, 2, 1}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = e
-	site := &oidcSite{t: t, srv: srv, store: s}
-	site.client = site.newClient()
 	return site, w, keys
 }
 

@@ -127,15 +127,22 @@ func (k *Keys) Refresh() error {
 	return k.load()
 }
 
-func readKey(path string) (Key, error) {
+// readSecret reads a key or root file, refusing one that other users may read: a secret others
+// could copy signs for the registry.
+func readSecret(what, path string) ([]byte, os.FileInfo, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return Key{}, err
+		return nil, nil, err
 	}
 	if st.Mode().Perm()&0o077 != 0 {
-		return Key{}, fmt.Errorf("issuer key %s is readable by other users (mode %04o); run: chmod 600 %s", path, st.Mode().Perm(), path)
+		return nil, nil, fmt.Errorf("%s %s is readable by other users (mode %04o); run: chmod 600 %s", what, path, st.Mode().Perm(), path)
 	}
 	b, err := os.ReadFile(path)
+	return b, st, err
+}
+
+func readKey(path string) (Key, error) {
+	b, st, err := readSecret("issuer key", path)
 	if err != nil {
 		return Key{}, err
 	}

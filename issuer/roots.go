@@ -70,14 +70,7 @@ func loadRoots(dir string) ([]Root, error) {
 }
 
 func readRoot(path string) (Root, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return Root{}, err
-	}
-	if st.Mode().Perm()&0o077 != 0 {
-		return Root{}, fmt.Errorf("root secret %s is readable by other users (mode %04o); run: chmod 600 %s", path, st.Mode().Perm(), path)
-	}
-	b, err := os.ReadFile(path)
+	b, _, err := readSecret("root secret", path)
 	if err != nil {
 		return Root{}, err
 	}
