@@ -2,9 +2,6 @@ package issuer
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,11 +14,7 @@ import (
 func TestBadgeSignedBeforeTheNameWasHiddenIsSignedAgain(t *testing.T) {
 	testutil.Engines(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
-		keys, _ := OpenKeys(filepath.Join(t.TempDir(), "keys"))
-		w, err := NewWorker(s, keys, "http://localhost:8080", slog.New(slog.NewTextHandler(io.Discard, nil)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		w, keys := testWorker(t, s)
 		acc, sg := signUp(t, s, "ada@example.org", "Ada Racing", models.Public)
 		tasks, err := s.PendingIssuance(ctx, 10)
 		if err != nil || len(tasks) != 1 {
@@ -59,11 +52,7 @@ func TestBadgeSignedBeforeTheNameWasHiddenIsSignedAgain(t *testing.T) {
 func TestEndorsementSignedBeforeTheNameWasHiddenIsSignedAgain(t *testing.T) {
 	testutil.Engines(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
-		keys, _ := OpenKeys(filepath.Join(t.TempDir(), "keys"))
-		w, err := NewWorker(s, keys, "http://localhost:8080", slog.New(slog.NewTextHandler(io.Discard, nil)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		w, _ := testWorker(t, s)
 		adaAcc, ada := signUp(t, s, "ada@example.org", "Ada Endorsee", models.Public)
 		beaAcc, bea := signUp(t, s, "bea@example.org", "Bea Endorser", models.Public)
 		if _, err := s.Endorse(ctx, beaAcc, ada.PublicID, "advocate", "Well deserved."); err != nil {

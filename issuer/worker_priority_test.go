@@ -45,11 +45,7 @@ func TestSignatureGoesAheadOfABulkBacklog(t *testing.T) {
 		if first[0].Job.SignatoryID != ada.ID {
 			t.Fatalf("the next job is signatory %d's, not the new signer's (%d): the signature waits behind the import", first[0].Job.SignatoryID, ada.ID)
 		}
-		keys, _ := OpenKeys(filepath.Join(t.TempDir(), "keys"))
-		w, err := NewWorker(s, keys, "http://localhost:8080", slog.New(slog.NewTextHandler(io.Discard, nil)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		w, _ := testWorker(t, s)
 		r, err := w.batch(ctx, 1)
 		if err != nil || r.taken != 1 || r.closed != 1 || r.bulk {
 			t.Fatalf("first batch: %+v, %v; want Ada's job alone", r, err)

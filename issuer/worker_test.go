@@ -33,14 +33,24 @@ func signUp(t *testing.T, s *models.Store, email, name, nameVisibility string) (
 	return &acc, sg
 }
 
+// testWorker is a credential worker with fresh issuer keys, for a test to drive by hand.
+func testWorker(t *testing.T, s *models.Store) (*Worker, *Keys) {
+	t.Helper()
+	keys, err := OpenKeys(filepath.Join(t.TempDir(), "keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := NewWorker(s, keys, "http://localhost:8080", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, keys
+}
+
 func TestWorkerIssuesAndRevokes(t *testing.T) {
 	testutil.Engines(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
-		keys, _ := OpenKeys(filepath.Join(t.TempDir(), "keys"))
-		w, err := NewWorker(s, keys, "http://localhost:8080", slog.New(slog.NewTextHandler(io.Discard, nil)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		w, keys := testWorker(t, s)
 		ada, adaEntry := signUp(t, s, "ada@example.org", "Ada Lovelace", models.Public)
 		_, hiddenEntry := signUp(t, s, "h@example.org", "Hidden Name", models.Hidden)
 		if n, err := w.Drain(ctx); err != nil || n != 2 {
