@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
 	"net/http"
 	"time"
 
@@ -54,33 +53,29 @@ func (h *Handler) endorserStatusList(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	exists, revoked, err := h.store.EndorserStatus(ctx, sg.ID)
+	body, err := h.signedStatus(ctx, "endorser:"+sg.PublicID, func() (any, error) {
+		exists, revoked, err := h.store.EndorserStatus(ctx, sg.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !exists {
+			return nil, models.Errorf(models.ENOTFOUND, "this signatory has no endorsement credential with a status entry")
+		}
+		now := h.store.Now().Truncate(time.Second)
+		slc, err := issuer.EndorserStatusList(h.cfg.BaseURL, h.did, sg.PublicID, models.StatusListSize, revoked, now)
+		if err != nil {
+			return nil, err
+		}
+		key, err := h.keys.SignatoryKey(sg.PublicID)
+		if err != nil {
+			return nil, err
+		}
+		return h.signer.Sign(slc, key, issuer.SignatoryDID(h.did, sg.PublicID), now)
+	})
 	if err != nil {
 		return err
 	}
-	if !exists {
-		return models.Errorf(models.ENOTFOUND, "this signatory has no endorsement credential with a status entry")
-	}
-	now := h.store.Now().Truncate(time.Second)
-	slc, err := issuer.EndorserStatusList(h.cfg.BaseURL, h.did, sg.PublicID, models.StatusListSize, revoked, now)
-	if err != nil {
-		return err
-	}
-	key, err := h.keys.SignatoryKey(sg.PublicID)
-	if err != nil {
-		return err
-	}
-	signed, err := h.signer.Sign(slc, key, issuer.SignatoryDID(h.did, sg.PublicID), now)
-	if err != nil {
-		return err
-	}
-	body, err := json.Marshal(signed)
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
-	c.Response().Header().Set("Cache-Control", "public, max-age=60")
-	return c.Blob(http.StatusOK, "application/ld+json", body)
+	return serveStatus(c, body)
 }
 
 // endorsementCredential shows the current credential of an accepted endorsement:

@@ -110,7 +110,7 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		keys:           d.Keys,
 		worker:         d.Worker,
 		explainer:      d.Explainer,
-		status:         &statusCache{lists: map[int]statusEntry{}},
+		status:         &statusCache{lists: map[string]statusEntry{}},
 		countryOptions: map[string]string{},
 		maps:           &mapCache{},
 	}
