@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 
@@ -8,6 +9,13 @@ import (
 	"github.com/open-recognition/registry/auth"
 	"github.com/open-recognition/registry/models"
 )
+
+// pendingView is an endorsement waiting for an answer, its comment rendered as the profile will
+// show it once accepted.
+type pendingView struct {
+	models.PendingEndorsement
+	CommentHTML template.HTML
+}
 
 type accountView struct {
 	entryView
@@ -18,18 +26,19 @@ type accountView struct {
 	// NewVersion invites the signatory to sign a declaration version published since.
 	NewVersion bool
 	// Pending are endorsements waiting for the person's answer.
-	Pending    []models.PendingEndorsement
+	Pending    []pendingView
 	Identities []models.Identity
 	// Attachable are the providers not attached yet.
 	Attachable []auth.Info
 	Message    string
 }
 
-// accountPage shows who is signed in and the logins attached to the account.
+// accountPage shows who is signed in and the logins attached to the account; a visitor is sent
+// to log in and comes back here.
 func (h *Handler) accountPage(c echo.Context) error {
-	acc, err := requireAccount(c)
-	if err != nil {
-		return err
+	acc := account(c)
+	if acc == nil {
+		return loginFirst(c)
 	}
 	return h.renderAccount(c, acc, http.StatusOK, "", nil)
 }
@@ -51,8 +60,16 @@ func (h *Handler) renderAccount(c echo.Context, acc *models.Account, status int,
 	}
 	l := h.catalog.For(lang(c))
 	v := accountView{Identities: ids, Message: message, Entry: mine, Saved: c.QueryParam("saved") == "1"}
-	if v.Pending, err = h.store.PendingEndorsements(ctx, acc.ID); err != nil {
+	pending, err := h.store.PendingEndorsements(ctx, acc.ID)
+	if err != nil {
 		return err
+	}
+	for _, p := range pending {
+		pv := pendingView{PendingEndorsement: p}
+		if p.Comment != "" {
+			pv.CommentHTML = h.md.HTML(p.Comment)
+		}
+		v.Pending = append(v.Pending, pv)
 	}
 	if mine != nil {
 		form := entryFormState(mine)

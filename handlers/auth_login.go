@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -30,6 +31,12 @@ func (h *Handler) renderLogin(c echo.Context, status int, f formState) error {
 		ret = h.returnPath(v)
 	}
 	return h.render(c, status, "login", l.T("login.title"), "login", loginView{Providers: h.providers.List(), ReturnTo: ret, Form: f})
+}
+
+// loginFirst sends a visitor who asked for a page of their own (signing, their account) to the
+// login page, which brings them back to the address they asked for.
+func loginFirst(c echo.Context) error {
+	return c.Redirect(http.StatusSeeOther, "/login?return_to="+url.QueryEscape(c.Request().URL.RequestURI()))
 }
 
 // authBegin sends the browser to a provider. The state is ours (256 random bits), kept hashed

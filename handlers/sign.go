@@ -3,7 +3,6 @@ package handlers
 import (
 	"html/template"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -23,7 +22,7 @@ type signView struct {
 func (h *Handler) signPage(c echo.Context) error {
 	acc := account(c)
 	if acc == nil {
-		return c.Redirect(http.StatusSeeOther, "/login?return_to="+url.QueryEscape("/sign"))
+		return loginFirst(c)
 	}
 	ctx := c.Request().Context()
 	mine, err := h.store.MySignatory(ctx, acc.ID)
