@@ -123,8 +123,8 @@ func TestAdministration(t *testing.T) {
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("block: %d", res.StatusCode)
 		}
-		if res, _ := ada.get("/account"); res.StatusCode != http.StatusUnauthorized {
-			t.Errorf("blocked account's session: %d, want 401", res.StatusCode)
+		if res, _ := ada.get("/account"); res.Request.URL.Path != "/login" {
+			t.Errorf("blocked account's session: %d at %s, want the login page", res.StatusCode, res.Request.URL)
 		}
 		c := site.newClient()
 		res = site.post(c, "/auth/dev", url.Values{"_csrf": {site.csrf(c, "/login")}, "name": {"Ada"}, "email": {"ada@example.org"}})

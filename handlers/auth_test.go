@@ -302,7 +302,7 @@ func TestOIDCLoginRefusals(t *testing.T) {
 	site := newOIDCSite(t, s)
 	loggedIn := func(c *http.Client) bool {
 		res, _ := site.get(c, site.srv.URL+"/account")
-		return res.StatusCode == http.StatusOK
+		return res.StatusCode == http.StatusOK && res.Request.URL.Path == "/account"
 	}
 
 	t.Run("caller-supplied state is ignored", func(t *testing.T) {
@@ -377,8 +377,8 @@ func TestOIDCLoginRefusals(t *testing.T) {
 		u, _ := url.Parse(site.srv.URL)
 		replay.Jar.SetCookies(u, []*http.Cookie{{Name: ck.Name, Value: ck.Value, Path: "/"}})
 		res, _ = site.get(replay, site.srv.URL+"/account")
-		if res.StatusCode != http.StatusUnauthorized {
-			t.Errorf("cookie replayed after logout: %d, want 401", res.StatusCode)
+		if res.Request.URL.Path != "/login" {
+			t.Errorf("cookie replayed after logout: %d at %s, want the login page", res.StatusCode, res.Request.URL)
 		}
 	})
 

@@ -16,6 +16,8 @@ type signView struct {
 	Existing      *models.Signatory
 	AlreadySigned bool
 	Message       string
+	// Held are the organisation's fields a person's form carries hidden (see heldFields).
+	Held []string
 }
 
 // signPage shows the current declaration and the form to sign it.
@@ -29,13 +31,17 @@ func (h *Handler) signPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := formState{Values: map[string]string{"name": acc.DisplayName}, Errors: map[string]string{}}
 	kind := c.QueryParam("kind")
-	if mine != nil && mine.Status != models.StatusDeleted {
-		f, kind = entryFormState(mine), mine.Kind
-	}
 	if kind != models.KindOrganisation {
 		kind = models.KindPerson
+	}
+	// The login names the person signing: themselves, or an organisation's representative.
+	f := formState{Values: map[string]string{"name": acc.DisplayName}, Errors: map[string]string{}}
+	if kind == models.KindOrganisation {
+		f.Values = map[string]string{"representative": acc.DisplayName}
+	}
+	if mine != nil && mine.Status != models.StatusDeleted {
+		f, kind = entryFormState(mine), mine.Kind
 	}
 	return h.renderSign(c, http.StatusOK, acc, mine, kind, f, "")
 }
@@ -47,7 +53,7 @@ func (h *Handler) renderSign(c echo.Context, status int, acc *models.Account, mi
 	if err != nil {
 		return err
 	}
-	v := signView{entryView: h.entryView(c, l, kind, f), Declaration: d, Text: h.md.HTML(d.Body), Existing: mine, Message: message}
+	v := signView{entryView: h.entryView(c, l, kind, f), Declaration: d, Text: h.md.HTML(d.Body), Existing: mine, Message: message, Held: heldOrder}
 	if mine != nil && mine.Status == models.StatusActive {
 		if v.AlreadySigned, err = h.store.HasSigned(ctx, mine.ID, d.Version); err != nil {
 			return err
@@ -72,7 +78,11 @@ func (h *Handler) sign(c echo.Context) error {
 	if kind != models.KindPerson && kind != models.KindOrganisation {
 		kind = models.KindPerson
 	}
+	if sw := c.FormValue("switch"); sw != "" {
+		return h.switchSign(c, acc, mine, kind, sw)
+	}
 	sg, f := readEntry(c, l, kind)
+	holdOrganisation(c, f)
 	f.Values["consent"] = c.FormValue("consent")
 	if f.Values["consent"] != "yes" {
 		f.Errors["consent"] = l.T("form.consent")
