@@ -40,25 +40,32 @@ func credentialFile(file string) (id, ext string, ok bool) {
 type download struct{ URL, Label string }
 
 type credentialView struct {
-	Credential  *models.Credential
-	Achievement issuer.Achievement
-	JSONURL     string
+	Credential *models.Credential
+	// Name and Description are the badge's, in the page's language.
+	Name, Description string
+	JSONURL           string
 	// Downloads are the badge's baked images, for 3.0 wallets and for OB 2.0 backpacks; none
 	// for an endorsement.
-	Downloads  []download
-	Recipient  string
-	ProfileURL string
-	Listed     bool
-	Verified   bool
+	Downloads []download
+	Recipient string
+	// RecipientNote says why the page shows no name: the holder keeps it private, withdrew, or
+	// is no longer listed.
+	RecipientNote string
+	ProfileURL    string
+	Listed        bool
+	Verified      bool
 	// SignedBy is the endorser's DID for an endorsement: its signature is checked against the
 	// endorser's key, not the registry's.
 	SignedBy string
 	// IssuedBy names the issuer as the credential does: the registry, or for an endorsement the
 	// endorser (empty when their name was not public).
-	IssuedBy  string
-	Evidence  string
-	IssuedOn  string
-	RevokedOn string
+	IssuedBy string
+	// Evidence says what was signed; EvidenceLang is "en" when it is shown as the credential
+	// words it, not in the page's language. Likewise RevokedWhy, the reason for a revocation.
+	Evidence, EvidenceLang     string
+	IssuedOn                   string
+	RevokedOn                  string
+	RevokedWhy, RevokedWhyLang string
 }
 
 // credential serves one credential: JSON for a JSON Accept or .json, else a page a stranger can
@@ -100,10 +107,15 @@ func (h *Handler) credentialPage(c echo.Context, cred *models.Credential) error 
 	if err := json.Unmarshal([]byte(cred.Document), &doc); err != nil {
 		return err
 	}
-	v := credentialView{Credential: cred, Achievement: issuer.Achievements[cred.Kind], JSONURL: "/credentials/" + cred.ID + ".json",
-		IssuedOn: l.Date(cred.IssuedAt)}
+	v := credentialView{Credential: cred, JSONURL: "/credentials/" + cred.ID + ".json", IssuedOn: l.Date(cred.IssuedAt)}
+	v.Name, v.Description = badgeWords(l, cred.Kind, doc)
 	if cred.RevokedAt != nil {
 		v.RevokedOn = l.Date(*cred.RevokedAt)
+		if why, ok := revocationWords(l, cred.Kind, cred.RevokedReason); ok {
+			v.RevokedWhy = why
+		} else {
+			v.RevokedWhy, v.RevokedWhyLang = why, "en"
+		}
 	}
 	if _, badge := issuer.Achievements[cred.Kind]; badge && cred.RevokedAt == nil {
 		ob2 := issuer.OB2AssertionURL("", cred.ID)
@@ -114,7 +126,6 @@ func (h *Handler) credentialPage(c echo.Context, cred *models.Credential) error 
 		keys, did := h.keys.All(), h.did
 		if cred.Kind == "endorsement" {
 			// Signed by the endorser's custodial identity.
-			v.Achievement.Name, _ = doc["name"].(string)
 			if iss, ok := doc["issuer"].(map[string]any); ok {
 				did, _ = iss["id"].(string)
 				v.SignedBy = did
@@ -127,6 +138,10 @@ func (h *Handler) credentialPage(c echo.Context, cred *models.Credential) error 
 	}
 	if iss, ok := doc["issuer"].(map[string]any); ok {
 		v.IssuedBy, _ = iss["name"].(string)
+		if id, _ := iss["id"].(string); id == h.did && h.did != "" {
+			// The registry itself, named in the page's language.
+			v.IssuedBy = l.T("site.name")
+		}
 	}
 	if subj, ok := doc["credentialSubject"].(map[string]any); ok {
 		v.Recipient, _ = subj["name"].(string)
@@ -134,7 +149,10 @@ func (h *Handler) credentialPage(c echo.Context, cred *models.Credential) error 
 	}
 	if ev, ok := doc["evidence"].([]any); ok && len(ev) > 0 {
 		if e, ok := ev[0].(map[string]any); ok {
-			v.Evidence, _ = e["description"].(string)
+			desc, _ := e["description"].(string)
+			if v.Evidence, ok = evidenceWords(l, desc); !ok {
+				v.EvidenceLang = "en"
+			}
 		}
 	}
 	sg, err := h.store.SignatoryByRowID(ctx, cred.SignatoryID)
@@ -142,12 +160,20 @@ func (h *Handler) credentialPage(c echo.Context, cred *models.Credential) error 
 		return err
 	}
 	v.Listed = sg != nil && sg.Listed
-	if !v.Listed || sg.Visibility.Name != models.Public {
-		// The credential itself cannot be redacted, but this page shows only what the holder
-		// makes public today.
-		v.Recipient = ""
+	// The credential itself cannot be redacted, but this page shows only what the holder makes
+	// public today, and says truly why it shows no name.
+	switch {
+	case sg == nil || sg.Status == models.StatusWithdrawn || sg.Status == models.StatusDeleted:
+		v.Recipient, v.RecipientNote = "", l.T("cred.recipient_withdrawn")
+	case !sg.Listed:
+		v.Recipient, v.RecipientNote = "", l.T("cred.recipient_unlisted")
+	case sg.Visibility.Name != models.Public:
+		v.Recipient, v.RecipientNote = "", l.T("cred.recipient_anon")
+	case v.Recipient == "":
+		// An endorsement names its holder by profile only: the profile shows the name.
+		v.Recipient = sg.Name
 	}
-	return h.render(c, http.StatusOK, "credential", v.Achievement.Name, "", v)
+	return h.render(c, http.StatusOK, "credential", v.Name, "", v)
 }
 
 // bakedBadge serves the badge image with the credential baked in, to download and keep.

@@ -177,7 +177,7 @@ func TestSignatoryBadge(t *testing.T) {
 		if list["credentialSubject"].(map[string]any)["encodedList"] == before {
 			t.Error("the status list did not change after the revocation")
 		}
-		if _, page := getWith(t, credURL, "text/html"); !strings.Contains(page, "This badge was revoked.") || !strings.Contains(page, "withdrawn") ||
+		if _, page := getWith(t, credURL, "text/html"); !strings.Contains(page, "This badge was revoked.") || !strings.Contains(page, "withdrew their signature") ||
 			strings.Contains(page, "Ada Example") {
 			t.Error("the verification page of a withdrawn signatory's badge does not say revoked and why, or still names them")
 		}
@@ -324,7 +324,7 @@ func TestEndorsementCredentialIssuedOnAcceptance(t *testing.T) {
 	}
 	// Withdrawn, the endorsement's credential page says revoked.
 	bea.post(page+"/endorse/withdraw", url.Values{"_csrf": {site.csrf(bea.c, "/account")}})
-	if _, body := getWith(t, site.srv.URL+first, "text/html"); !strings.Contains(body, "endorsement withdrawn") {
+	if _, body := getWith(t, site.srv.URL+first, "text/html"); !strings.Contains(body, "its author withdrew the endorsement") {
 		t.Error("the credential of a withdrawn endorsement is not shown revoked")
 	}
 }
