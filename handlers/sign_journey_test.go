@@ -6,6 +6,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/open-recognition/registry/handlers"
 	"github.com/open-recognition/registry/models"
@@ -77,6 +78,9 @@ func TestJourneySigningFormKeepsWhatWasTyped(t *testing.T) {
 			j.expect("Signer la Déclaration")
 			all := merge(typed, org, orgTyped)
 			j.expectValues("the organisation form in French", all)
+			if withJS {
+				j.noSeriousAxeViolation()
+			}
 
 			switchKind(models.KindPerson)
 			j.expectValues("the person form again", merge(typed, map[string]string{"#e-name": "Ada Browser", "#vis-name": "members"}))
@@ -130,6 +134,29 @@ func (j *journey) expectValues(what string, want map[string]string) {
 	}
 	if j.t.Failed() {
 		j.t.FailNow()
+	}
+}
+
+// noSeriousAxeViolation runs axe-core on the page, as the DevTools console would (the page's
+// CSP allows no inline script), and fails on any serious or critical violation.
+func (j *journey) noSeriousAxeViolation() {
+	j.t.Helper()
+	axe := axeScript(j.t)
+	var loaded bool
+	j.run("inject axe-core", chromedp.Evaluate(axe+"\n;typeof window.axe === 'object'", &loaded))
+	if !loaded {
+		j.t.Fatal("axe-core did not load into the page")
+	}
+	var res axeReport
+	j.run("run axe-core", chromedp.Evaluate(`axe.run(document, {resultTypes: ["violations"]})`, &res,
+		func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if len(res.Passes) == 0 {
+		j.t.Fatal("axe-core checked nothing")
+	}
+	for _, v := range res.Violations {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			j.t.Errorf("%s: %s [%s] %s, first: %.300s", j.path(), v.ID, v.Impact, v.Help, v.Nodes[0].HTML)
+		}
 	}
 }
 
