@@ -62,8 +62,13 @@
     return shades[1 + Math.min(4, Math.floor(Math.log1p(n) / Math.log1p(max) * 5))];
   }
 
+  // The page's language picks the plural form by its CLDR rule (French 0 and 1 are singular,
+  // French, Italian and Spanish millions take "de"/"di").
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang) : null;
   function label(n) {
-    return n.toLocaleString(document.documentElement.lang) + " " + (n === 1 ? d.labelOne : d.labelOther);
+    var form = plurals ? plurals.select(n) : (n === 1 ? "one" : "other");
+    var word = form === "one" ? d.labelOne : form === "many" ? d.labelMany : d.labelOther;
+    return n.toLocaleString(document.documentElement.lang) + " " + word;
   }
 
   function link(key, value) {
