@@ -60,7 +60,7 @@ func (h *Handler) signatoriesList(c echo.Context) error {
 		case f.Place != 0 && f.Q == "" && f.Kind == "" && f.Tier == "":
 			if city, ok := geo.CityByID(f.Place); ok && (f.Country == "" || f.Country == city.Country) {
 				n := sum.PlaceCount(f.Place)
-				v.Note = l.T(l.Plural("list.note.place", n), l.Number(n), city.Name)
+				v.Note = l.T(l.Plural("list.note.place", n), l.Number(n), geo.CityName(city, l.Lang))
 			} else {
 				v.Note = l.T("list.note.filtered")
 			}

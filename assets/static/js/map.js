@@ -82,7 +82,7 @@
     return Promise.all([json(d.geojson), json(d.json)]).then(function (r) {
       var shapes = r[0], counts = r[1];
       var byCode = {}, names = {}, max = 1, placeMax = 1;
-      counts.countries.forEach(function (c) { byCode[c.code] = c.count; names[c.code] = c.name; max = Math.max(max, c.count); });
+      counts.countries.forEach(function (c) { byCode[c.code] = c.count; names[c.code] = c.label || c.name; max = Math.max(max, c.count); });
       counts.places.forEach(function (p) { placeMax = Math.max(placeMax, p.count); });
       var map = L.map(box, { minZoom: 1, maxZoom: d.tiles ? 18 : 9, worldCopyJump: true, zoomSnap: 0.5 });
       if (d.tiles) L.tileLayer(d.tiles, { maxZoom: 18 }).addTo(map);
@@ -117,7 +117,7 @@
       });
       counts.places.forEach(function (p) {
         var s = Math.round(8 + 14 * Math.sqrt(p.count / placeMax));
-        var text = p.name + ": " + label(p.count);
+        var text = (p.label || p.name) + ": " + label(p.count);
         var m = L.marker([p.lat, p.lon], { count: p.count, title: text, alt: text,
           icon: L.divIcon({ className: "city-marker", iconSize: [s, s] }) });
         var a = document.createElement("a");
