@@ -15,7 +15,7 @@ func TestCityNamesInThePageLanguage(t *testing.T) {
 	load(t, s, fixture)
 	a := newApp(t, s, handlers.Config{})
 	for lang, want := range map[string]string{"en": "London", "fr": "Londres", "it": "Londra", "es": "Londres", "de": "London"} {
-		if got := a.page("/signatories/"+id("ada")+"?lang="+lang).Find(".facts").Text(); !strings.Contains(got, want) {
+		if got := a.page("/signatories/" + id("ada") + "?lang=" + lang).Find(".facts").Text(); !strings.Contains(got, want) {
 			t.Errorf("profile in %s: %q lacks %q", lang, got, want)
 		}
 		if got := a.page("/signatories?lang=" + lang).Find("main").Text(); !strings.Contains(got, want) {
