@@ -132,6 +132,8 @@ func TestImportBadLine(t *testing.T) {
 		{"date past 9999 in UTC", ada + "\n" + strings.Replace(org, `2024-05-02T09:00:00Z`, `9999-12-31T23:59:59-23:00`, 1), 2},
 		{"date before year 1 in UTC", strings.Replace(ada, `2024-05-01T10:00:00Z`, `0000-01-01T00:00:00+01:00`, 1), 1},
 		{"date before 1970", strings.Replace(ada, `2024-05-01T10:00:00Z`, `1969-12-31T23:59:59Z`, 1), 1},
+		// Version 1 of the Declaration was published on 26 October 2016: nobody signed it before.
+		{"signed before the Declaration was published", ada + "\n" + strings.Replace(org, `2024-05-02T09:00:00Z`, `2016-10-25T23:59:59Z`, 1), 2},
 		{"endorsement date past 9999", ada + "\n" + org + "\n" + `{"type":"endorsement","from":"s1","to":"o1","level":"advocate","created_at":"9999-12-31T23:00:00-01:00"}`, 3},
 		{"duplicate ref", ada + "\n" + org + "\n" + strings.Replace(ada, "Ada", "Other", 1), 3},
 		{"self-endorsement", ada + "\n" + org + "\n" + `{"type":"endorsement","from":"s1","to":"s1","level":"advocate","created_at":"2024-06-01T12:00:00Z"}`, 3},
@@ -476,7 +478,8 @@ func TestDemo(t *testing.T) {
 func TestImportByteOrderMarkAndEdgeDates(t *testing.T) {
 	engines(t, func(t *testing.T, p place) {
 		text := "\ufeff" + strings.Replace(contractExample, "2024-05-02T09:00:00Z", "9999-12-31T23:59:59Z", 1)
-		text = strings.Replace(text, "2024-05-01T10:00:00Z", "1970-01-01T00:00:00+00:00", 1)
+		// The earliest date a record takes; a signature cannot be older than the text it signs.
+		text = strings.Replace(text, "2024-06-01T12:00:00Z", "1970-01-01T00:00:00+00:00", 1)
 		file := writeFile(t, p.dir, "bom.jsonl", text)
 		r := p.run(t, "import", file)
 		if !strings.Contains(r.stdout, "imported 2 signatories") {

@@ -185,7 +185,7 @@ func publishDeclarations(ctx context.Context, env *environment, store *models.St
 	}
 	rows := make([]models.Declaration, len(texts))
 	for i, t := range texts {
-		rows[i] = models.Declaration{Version: t.Version, Lang: t.Lang, Title: t.Title, Body: t.Body, SHA256: t.SHA256}
+		rows[i] = models.Declaration{Version: t.Version, Lang: t.Lang, Title: t.Title, Body: t.Body, SHA256: t.SHA256, PublishedAt: t.Published}
 	}
 	n, err := store.PublishDeclarations(ctx, rows)
 	if err != nil {

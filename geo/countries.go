@@ -33,6 +33,9 @@ var codes = func() map[string]bool {
 var nameOverrides = map[string]map[string]string{
 	"en": {"MK": "North Macedonia", "SZ": "Eswatini", "TR": "Türkiye", "HK": "Hong Kong", "MO": "Macao", "PS": "Palestine", "CZ": "Czechia"},
 	"fr": {"MK": "Macédoine du Nord", "SZ": "Eswatini", "HK": "Hong Kong", "MO": "Macao", "PS": "Palestine"},
+	"it": {"MK": "Macedonia del Nord", "SZ": "Eswatini", "HK": "Hong Kong", "MO": "Macao", "PS": "Palestina"},
+	"es": {"MK": "Macedonia del Norte", "SZ": "Esuatini", "HK": "Hong Kong", "MO": "Macao", "PS": "Palestina", "CI": "Costa de Marfil"},
+	"de": {"MK": "Nordmazedonien", "SZ": "Eswatini", "HK": "Hongkong", "MO": "Macau", "PS": "Palästina"},
 }
 
 // ValidCountry reports whether code is an accepted country code (upper case).
@@ -44,7 +47,7 @@ type Country struct {
 	Name string
 }
 
-// CountryName returns the name of a country in lang ("en", "fr"), or the code if unknown.
+// CountryName returns the name of a country in lang ("en", "fr", "it", "es", "de"), or the code if unknown.
 func CountryName(code, lang string) string {
 	if n, ok := nameOverrides[lang][code]; ok {
 		return n

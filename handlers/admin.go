@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/open-recognition/registry/declaration"
@@ -33,6 +34,9 @@ type adminView struct {
 	Publish         formState
 	NextVersion     int
 	Message         string
+
+	// DeclarationLangs are the languages a declaration text can be published in.
+	DeclarationLangs []string
 }
 
 // adminPage is the administrators' desk: organisations to verify, hidden entries, blocked
@@ -47,7 +51,7 @@ func (h *Handler) adminPage(c echo.Context) error {
 func (h *Handler) renderAdmin(c echo.Context, status int, message string, publish formState) error {
 	ctx := c.Request().Context()
 	l := h.catalog.For(lang(c))
-	v := adminView{Message: message, Publish: publish}
+	v := adminView{Message: message, Publish: publish, DeclarationLangs: declaration.Languages}
 	if v.Message == "" {
 		if done := c.QueryParam("done"); done != "" {
 			v.Message = l.T("admin.done." + done)
@@ -79,7 +83,8 @@ func (h *Handler) renderAdmin(c echo.Context, status int, message string, publis
 		v.NextVersion = d.Version + 1
 	}
 	if v.Publish.Values == nil {
-		v.Publish = formState{Values: map[string]string{"version": strconv.Itoa(v.NextVersion), "lang": l.Lang}, Errors: map[string]string{}}
+		v.Publish = formState{Values: map[string]string{"version": strconv.Itoa(v.NextVersion), "lang": l.Lang,
+			"published": time.Now().UTC().Format(time.DateOnly)}, Errors: map[string]string{}}
 	}
 	return h.render(c, status, "admin", l.T("admin.title"), "admin", v)
 }
@@ -136,13 +141,24 @@ func (h *Handler) adminPublish(c echo.Context) error {
 		return err
 	}
 	l := h.catalog.For(lang(c))
-	f := formState{Values: map[string]string{"version": c.FormValue("version"), "lang": c.FormValue("lang"), "body": c.FormValue("body")}, Errors: map[string]string{}}
+	f := formState{Values: map[string]string{"version": c.FormValue("version"), "lang": c.FormValue("lang"), "body": c.FormValue("body"),
+		"published": strings.TrimSpace(c.FormValue("published"))}, Errors: map[string]string{}}
 	version, err := strconv.Atoi(f.Values["version"])
 	if err != nil || version < 1 {
 		f.Errors["version"] = l.T("admin.publish.bad_version")
 	}
 	if !declaration.KnownLanguage(f.Values["lang"]) {
 		f.Errors["lang"] = l.T("form.required")
+	}
+	// The day the text is published belongs to the text: signatures cannot be older.
+	published, derr := declaration.ParseDate(f.Values["published"])
+	switch {
+	case f.Values["published"] == "":
+		f.Errors["published"] = l.T("form.required")
+	case derr != nil:
+		f.Errors["published"] = l.T("admin.publish.bad_date")
+	case published.After(time.Now()):
+		f.Errors["published"] = l.T("admin.publish.future_date")
 	}
 	body := strings.ReplaceAll(f.Values["body"], "\r\n", "\n")
 	text, perr := declaration.Parse(version, f.Values["lang"], []byte(body))
@@ -153,7 +169,7 @@ func (h *Handler) adminPublish(c echo.Context) error {
 		return h.renderAdmin(c, http.StatusBadRequest, l.T("form.fix"), f)
 	}
 	err = h.store.PublishVersion(c.Request().Context(), models.ActorOf(acc), models.Declaration{Version: text.Version, Lang: text.Lang,
-		Title: text.Title, Body: text.Body, SHA256: text.SHA256})
+		Title: text.Title, Body: text.Body, SHA256: text.SHA256, PublishedAt: published})
 	if err != nil {
 		if fieldError(f, err) || models.ErrorCode(err) == models.ECONFLICT {
 			if e, ok := err.(*models.Error); ok && e.Field != "" {

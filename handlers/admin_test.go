@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/open-recognition/registry/geo"
 	"github.com/open-recognition/registry/handlers"
@@ -139,11 +140,11 @@ func TestAdministration(t *testing.T) {
 
 		// Publish version 2: Ada is invited to sign it and stays one signatory.
 		text := "# The Bologna Open Recognition Declaration, version 2\n\nA revised text.\n"
-		res, doc := boss.form("/admin", "/admin/declarations", url.Values{"version": {"1"}, "lang": {"en"}, "body": {text}})
+		res, doc := boss.form("/admin", "/admin/declarations", url.Values{"version": {"1"}, "lang": {"en"}, "body": {text}, "published": {time.Now().UTC().Format(time.DateOnly)}})
 		if res.StatusCode != http.StatusConflict || doc.Find("#p-version-error").Length() != 1 {
 			t.Errorf("republishing version 1: %d, want 409 with the message at the version", res.StatusCode)
 		}
-		res, _ = boss.form("/admin", "/admin/declarations", url.Values{"version": {"2"}, "lang": {"en"}, "body": {text}})
+		res, _ = boss.form("/admin", "/admin/declarations", url.Values{"version": {"2"}, "lang": {"en"}, "body": {text}, "published": {time.Now().UTC().Format(time.DateOnly)}})
 		if res.StatusCode != http.StatusOK || res.Request.URL.Query().Get("done") != "publish" {
 			t.Fatalf("publish version 2: %d at %s", res.StatusCode, res.Request.URL)
 		}

@@ -19,8 +19,10 @@ type declarationView struct {
 	HTML                      template.HTML
 	SHA256                    string
 	PublishedISO, PublishedOn string
-	Others                    []declLink
-	Versions                  []declLink
+	// OriginalURL leads from a translation to the text it translates.
+	OriginalURL string
+	Others      []declLink
+	Versions    []declLink
 }
 
 type declLink struct {
@@ -67,6 +69,9 @@ func (h *Handler) showDeclaration(c echo.Context, d models.Declaration, current 
 	l := h.catalog.For(lang(c))
 	v := declarationView{Version: d.Version, Lang: d.Lang, LangName: l.T("lang." + d.Lang), Current: current,
 		HTML: h.md.HTML(d.Body), SHA256: d.SHA256, PublishedISO: d.PublishedAt.UTC().Format(time.RFC3339), PublishedOn: l.Date(d.PublishedAt)}
+	if d.Translation() {
+		v.OriginalURL = fmt.Sprintf("/declaration/%d?lang=%s", d.Version, declaration.Original())
+	}
 	all, err := h.store.DeclarationVersions(c.Request().Context())
 	if err != nil {
 		return err

@@ -124,6 +124,9 @@ func (h *Handler) mapView(l *i18n.Localizer, sum *models.Summary, f models.MapFi
 	q := mapQuery(f)
 	v := &mapView{Filter: f, Countries: h.countrySelect(l.Lang, f.Country), Total: m.Total, SortByName: byName,
 		JSONURL: "/map.json", TileURL: h.cfg.TileURL, Attribution: shapes.Attribution}
+	if l.Lang != i18n.Languages[0] {
+		q = joinQuery(q, "lang="+l.Lang) // the interactive map's labels in the page's language
+	}
 	if q != "" {
 		v.JSONURL += "?" + q
 	}
@@ -158,7 +161,7 @@ func (h *Handler) mapView(l *i18n.Localizer, sum *models.Summary, f models.MapFi
 		if i == topCities {
 			break
 		}
-		v.Cities = append(v.Cities, mapRow{Name: p.City.Name + ", " + geo.CountryName(p.City.Country, l.Lang),
+		v.Cities = append(v.Cities, mapRow{Name: geo.CityName(p.City, l.Lang) + ", " + geo.CountryName(p.City.Country, l.Lang),
 			URL: signatoriesURL(f, "place", strconv.FormatInt(p.City.ID, 10)), Count: p.Count, CountText: l.Number(p.Count)})
 	}
 	base := "/map"

@@ -99,7 +99,7 @@ func (h *Handler) mapSVG(cv mapCanvas, m models.MapCounts) template.HTML {
 			fmt.Fprintf(&b, `<path class="s0" d="%s" aria-hidden="true"/>`, d)
 			continue
 		}
-		title := template.HTMLEscapeString(l.T("map.count."+plural(n), geo.CountryName(sh.Code, l.Lang), l.Number(n)))
+		title := template.HTMLEscapeString(l.T(l.Plural("map.count", n), geo.CountryName(sh.Code, l.Lang), l.Number(n)))
 		fmt.Fprintf(&b, `<a href="%s" aria-label="%s"><path class="s%d" d="%s"><title>%s</title></path></a>`,
 			template.HTMLEscapeString(signatoriesURL(cv.filter, "country", sh.Code)), title, shade(n, m.MaxCountry), d, title)
 	}
@@ -115,7 +115,7 @@ func (h *Handler) mapSVG(cv mapCanvas, m models.MapCounts) template.HTML {
 		}
 		drawn++
 		r := cv.dotMin + (cv.dotMax-cv.dotMin)*math.Sqrt(float64(p.Count)/float64(max(1, m.MaxPlace)))
-		title := template.HTMLEscapeString(l.T("map.count."+plural(p.Count), p.City.Name+", "+geo.CountryName(p.City.Country, l.Lang), l.Number(p.Count)))
+		title := template.HTMLEscapeString(l.T(l.Plural("map.count", p.Count), geo.CityName(p.City, l.Lang)+", "+geo.CountryName(p.City.Country, l.Lang), l.Number(p.Count)))
 		fmt.Fprintf(&b, `<a href="%s" aria-label="%s"><circle cx="%s" cy="%s" r="%s"><title>%s</title></circle></a>`,
 			template.HTMLEscapeString(signatoriesURL(cv.filter, "place", strconv.FormatInt(p.City.ID, 10))), title, num(x), num(y), num(r), title)
 	}

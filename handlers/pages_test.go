@@ -40,7 +40,10 @@ func TestPagesSpeakFrenchAndRememberTheChoice(t *testing.T) {
 	if got := a.page("/", "Accept-Language", "fr-CH, fr;q=0.9, en;q=0.5").Find("html").AttrOr("lang", ""); got != "fr" {
 		t.Fatalf("Accept-Language fr gives lang=%q", got)
 	}
-	if got := a.page("/", "Accept-Language", "de-DE").Find("html").AttrOr("lang", ""); got != "en" {
+	if got := a.page("/", "Accept-Language", "de-DE").Find("html").AttrOr("lang", ""); got != "de" {
+		t.Fatalf("Accept-Language de-DE gives lang=%q", got)
+	}
+	if got := a.page("/", "Accept-Language", "pt-PT").Find("html").AttrOr("lang", ""); got != "en" {
 		t.Fatalf("an unsupported language falls back to %q", got)
 	}
 	rec := a.get("/signatories?lang=fr")

@@ -60,22 +60,15 @@ func (h *Handler) signatoriesList(c echo.Context) error {
 		case f.Place != 0 && f.Q == "" && f.Kind == "" && f.Tier == "":
 			if city, ok := geo.CityByID(f.Place); ok && (f.Country == "" || f.Country == city.Country) {
 				n := sum.PlaceCount(f.Place)
-				v.Note = l.T("list.note.place."+plural(n), l.Number(n), city.Name)
+				v.Note = l.T(l.Plural("list.note.place", n), l.Number(n), geo.CityName(city, l.Lang))
 			} else {
 				v.Note = l.T("list.note.filtered")
 			}
 		case !filtered:
-			v.Note = l.T("list.note.country."+plural(sum.Countries[f.Country]), l.Number(sum.Countries[f.Country]), countryName(c, f.Country))
+			v.Note = l.T(l.Plural("list.note.country", sum.Countries[f.Country]), l.Number(sum.Countries[f.Country]), countryName(c, f.Country))
 		default:
 			v.Note = l.T("list.note.filtered")
 		}
 	}
 	return h.render(c, http.StatusOK, "signatories", l.T("list.title"), "signatories", v)
-}
-
-func plural(n int64) string {
-	if n == 1 {
-		return "one"
-	}
-	return "other"
 }

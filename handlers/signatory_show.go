@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/geo"
 	"github.com/open-recognition/registry/i18n"
 	"github.com/open-recognition/registry/models"
 )
@@ -73,6 +74,9 @@ func (h *Handler) signatoryShow(c echo.Context) error {
 		SignedISO: sg.SignedAt.UTC().Format(time.RFC3339), SignedOn: l.Date(sg.SignedAt)}
 	if v.Name == "" {
 		v.Anon = l.T("anon."+sg.Kind, v.CountryName)
+	}
+	if v.City != "" {
+		v.City = geo.LocalCityName(sg.Country, v.City, l.Lang)
 	}
 	if v.IsOrg {
 		v.Representative = shown(w, sg.Visibility.Representative, sg.Representative)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/geo"
 	"github.com/open-recognition/registry/i18n"
 	"github.com/open-recognition/registry/models"
 )
@@ -35,6 +36,9 @@ func (h *Handler) itemView(c echo.Context, l *i18n.Localizer, r *models.ListRow)
 		CountryName: countryName(c, r.Country), SignedISO: r.SignedAt.UTC().Format(time.RFC3339), SignedOn: l.Date(r.SignedAt)}
 	if v.Name == "" {
 		v.Anon = l.T("anon."+r.Kind, v.CountryName)
+	}
+	if v.City != "" {
+		v.City = geo.LocalCityName(r.Country, v.City, l.Lang)
 	}
 	if r.Kind == models.KindOrganisation {
 		v.Detail = l.T("kind.organisation")

@@ -19,7 +19,7 @@ import (
 var locales embed.FS
 
 // Languages the interface speaks; the first is the fallback.
-var Languages = []string{"en", "fr"}
+var Languages = []string{"en", "fr", "it", "es", "de"}
 
 // Catalog holds every message in every language.
 type Catalog struct {
@@ -44,18 +44,8 @@ func Load() (*Catalog, error) {
 		c.messages[lang] = m
 		tags[i] = language.Make(lang)
 	}
-	base := c.messages[Languages[0]]
-	for _, lang := range Languages[1:] {
-		for k := range base {
-			if _, ok := c.messages[lang][k]; !ok {
-				return nil, fmt.Errorf("i18n: %s lacks %q", lang, k)
-			}
-		}
-		for k := range c.messages[lang] {
-			if _, ok := base[k]; !ok {
-				return nil, fmt.Errorf("i18n: %s has %q, which %s lacks", lang, k, Languages[0])
-			}
-		}
+	if err := c.check(); err != nil {
+		return nil, err
 	}
 	c.matcher = language.NewMatcher(tags)
 	return c, nil
@@ -127,23 +117,35 @@ func (l *Localizer) T(key string, args ...any) string {
 	return msg
 }
 
-// N chooses between key.one and key.other by count and inserts the formatted count.
+// N chooses the plural form of key for the count n (key.one, key.many or key.other, by the
+// language's rule) and inserts the formatted count.
 func (l *Localizer) N(key string, n int64) string {
-	form := ".other"
-	if n == 1 || (l.Lang == "fr" && n == 0) {
-		form = ".one"
-	}
-	return strings.Replace(l.T(key+form), "%d", l.Number(n), 1)
+	return strings.Replace(l.T(l.Plural(key, n)), "%d", l.Number(n), 1)
 }
 
-// Number formats an integer with the language's grouping: 12,345 or 12 345.
+// Plural returns the key of the plural form of key for the count n: key.one, key.many or
+// key.other, by the language's rule. Load has checked that the catalog has every form the
+// language uses.
+func (l *Localizer) Plural(key string, n int64) string {
+	return key + "." + PluralForm(l.Lang, n)
+}
+
+// Number formats an integer with the language's grouping (CLDR): 12,345 in English, 12 345
+// in French (a narrow no-break space), 12.345 in Italian, Spanish and German. Spanish groups
+// only numbers of five digits or more: 1234, 12.345.
 func (l *Localizer) Number(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	sep := ","
-	if l.Lang == "fr" {
+	switch l.Lang {
+	case "fr":
 		sep = "\u202f"
+	case "it", "es", "de":
+		sep = "."
+	}
+	if l.Lang == "es" && len(s) < 5 {
+		sep = ""
 	}
 	var b strings.Builder
 	for i, r := range s {
@@ -158,12 +160,19 @@ func (l *Localizer) Number(n int64) string {
 	return b.String()
 }
 
-// Date formats a day: "1 May 2024", "1 mai 2024".
+// Date formats a day as the language writes it in full: "1 May 2024", "1 mai 2024",
+// "1 maggio 2024", "1 de mayo de 2024", "1. Mai 2024".
 func (l *Localizer) Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	t = t.UTC()
 	month := l.T("month." + strconv.Itoa(int(t.Month())))
+	switch l.Lang {
+	case "es":
+		return fmt.Sprintf("%d de %s de %d", t.Day(), month, t.Year())
+	case "de":
+		return fmt.Sprintf("%d. %s %d", t.Day(), month, t.Year())
+	}
 	return fmt.Sprintf("%d %s %d", t.Day(), month, t.Year())
 }

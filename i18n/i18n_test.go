@@ -35,7 +35,7 @@ func TestEveryKeyInUseExists(t *testing.T) {
 	for _, k := range c.Keys() {
 		known[k] = true
 	}
-	literal := regexp.MustCompile(`\.T "([a-z0-9_.]*[a-z0-9_])"|l\.[TN]\("([a-z0-9_.]*[a-z0-9_])"`)
+	literal := regexp.MustCompile(`\.(?:T|Plural) "([a-z0-9_.]*[a-z0-9_])"|l\.(?:[TN]|Plural)\("([a-z0-9_.]*[a-z0-9_])"`)
 	used := 0
 	for _, dir := range []string{"../views", "../handlers"} {
 		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -64,7 +64,7 @@ func TestEveryKeyInUseExists(t *testing.T) {
 	}
 	// Keys built at run time from a prefix.
 	for _, prefix := range []string{"tier.signatory", "tier.advocate", "tier.ambassador", "kind.person", "kind.organisation",
-		"anon.person", "anon.organisation", "level.advocate", "level.ambassador", "lang.en", "lang.fr", "month.12", "error.404.title", "error.429.text"} {
+		"anon.person", "anon.organisation", "level.advocate", "level.ambassador", "lang.en", "lang.fr", "lang.it", "lang.es", "lang.de", "month.12", "error.404.title", "error.429.text"} {
 		if !known[prefix] {
 			t.Errorf("catalog lacks %q", prefix)
 		}
@@ -78,8 +78,11 @@ func TestNegotiate(t *testing.T) {
 	}
 	cases := []struct{ choice, header, want string }{
 		{"", "fr-CA,fr;q=0.9", "fr"},
-		{"", "de,en-GB;q=0.8", "en"},
-		{"", "it", "en"},
+		{"", "de,en-GB;q=0.8", "de"},
+		{"", "it", "it"},
+		{"", "es-MX,es;q=0.9", "es"},
+		{"", "de-AT", "de"},
+		{"", "pt-BR,pt;q=0.9", "en"},
 		{"", "", "en"},
 		{"fr", "en", "fr"},
 		{"xx", "fr", "fr"},
@@ -94,7 +97,7 @@ func TestNegotiate(t *testing.T) {
 	}
 }
 
-func TestNumbersDatesAndPlurals(t *testing.T) {
+func TestEnglishAndFrenchNumbersDatesAndPlurals(t *testing.T) {
 	c, _ := Load()
 	en, fr := c.For("en"), c.For("fr")
 	if en.Number(1234567) != "1,234,567" || fr.Number(1234567) != "1\u202f234\u202f567" || en.Number(12) != "12" || en.Number(-1000) != "-1,000" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/open-recognition/registry/declaration"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -22,11 +23,18 @@ type Declaration struct {
 
 func (Declaration) TableName() string { return "declarations" }
 
+// Translation tells whether the text translates the original: every version is written in
+// English, and its texts in other languages are translations of it.
+func (d Declaration) Translation() bool { return d.Lang != declaration.Original() }
+
 // PublishDeclarations stores texts not yet published. A published version never changes, since
 // signatures point at its hash: a text that differs from its published version is refused with
-// the advice to publish it as a new version.
+// the advice to publish it as a new version. A text's date comes with it (its front matter);
+// one stored earlier without a date got the day the registry first started, and takes the
+// text's own date when that is earlier.
 func (s *Store) PublishDeclarations(ctx context.Context, texts []Declaration) (published int, err error) {
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		changed := false
 		for _, t := range texts {
 			var have Declaration
 			err := tx.Where("version = ? AND lang = ?", t.Version, t.Lang).Take(&have).Error
@@ -35,6 +43,18 @@ func (s *Store) PublishDeclarations(ctx context.Context, texts []Declaration) (p
 				if have.SHA256 != t.SHA256 {
 					return Errorf(ECONFLICT, "declaration version %d (%s) differs from the text published on %s; publish a changed text as version %d",
 						t.Version, t.Lang, have.PublishedAt.Format(time.DateOnly), t.Version+1)
+				}
+				if !t.PublishedAt.IsZero() && t.PublishedAt.Before(have.PublishedAt) {
+					if err := tx.Model(&Declaration{}).Where("version = ? AND lang = ?", t.Version, t.Lang).
+						Update("published_at", t.PublishedAt).Error; err != nil {
+						return err
+					}
+					if err := audit(tx, AuditEntry{At: s.now(), Actor: "system", Action: "declaration.date",
+						SubjectType: "declaration", SubjectID: fmt.Sprintf("%d/%s", t.Version, t.Lang),
+						Detail: "published " + t.PublishedAt.UTC().Format(time.DateOnly) + ", as the text says, not " + have.PublishedAt.UTC().Format(time.DateOnly)}); err != nil {
+						return err
+					}
+					changed = true
 				}
 			case errors.Is(err, gorm.ErrRecordNotFound):
 				if t.PublishedAt.IsZero() {
@@ -52,7 +72,7 @@ func (s *Store) PublishDeclarations(ctx context.Context, texts []Declaration) (p
 				return err
 			}
 		}
-		if published > 0 {
+		if published > 0 || changed {
 			return bumpChanges(tx)
 		}
 		return nil
@@ -60,26 +80,39 @@ func (s *Store) PublishDeclarations(ctx context.Context, texts []Declaration) (p
 	return published, err
 }
 
-// CurrentDeclaration returns the newest version in lang, falling back to any language.
+// CurrentDeclaration returns the newest version, in lang when it has that language, else in
+// the original language (else in any): nobody reads an older version as the current one because
+// its translation is not published yet.
 func (s *Store) CurrentDeclaration(ctx context.Context, lang string) (Declaration, error) {
-	var d Declaration
-	err := s.DB.WithContext(ctx).Where("lang = ?", lang).Order("version DESC").Take(&d).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		err = s.DB.WithContext(ctx).Order("version DESC, lang").Take(&d).Error
-	}
+	d, err := currentDeclaration(s.DB.WithContext(ctx), lang, "*")
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return d, Errorf(ENOTFOUND, "no declaration has been published")
 	}
 	return d, err
 }
 
-// DeclarationVersion returns one version in lang, falling back to another language of it.
-func (s *Store) DeclarationVersion(ctx context.Context, version int, lang string) (Declaration, error) {
-	var d Declaration
-	err := s.DB.WithContext(ctx).Where("version = ? AND lang = ?", version, lang).Take(&d).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		err = s.DB.WithContext(ctx).Where("version = ?", version).Order("lang").Take(&d).Error
+// currentDeclaration reads the newest version in lang, or in the original language when that
+// version lacks lang; columns names what to read ("*" for everything).
+func currentDeclaration(tx *gorm.DB, lang, columns string) (Declaration, error) {
+	var newest int
+	if err := tx.Model(&Declaration{}).Select("COALESCE(MAX(version), 0)").Scan(&newest).Error; err != nil {
+		return Declaration{}, err
 	}
+	return declarationIn(tx, newest, lang, columns)
+}
+
+// declarationIn reads one version in lang, else in the original language, else in any.
+func declarationIn(tx *gorm.DB, version int, lang, columns string) (Declaration, error) {
+	var d Declaration
+	err := tx.Select(columns).Where("version = ?", version).
+		Order(clause.OrderBy{Expression: clause.Expr{SQL: "CASE WHEN lang = ? THEN 0 WHEN lang = ? THEN 1 ELSE 2 END, lang", Vars: []any{lang, declaration.Original()}}}).
+		Take(&d).Error
+	return d, err
+}
+
+// DeclarationVersion returns one version in lang, falling back to the original language of it.
+func (s *Store) DeclarationVersion(ctx context.Context, version int, lang string) (Declaration, error) {
+	d, err := declarationIn(s.DB.WithContext(ctx), version, lang, "*")
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return d, Errorf(ENOTFOUND, "declaration version %d does not exist", version)
 	}
@@ -113,14 +146,43 @@ func (s *Store) PublishVersion(ctx context.Context, by Actor, d Declaration) err
 		case d.Version != current+1 && d.Version != current:
 			return &Error{Code: EINVALID, Field: "version", Message: fmt.Sprintf("the next version is %d (or %d, to add a language to the current one)", current+1, current)}
 		}
-		d.PublishedAt = s.now()
+		if err := s.checkPublished(tx, d); err != nil {
+			return err
+		}
+		if d.PublishedAt.IsZero() {
+			d.PublishedAt = s.now()
+		}
 		if err := tx.Create(&d).Error; err != nil {
 			return fromDB(err)
 		}
-		if err := audit(tx, AuditEntry{At: d.PublishedAt, ActorAccountID: by.AccountID, Actor: by.Name, Action: "declaration.publish",
+		if err := audit(tx, AuditEntry{At: s.now(), ActorAccountID: by.AccountID, Actor: by.Name, Action: "declaration.publish",
 			SubjectType: "declaration", SubjectID: fmt.Sprintf("%d/%s", d.Version, d.Lang), Detail: d.SHA256}); err != nil {
 			return err
 		}
 		return bumpChanges(tx)
 	})
+}
+
+// checkPublished refuses a publication date in the future (people could not have read the text
+// yet) or before the previous version was published.
+func (s *Store) checkPublished(tx *gorm.DB, d Declaration) error {
+	if d.PublishedAt.IsZero() {
+		return nil
+	}
+	if d.PublishedAt.After(s.now()) {
+		return &Error{Code: EINVALID, Field: "published", Message: fmt.Sprintf("the publication date %s is in the future", d.PublishedAt.UTC().Format(time.DateOnly))}
+	}
+	var previous Declaration
+	err := tx.Select("version", "published_at").Where("version < ?", d.Version).Order("version DESC, published_at DESC").Take(&previous).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if d.PublishedAt.Before(previous.PublishedAt.UTC().Truncate(24 * time.Hour)) {
+		return &Error{Code: EINVALID, Field: "published", Message: fmt.Sprintf("version %d cannot be published on %s, before version %d (%s)",
+			d.Version, d.PublishedAt.UTC().Format(time.DateOnly), previous.Version, previous.PublishedAt.UTC().Format(time.DateOnly))}
+	}
+	return nil
 }

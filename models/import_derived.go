@@ -42,6 +42,15 @@ func (w *importer) newSignatures() ([]Signature, error) {
 		return d, nil
 	}
 	langOf := func(i int) string { return w.set.Signatories[w.newIdx[i]].Lang }
+	for i, sg := range w.newRows {
+		d, err := declarationIn(langOf(i))
+		if err != nil {
+			return nil, err
+		}
+		if err := signedAfterPublished(w.set.Signatories[w.newIdx[i]].Line, sg.SignedAt, d.Version, d.PublishedAt); err != nil {
+			return nil, err
+		}
+	}
 	if w.s.Dialect == SQLite {
 		for _, r := range w.idRuns(langOf) {
 			d, err := declarationIn(r.key)

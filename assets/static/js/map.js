@@ -62,8 +62,13 @@
     return shades[1 + Math.min(4, Math.floor(Math.log1p(n) / Math.log1p(max) * 5))];
   }
 
+  // The page's language picks the plural form by its CLDR rule (French 0 and 1 are singular,
+  // French, Italian and Spanish millions take "de"/"di").
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang) : null;
   function label(n) {
-    return n.toLocaleString(document.documentElement.lang) + " " + (n === 1 ? d.labelOne : d.labelOther);
+    var form = plurals ? plurals.select(n) : (n === 1 ? "one" : "other");
+    var word = form === "one" ? d.labelOne : form === "many" ? d.labelMany : d.labelOther;
+    return n.toLocaleString(document.documentElement.lang) + " " + word;
   }
 
   function link(key, value) {
@@ -77,7 +82,7 @@
     return Promise.all([json(d.geojson), json(d.json)]).then(function (r) {
       var shapes = r[0], counts = r[1];
       var byCode = {}, names = {}, max = 1, placeMax = 1;
-      counts.countries.forEach(function (c) { byCode[c.code] = c.count; names[c.code] = c.name; max = Math.max(max, c.count); });
+      counts.countries.forEach(function (c) { byCode[c.code] = c.count; names[c.code] = c.label || c.name; max = Math.max(max, c.count); });
       counts.places.forEach(function (p) { placeMax = Math.max(placeMax, p.count); });
       var map = L.map(box, { minZoom: 1, maxZoom: d.tiles ? 18 : 9, worldCopyJump: true, zoomSnap: 0.5 });
       if (d.tiles) L.tileLayer(d.tiles, { maxZoom: 18 }).addTo(map);
@@ -112,7 +117,7 @@
       });
       counts.places.forEach(function (p) {
         var s = Math.round(8 + 14 * Math.sqrt(p.count / placeMax));
-        var text = p.name + ": " + label(p.count);
+        var text = (p.label || p.name) + ": " + label(p.count);
         var m = L.marker([p.lat, p.lon], { count: p.count, title: text, alt: text,
           icon: L.divIcon({ className: "city-marker", iconSize: [s, s] }) });
         var a = document.createElement("a");
