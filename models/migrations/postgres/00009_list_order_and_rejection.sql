@@ -9,8 +9,14 @@ ALTER TABLE signatories ADD COLUMN name_key TEXT COLLATE "C" NOT NULL DEFAULT ''
 ALTER TABLE signatories ADD COLUMN rejected_at TIMESTAMPTZ;
 ALTER TABLE signatories ADD COLUMN rejection TEXT NOT NULL DEFAULT '' CHECK (rejection = '' OR rejected_at IS NOT NULL);
 CREATE INDEX signatories_name ON signatories (listed, name_key, id);
+-- Countries and places can be small: sorting them by name must not walk the whole registry.
+-- Kind and tier need no index of their own: each of their values is a large part of it.
+CREATE INDEX signatories_name_country ON signatories (listed, country, name_key, id);
+CREATE INDEX signatories_name_place ON signatories (listed, place_id, name_key, id);
 
 -- +goose Down
+DROP INDEX signatories_name_place;
+DROP INDEX signatories_name_country;
 DROP INDEX signatories_name;
 ALTER TABLE signatories DROP COLUMN rejection;
 ALTER TABLE signatories DROP COLUMN rejected_at;
