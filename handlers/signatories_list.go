@@ -60,6 +60,9 @@ func (h *Handler) signatoriesList(c echo.Context) error {
 	}
 	if page.PrevCursor != "" {
 		v.PrevURL = withQuery("/signatories", q, "cursor", page.PrevCursor)
+	}
+	if page.PrevCursor != "" || (f.Cursor != "" && len(page.Rows) == 0) {
+		// Also from a page past the end (its entries left the registry meanwhile).
 		v.FirstURL = withQuery("/signatories", q, "cursor", "")
 	}
 	if f.Place != 0 {
