@@ -268,6 +268,18 @@ func BenchmarkPages100k(b *testing.B) {
 		}
 		cursor = p.NextCursor
 	}
+	byName := ""
+	for i := 0; i < 400; i++ {
+		p, err := store.List(ctx, models.ListFilter{Sort: models.SortName, Cursor: byName, Limit: 50})
+		if err != nil || p.NextCursor == "" {
+			b.Fatalf("walking to a deep cursor by name: %v", err)
+		}
+		byName = p.NextCursor
+	}
+	deepPage, err := store.List(ctx, models.ListFilter{Cursor: cursor, Limit: 50})
+	if err != nil {
+		b.Fatal(err)
+	}
 	first, err := store.List(ctx, models.ListFilter{Limit: 1})
 	if err != nil || len(first.Rows) == 0 {
 		b.Fatal("empty registry")
@@ -280,6 +292,9 @@ func BenchmarkPages100k(b *testing.B) {
 		{"list-filtered", "/signatories?country=IT&kind=person"},
 		{"list-deep", "/signatories?cursor=" + cursor},
 		{"list-search", "/signatories?q=maria"},
+		{"list-by-name", "/signatories?sort=name"},
+		{"list-by-name-deep", "/signatories?sort=name&cursor=" + byName},
+		{"list-previous-deep", "/signatories?cursor=" + deepPage.PrevCursor},
 		{"profile", "/signatories/" + profile},
 		{"api-first", "/api/v1/signatories"},
 		{"api-filtered", "/api/v1/signatories?country=FR&tier=signatory"},

@@ -28,12 +28,16 @@ func requireAdmin(c echo.Context) (*models.Account, error) {
 type adminView struct {
 	Pending, Hidden []models.AdminSignatory
 	Blocked         []models.Account
-	Audit           []models.AuditEntry
+	Audit           []models.AuditRow
 	MoreAudit       int64
-	Lookup          *models.AdminSignatory
-	Publish         formState
-	NextVersion     int
-	Message         string
+	// Find is what the administrator looked for; Lookup the one entry found, Found the
+	// entries to choose from when several match.
+	Find        string
+	Lookup      *models.AdminSignatory
+	Found       []models.AdminSignatory
+	Publish     formState
+	NextVersion int
+	Message     string
 
 	// DeclarationLangs are the languages a declaration text can be published in.
 	DeclarationLangs []string
@@ -71,12 +75,18 @@ func (h *Handler) renderAdmin(c echo.Context, status int, message string, publis
 	if len(v.Audit) == 50 {
 		v.MoreAudit = v.Audit[len(v.Audit)-1].ID
 	}
-	if id := strings.TrimSpace(c.QueryParam("signatory")); id != "" {
-		if v.Lookup, err = h.store.AdminLookup(ctx, strings.TrimPrefix(id, "/signatories/")); err != nil {
+	if v.Find = strings.TrimSpace(c.QueryParam("signatory")); v.Find != "" {
+		found, err := h.store.AdminFind(ctx, v.Find)
+		if err != nil {
 			return err
 		}
-		if v.Lookup == nil && v.Message == "" {
+		switch {
+		case len(found) == 1:
+			v.Lookup = &found[0]
+		case len(found) == 0 && v.Message == "":
 			v.Message = l.T("admin.lookup.none")
+		default:
+			v.Found = found
 		}
 	}
 	if d, err := h.store.CurrentDeclaration(ctx, l.Lang); err == nil {
@@ -106,6 +116,12 @@ func (h *Handler) adminAction(c echo.Context) error {
 	switch action {
 	case "verify":
 		err = h.store.VerifyOrganisation(ctx, by, id)
+	case "reject":
+		if models.CleanLine(c.FormValue("reason")) == "" {
+			// The organisation is owed a reason: nothing is written without one.
+			return h.renderAdmin(c, http.StatusBadRequest, h.catalog.For(lang(c)).T("admin.reject.reason_required"), formState{})
+		}
+		err = h.store.RejectOrganisation(ctx, by, id, c.FormValue("reason"))
 	case "hide":
 		err = h.store.HideSignatory(ctx, by, id, c.FormValue("reason"))
 	case "restore":
@@ -128,8 +144,9 @@ func (h *Handler) adminAction(c echo.Context) error {
 	}
 	h.log.Info("admin action", "action", action, "subject", id, "by", acc.PublicID)
 	h.wake()
-	if action == "place" {
-		return c.Redirect(http.StatusSeeOther, "/admin?done=place&signatory="+url.QueryEscape(id)+"#lookup")
+	if action == "place" || action == "seed" || action == "unseed" || action == "reject" {
+		// Back to the entry acted on, to see the change.
+		return c.Redirect(http.StatusSeeOther, "/admin?done="+action+"&signatory="+url.QueryEscape(id)+"#lookup")
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin?done="+action)
 }

@@ -230,7 +230,7 @@ func TestMapPageLinksCountriesAndCities(t *testing.T) {
 			t.Errorf("/map.json?lang=fr = %d", rec.Code)
 		}
 		// The place filter of the list says where.
-		if note := a.page("/signatories?place=" + strconv.FormatInt(bologna, 10)).Find(".results-note").Text(); note != "2 signatories in Bologna, newest first." {
+		if note := a.page("/signatories?place=" + strconv.FormatInt(bologna, 10)).Find(".results-note").Text(); note != "2 signatories in Bologna." {
 			t.Fatalf("place note %q", note)
 		}
 		// The footer credits the map data.

@@ -107,7 +107,7 @@ func TestEnglishAndFrenchNumbersDatesAndPlurals(t *testing.T) {
 	if en.Date(d) != "1 May 2024" || fr.Date(d) != "1 mai 2024" {
 		t.Fatalf("dates: %q %q", en.Date(d), fr.Date(d))
 	}
-	if en.N("list.note.total", 1) != "1 signatory, newest first." || en.N("list.note.total", 2000) != "2,000 signatories, newest first." {
-		t.Fatalf("plural: %q / %q", en.N("list.note.total", 1), en.N("list.note.total", 2000))
+	if en.N("list.count.total", 1) != "1 signatory." || en.N("list.count.total", 2000) != "2,000 signatories." {
+		t.Fatalf("plural: %q / %q", en.N("list.count.total", 1), en.N("list.count.total", 2000))
 	}
 }

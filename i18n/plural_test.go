@@ -36,26 +36,26 @@ func TestCountsReadRightInEveryLanguage(t *testing.T) {
 		n    int64
 		want string
 	}{
-		{"en", 0, "0 signatories, newest first."},
-		{"en", 1, "1 signatory, newest first."},
-		{"en", 2000, "2,000 signatories, newest first."},
-		{"fr", 0, "0 signataire, du plus récent au plus ancien."},
-		{"fr", 1, "1 signataire, du plus récent au plus ancien."},
-		{"fr", 2, "2 signataires, du plus récent au plus ancien."},
-		{"fr", 1_000_000, "1\u202f000\u202f000 de signataires, du plus récent au plus ancien."},
-		{"it", 0, "0 firmatari, dal più recente."},
-		{"it", 1, "1 firmatario, dal più recente."},
-		{"it", 2_000_000, "2.000.000 di firmatari, dal più recente."},
-		{"es", 0, "0 firmantes, de la más reciente a la más antigua."},
-		{"es", 1, "1 firmante, de la más reciente a la más antigua."},
-		{"es", 1234, "1234 firmantes, de la más reciente a la más antigua."},
-		{"es", 1_000_000, "1.000.000 de firmantes, de la más reciente a la más antigua."},
-		{"de", 0, "0 Unterzeichnende, neueste zuerst."},
-		{"de", 1, "1 Eintrag, neueste zuerst."},
-		{"de", 1_000_000, "1.000.000 Unterzeichnende, neueste zuerst."},
+		{"en", 0, "0 signatories."},
+		{"en", 1, "1 signatory."},
+		{"en", 2000, "2,000 signatories."},
+		{"fr", 0, "0 signataire."},
+		{"fr", 1, "1 signataire."},
+		{"fr", 2, "2 signataires."},
+		{"fr", 1_000_000, "1\u202f000\u202f000 de signataires."},
+		{"it", 0, "0 firmatari."},
+		{"it", 1, "1 firmatario."},
+		{"it", 2_000_000, "2.000.000 di firmatari."},
+		{"es", 0, "0 firmantes."},
+		{"es", 1, "1 firmante."},
+		{"es", 1234, "1234 firmantes."},
+		{"es", 1_000_000, "1.000.000 de firmantes."},
+		{"de", 0, "0 Unterzeichnende."},
+		{"de", 1, "1 Eintrag."},
+		{"de", 1_000_000, "1.000.000 Unterzeichnende."},
 	}
 	for _, cs := range cases {
-		if got := c.For(cs.lang).N("list.note.total", cs.n); got != cs.want {
+		if got := c.For(cs.lang).N("list.count.total", cs.n); got != cs.want {
 			t.Errorf("%s N(%d) = %q, want %q", cs.lang, cs.n, got, cs.want)
 		}
 	}

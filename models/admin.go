@@ -123,7 +123,40 @@ func (s *Store) VerifyOrganisation(ctx context.Context, by Actor, publicID strin
 		if sg.Verified {
 			return Errorf(ECONFLICT, "this organisation is already verified")
 		}
+		if sg.RejectedAt != nil {
+			if err := tx.Model(&Signatory{}).Where("id = ?", sg.ID).Updates(map[string]any{"rejected_at": nil, "rejection": ""}).Error; err != nil {
+				return err
+			}
+		}
 		return s.setState(tx, sg, sg.Status, true, "")
+	})
+}
+
+// MaxRejection is the longest reason for a rejection.
+const MaxRejection = 500
+
+// RejectOrganisation refuses to verify an organisation's signature, for a reason the
+// organisation reads on its account page and the audit log keeps. The entry stays unlisted and
+// leaves the verification queue until the organisation corrects it (or signs again).
+func (s *Store) RejectOrganisation(ctx context.Context, by Actor, publicID, reason string) error {
+	reason = CleanLine(reason)
+	if reason == "" {
+		return FieldError("reason", "please say why, for the organisation to read")
+	}
+	if err := maxLen("reason", reason, MaxRejection); err != nil {
+		return err
+	}
+	return s.moderate(ctx, by, publicID, "signatory.reject", reason, func(tx *gorm.DB, sg *Signatory) error {
+		switch {
+		case sg.Kind != KindOrganisation:
+			return Errorf(ECONFLICT, "only an organisation is verified or rejected")
+		case sg.Verified:
+			return Errorf(ECONFLICT, "this organisation is verified already")
+		case sg.Status != StatusActive:
+			return Errorf(ECONFLICT, "only an entry in the registry can be rejected (this one is %s)", sg.Status)
+		}
+		now := s.now()
+		return tx.Model(&Signatory{}).Where("id = ?", sg.ID).Updates(map[string]any{"rejected_at": now, "rejection": reason, "updated_at": now}).Error
 	})
 }
 
@@ -184,20 +217,28 @@ type AdminSignatory struct {
 	Signatory
 	AccountPublicID string
 	AccountBlocked  bool
+	// Seed says whether the signatory is a founding Ambassador.
+	Seed bool
 }
 
-// Moderation lists what needs an administrator: organisations awaiting verification and hidden
-// entries.
+// adminSignatories selects signatories with what the admin page shows beside them.
+func (s *Store) adminSignatories(ctx context.Context) *gorm.DB {
+	return s.DB.WithContext(ctx).Table("signatories").
+		Select("signatories.*, accounts.public_id AS account_public_id, accounts.blocked_at IS NOT NULL AS account_blocked, " +
+			"EXISTS (SELECT 1 FROM seeds WHERE seeds.signatory_id = signatories.id) AS seed").
+		Joins("LEFT JOIN accounts ON accounts.id = signatories.account_id")
+}
+
+// Moderation lists what needs an administrator: organisations awaiting verification (not those
+// rejected, until they correct their entry) and hidden entries.
 func (s *Store) Moderation(ctx context.Context) (pending, hidden []AdminSignatory, err error) {
 	q := func(where string, args ...any) ([]AdminSignatory, error) {
 		var out []AdminSignatory
-		err := s.DB.WithContext(ctx).Table("signatories").
-			Select("signatories.*, accounts.public_id AS account_public_id, accounts.blocked_at IS NOT NULL AS account_blocked").
-			Joins("LEFT JOIN accounts ON accounts.id = signatories.account_id").
-			Where(where, args...).Order("signatories.signed_at DESC").Limit(200).Scan(&out).Error
+		err := s.adminSignatories(ctx).Where(where, args...).Order("signatories.signed_at DESC").Limit(200).Scan(&out).Error
 		return out, err
 	}
-	if pending, err = q("signatories.kind = ? AND NOT signatories.verified AND signatories.status = ?", KindOrganisation, StatusActive); err != nil {
+	if pending, err = q("signatories.kind = ? AND NOT signatories.verified AND signatories.status = ? AND signatories.rejected_at IS NULL",
+		KindOrganisation, StatusActive); err != nil {
 		return
 	}
 	hidden, err = q("signatories.status = ?", StatusHidden)
@@ -207,15 +248,48 @@ func (s *Store) Moderation(ctx context.Context) (pending, hidden []AdminSignator
 // AdminLookup finds a signatory by public id, whatever its state, with its account.
 func (s *Store) AdminLookup(ctx context.Context, publicID string) (*AdminSignatory, error) {
 	var out []AdminSignatory
-	err := s.DB.WithContext(ctx).Table("signatories").
-		Select("signatories.*, accounts.public_id AS account_public_id, accounts.blocked_at IS NOT NULL AS account_blocked").
-		Joins("LEFT JOIN accounts ON accounts.id = signatories.account_id").
-		Where("signatories.public_id = ?", publicID).Limit(1).Scan(&out).Error
+	err := s.adminSignatories(ctx).Where("signatories.public_id = ?", publicID).Limit(1).Scan(&out).Error
 	if err != nil || len(out) == 0 {
 		return nil, err
 	}
 	return &out[0], nil
 }
+
+// AdminFindLimit is how many entries a search on the admin page lists.
+const AdminFindLimit = 20
+
+// AdminFind finds entries, whatever their state, by what an administrator has at hand: a
+// public id (of the entry or of its account) or a profile address, an e-mail address (of the
+// entry or of its account's login), or part of a name (of the entry or of who signed for an
+// organisation), without case.
+func (s *Store) AdminFind(ctx context.Context, what string) ([]AdminSignatory, error) {
+	what = CleanLine(what)
+	if i := strings.LastIndex(what, "/signatories/"); i >= 0 {
+		what = strings.Trim(what[i+len("/signatories/"):], "/")
+	}
+	q := s.adminSignatories(ctx)
+	switch {
+	case what == "":
+		return nil, nil
+	case uuid.Validate(what) == nil:
+		id := strings.ToLower(what)
+		q = q.Where("signatories.public_id = ? OR accounts.public_id = ?", id, id)
+	case strings.Contains(what, "@"):
+		email := strings.ToLower(what)
+		q = q.Where("signatories.email = ? OR accounts.email = ?", email, email)
+	default:
+		// LOWER folds ASCII on SQLite and every letter on PostgreSQL; the pattern is lowered in
+		// Go, so a name written with capitals is found by its lower-case spelling.
+		like := "%" + likeEscaper.Replace(strings.ToLower(what)) + "%"
+		q = q.Where("LOWER(signatories.name) LIKE ? ESCAPE '!' OR LOWER(signatories.representative) LIKE ? ESCAPE '!'", like, like)
+	}
+	var out []AdminSignatory
+	err := q.Order("signatories.signed_at DESC, signatories.id DESC").Limit(AdminFindLimit).Scan(&out).Error
+	return out, err
+}
+
+// likeEscaper makes text match itself in a LIKE pattern with ESCAPE '!'.
+var likeEscaper = strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
 
 // BlockedAccounts lists the blocked accounts.
 func (s *Store) BlockedAccounts(ctx context.Context) ([]Account, error) {
@@ -224,14 +298,35 @@ func (s *Store) BlockedAccounts(ctx context.Context) ([]Account, error) {
 	return out, err
 }
 
+// AuditRow is an audit entry as the admin page shows it: with the names, as they are now, of
+// the account that acted and of the entry or account acted on (the log itself keeps only ids,
+// so that erasing a person erases their name from it too).
+type AuditRow struct {
+	AuditEntry
+	ActorName   string
+	SubjectName string
+}
+
+// DetailIsID tells a detail that is an identifier or a hash (one long word, no sentence), which
+// the page may break anywhere, from words, which it must not break.
+func (r AuditRow) DetailIsID() bool {
+	return len(r.Detail) >= 24 && !strings.ContainsAny(r.Detail, " \t\n")
+}
+
 // AuditLog returns entries newest first, before the given id (0: from the newest).
-func (s *Store) AuditLog(ctx context.Context, before int64, limit int) ([]AuditEntry, error) {
-	var out []AuditEntry
-	q := s.DB.WithContext(ctx).Order("id DESC").Limit(limit)
+func (s *Store) AuditLog(ctx context.Context, before int64, limit int) ([]AuditRow, error) {
+	var out []AuditRow
+	q := s.DB.WithContext(ctx).Table("audit_log").
+		Select("audit_log.*, COALESCE(actor.display_name, '') AS actor_name, " +
+			"COALESCE(sg.name, subject_account.display_name, '') AS subject_name").
+		Joins("LEFT JOIN accounts actor ON actor.id = audit_log.actor_account_id").
+		Joins("LEFT JOIN signatories sg ON audit_log.subject_type = 'signatory' AND sg.public_id = audit_log.subject_id").
+		Joins("LEFT JOIN accounts subject_account ON audit_log.subject_type = 'account' AND subject_account.public_id = audit_log.subject_id").
+		Order("audit_log.id DESC").Limit(limit)
 	if before > 0 {
-		q = q.Where("id < ?", before)
+		q = q.Where("audit_log.id < ?", before)
 	}
-	err := q.Find(&out).Error
+	err := q.Scan(&out).Error
 	return out, err
 }
 

@@ -52,6 +52,7 @@ func (w *importer) signatories() error {
 				sg.Locate()
 			}
 			sg.Listed = Listable(sg.Status, sg.Verified)
+			sg.NameKey = NameKey(sg)
 			fresh = append(fresh, sg)
 			freshLines = append(freshLines, r.Line)
 			w.newIdx = append(w.newIdx, start+k)
@@ -77,7 +78,8 @@ func (w *importer) signatories() error {
 // signatoryColumns are written by a bulk insert, in this order.
 var signatoryColumns = []string{"public_id", "account_id", "source", "ref", "kind", "name", "representative", "role", "email",
 	"country", "city", "affiliation", "website", "statement", "vis_name", "vis_city", "vis_affiliation", "vis_representative",
-	"vis_website", "vis_statement", "place_id", "lat", "lon", "tier", "status", "verified", "listed", "signed_at", "created_at", "updated_at", "tier_since"}
+	"vis_website", "vis_statement", "place_id", "lat", "lon", "tier", "status", "verified", "listed", "signed_at", "created_at", "updated_at", "tier_since",
+	"name_key", "rejected_at", "rejection"}
 
 // insertSignatories writes new rows and sets their ids. SQLite takes them one prepared
 // statement at a time (its last insert id is the row's id); PostgreSQL takes GORM's multi-row
@@ -107,7 +109,7 @@ func (w *importer) insertSignatories(rows []*Signatory, lines []int) error {
 		v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9] = sg.PublicID, sg.AccountID, sg.Source, sg.Ref, sg.Kind, sg.Name, sg.Representative, sg.Role, sg.Email, sg.Country
 		v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17], v[18], v[19] = sg.City, sg.Affiliation, sg.Website, sg.Statement, vis.Name, vis.City, vis.Affiliation, vis.Representative, vis.Website, vis.Statement
 		v[20], v[21], v[22], v[23], v[24], v[25], v[26], v[27], v[28], v[29] = sg.PlaceID, sg.Lat, sg.Lon, sg.Tier, sg.Status, sg.Verified, sg.Listed, sg.SignedAt, sg.CreatedAt, sg.UpdatedAt
-		v[30] = sg.TierSince
+		v[30], v[31], v[32], v[33] = sg.TierSince, sg.NameKey, sg.RejectedAt, sg.Rejection
 	}, ids)
 	if err != nil {
 		if failed >= 0 {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/open-recognition/registry/geo"
 	"gorm.io/gorm"
@@ -19,15 +21,23 @@ type ListFilter struct {
 	Place   int64
 	Kind    string
 	Tier    string
+	Sort    string // SortNewest (also when empty) or SortName
 	Cursor  string
 	Limit   int
+	// CountMatches asks List to count the matches too, up to CountCap.
+	CountMatches bool
 }
 
-// List limits.
+// List orders and limits.
 const (
+	SortNewest    = "newest"
+	SortName      = "name"
 	DefaultLimit  = 50
 	MaxLimit      = 200
 	maxQueryWords = 6
+	// CountCap is where counting matches stops: past it a page says "more than", so that a
+	// search for one letter costs no more than reading a thousand index entries.
+	CountCap = 1000
 )
 
 // ListRow is a signatory as lists show it; fields are raw and must go through a Viewer.
@@ -42,17 +52,21 @@ type ListRow struct {
 	Affiliation    string
 	Tier           string
 	SignedAt       time.Time
+	NameKey        string
 	Visibility     Visibility `gorm:"embedded;embeddedPrefix:vis_"`
 }
 
-// Page is one page of a list, newest first.
+// Page is one page of a list, in the order the filter asked for.
 type Page struct {
 	Rows       []ListRow
 	NextCursor string // empty on the last page
+	PrevCursor string // empty on the first page
+	// Matches counts every page's rows, up to CountCap+1, when the filter asked for it.
+	Matches int64
 }
 
 var listColumns = []string{"id", "public_id", "kind", "name", "representative", "country", "city", "affiliation", "tier", "signed_at",
-	"vis_name", "vis_city", "vis_affiliation", "vis_representative", "vis_website", "vis_statement"}
+	"name_key", "vis_name", "vis_city", "vis_affiliation", "vis_representative", "vis_website", "vis_statement"}
 
 // Validate checks the filter and names the bad parameter.
 func (f *ListFilter) Validate() error {
@@ -66,6 +80,13 @@ func (f *ListFilter) Validate() error {
 	if f.Place < 0 {
 		return FieldError("place", "must be a GeoNames id")
 	}
+	switch f.Sort {
+	case "":
+		f.Sort = SortNewest
+	case SortNewest, SortName:
+	default:
+		return FieldError("sort", "must be %s or %s", SortNewest, SortName)
+	}
 	if f.Limit == 0 {
 		f.Limit = DefaultLimit
 	}
@@ -73,20 +94,79 @@ func (f *ListFilter) Validate() error {
 		return FieldError("limit", "must be between 1 and %d", MaxLimit)
 	}
 	if f.Cursor != "" {
-		if _, _, err := decodeCursor(f.Cursor); err != nil {
+		c, err := decodeCursor(f.Cursor)
+		if err != nil {
 			return err
+		}
+		if c.sort != f.Sort {
+			return FieldError("cursor", "belongs to the order sort=%s, not sort=%s; start again from the first page", c.sort, f.Sort)
 		}
 	}
 	return nil
 }
 
-// List returns one page of listed signatories, newest first, by keyset pagination on
-// (signed_at, id) so that a deep page costs what the first one does.
+// List returns one page of listed signatories, newest first or by name, by keyset pagination
+// in both directions: a page after a cursor or before it costs what the first one does.
 func (s *Store) List(ctx context.Context, f ListFilter) (Page, error) {
 	if err := f.Validate(); err != nil {
 		return Page{}, err
 	}
-	q := s.DB.WithContext(ctx).Model(&Signatory{}).Select(listColumns).Where("listed = ?", true)
+	base, err := s.listQuery(ctx, f)
+	if err != nil {
+		return Page{}, err
+	}
+	var p Page
+	if f.CountMatches {
+		err := s.DB.WithContext(ctx).Table("(?) AS m", base.Session(&gorm.Session{}).Select("1").Limit(CountCap+1)).Count(&p.Matches).Error
+		if err != nil {
+			return Page{}, err
+		}
+	}
+	var c cursor
+	if f.Cursor != "" {
+		c, _ = decodeCursor(f.Cursor)
+	}
+	q := base.Select(listColumns)
+	if f.Cursor != "" {
+		q = c.where(q)
+	}
+	rows, err := scanListRows(q.Order(orderBy(f.Sort, c.before)).Limit(f.Limit + 1))
+	if err != nil {
+		return Page{}, err
+	}
+	more := len(rows) > f.Limit
+	if more {
+		rows = rows[:f.Limit]
+	}
+	if c.before {
+		if !more {
+			// Back at the beginning: the first page, full, rather than what was left before
+			// the cursor (fewer rows when some left the registry meanwhile).
+			f.Cursor = ""
+			f.CountMatches = false
+			first, err := s.List(ctx, f)
+			first.Matches = p.Matches
+			return first, err
+		}
+		slices.Reverse(rows)
+	}
+	p.Rows = rows
+	if len(rows) == 0 {
+		return p, nil
+	}
+	first, last := rows[0], rows[len(rows)-1]
+	if more || c.before {
+		p.NextCursor = cursorAt(f.Sort, false, &last).encode()
+	}
+	if f.Cursor != "" {
+		p.PrevCursor = cursorAt(f.Sort, true, &first).encode()
+	}
+	return p, nil
+}
+
+// listQuery selects the listed signatories a filter matches, in no order.
+func (s *Store) listQuery(ctx context.Context, f ListFilter) (*gorm.DB, error) {
+	q := s.DB.WithContext(ctx).Model(&Signatory{}).Where("listed = ?", true)
 	if f.Country != "" {
 		q = q.Where("country = ?", f.Country)
 	}
@@ -105,27 +185,23 @@ func (s *Store) List(ctx context.Context, f ListFilter) (Page, error) {
 		words = words[:maxQueryWords]
 	}
 	if len(words) > 0 {
-		var err error
-		if q, err = s.matchWords(ctx, q, words); err != nil {
-			return Page{}, err
-		}
+		return s.matchWords(ctx, q, words)
 	}
-	if f.Cursor != "" {
-		at, id, _ := decodeCursor(f.Cursor)
-		// The first condition is an index range; the second only sorts out ties in that second.
-		q = q.Where("signed_at <= ? AND (signed_at < ? OR id < ?)", at, at, id)
+	return q, nil
+}
+
+// orderBy is the order of a list, or its reverse for the rows before a cursor.
+func orderBy(sort string, reverse bool) string {
+	switch {
+	case sort == SortName && !reverse:
+		return "name_key, id"
+	case sort == SortName:
+		return "name_key DESC, id DESC"
+	case !reverse:
+		return "signed_at DESC, id DESC"
+	default:
+		return "signed_at, id"
 	}
-	rows, err := scanListRows(q.Order("signed_at DESC, id DESC").Limit(f.Limit + 1))
-	if err != nil {
-		return Page{}, err
-	}
-	p := Page{Rows: rows}
-	if len(rows) > f.Limit {
-		p.Rows = rows[:f.Limit]
-		last := p.Rows[f.Limit-1]
-		p.NextCursor = encodeCursor(last.SignedAt, last.ID)
-	}
-	return p, nil
 }
 
 // rareWord is how many signatories a word may match and still lead the search.
@@ -199,7 +275,7 @@ func scanListRows(q *gorm.DB) ([]ListRow, error) {
 		var r ListRow
 		v := &r.Visibility
 		if err := rows.Scan(&r.ID, &r.PublicID, &r.Kind, &r.Name, &r.Representative, &r.Country, &r.City, &r.Affiliation,
-			&r.Tier, &r.SignedAt, &v.Name, &v.City, &v.Affiliation, &v.Representative, &v.Website, &v.Statement); err != nil {
+			&r.Tier, &r.SignedAt, &r.NameKey, &v.Name, &v.City, &v.Affiliation, &v.Representative, &v.Website, &v.Statement); err != nil {
 			return nil, err
 		}
 		r.SignedAt = r.SignedAt.UTC()
@@ -208,8 +284,52 @@ func scanListRows(q *gorm.DB) ([]ListRow, error) {
 	return out, rows.Err()
 }
 
-func encodeCursor(at time.Time, id int64) string {
-	raw := "1." + strconv.FormatInt(at.UnixMicro(), 36) + "." + strconv.FormatInt(id, 36)
+// cursor is a place in a list: the row it is at, in the list's order, and whether the page
+// wanted lies after it (Next) or before it (Previous).
+type cursor struct {
+	sort   string
+	before bool
+	at     time.Time // newest first: the row's signature time
+	key    string    // by name: the row's name key
+	id     int64
+}
+
+func cursorAt(sort string, before bool, r *ListRow) cursor {
+	return cursor{sort: sort, before: before, at: r.SignedAt, key: r.NameKey, id: r.ID}
+}
+
+// where keeps the rows on the cursor's side. The first condition is an index range; the second
+// only sorts out ties in it.
+func (c cursor) where(q *gorm.DB) *gorm.DB {
+	switch {
+	case c.sort == SortName && !c.before:
+		return q.Where("name_key >= ? AND (name_key > ? OR id > ?)", c.key, c.key, c.id)
+	case c.sort == SortName:
+		return q.Where("name_key <= ? AND (name_key < ? OR id < ?)", c.key, c.key, c.id)
+	case !c.before:
+		return q.Where("signed_at <= ? AND (signed_at < ? OR id < ?)", c.at, c.at, c.id)
+	default:
+		return q.Where("signed_at >= ? AND (signed_at > ? OR id > ?)", c.at, c.at, c.id)
+	}
+}
+
+// encode writes a cursor. "Next, newest first" keeps the first format ("1.time.id"), so that the
+// API's next_cursor reads as it always has; the others are "2.order.direction.id.value".
+func (c cursor) encode() string {
+	var raw string
+	switch {
+	case c.sort == SortNewest && !c.before:
+		raw = "1." + strconv.FormatInt(c.at.UnixMicro(), 36) + "." + strconv.FormatInt(c.id, 36)
+	default:
+		dir, value := "a", strconv.FormatInt(c.at.UnixMicro(), 36)
+		if c.before {
+			dir = "b"
+		}
+		if c.sort == SortName {
+			value = c.key
+		}
+		raw = "2." + c.sort + "." + dir + "." + strconv.FormatInt(c.id, 36) + "." + value
+	}
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
@@ -219,28 +339,57 @@ var (
 	cursorMax = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
-func decodeCursor(c string) (time.Time, int64, error) {
+func decodeCursor(s string) (cursor, error) {
 	bad := FieldError("cursor", "is not a cursor this registry gave out; start again from the first page")
-	raw, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return time.Time{}, 0, bad
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || !utf8.Valid(b) {
+		return cursor{}, bad
 	}
-	parts := strings.Split(string(raw), ".")
-	if len(parts) != 3 || parts[0] != "1" {
-		return time.Time{}, 0, bad
+	raw := string(b)
+	c := cursor{sort: SortNewest}
+	var micro, id string
+	switch {
+	case strings.HasPrefix(raw, "1."):
+		parts := strings.Split(raw, ".")
+		if len(parts) != 3 {
+			return cursor{}, bad
+		}
+		micro, id = parts[1], parts[2]
+	case strings.HasPrefix(raw, "2."):
+		// The value comes last: a name key may hold dots.
+		parts := strings.SplitN(raw, ".", 5)
+		if len(parts) != 5 || (parts[1] != SortNewest && parts[1] != SortName) || (parts[2] != "a" && parts[2] != "b") {
+			return cursor{}, bad
+		}
+		c.sort, c.before, id = parts[1], parts[2] == "b", parts[3]
+		if c.sort == SortName {
+			c.key = parts[4]
+			if len(c.key) > maxNameKey {
+				return cursor{}, bad
+			}
+		} else {
+			micro = parts[4]
+		}
+	default:
+		return cursor{}, bad
 	}
-	micro, err1 := strconv.ParseInt(parts[1], 36, 64)
-	id, err2 := strconv.ParseInt(parts[2], 36, 64)
-	if err1 != nil || err2 != nil || id <= 0 {
-		return time.Time{}, 0, bad
+	var err2 error
+	if c.id, err2 = strconv.ParseInt(id, 36, 64); err2 != nil || c.id <= 0 {
+		return cursor{}, bad
 	}
-	// Every date the registry holds lies in 1970–9999; a time outside is not one of its cursors,
-	// and PostgreSQL would refuse it ("timestamp out of range").
-	at := time.UnixMicro(micro).UTC()
-	if at.Before(cursorMin) || !at.Before(cursorMax) {
-		return time.Time{}, 0, bad
+	if c.sort == SortNewest {
+		m, err := strconv.ParseInt(micro, 36, 64)
+		if err != nil {
+			return cursor{}, bad
+		}
+		// Every date the registry holds lies in 1970–9999; a time outside is not one of its
+		// cursors, and PostgreSQL would refuse it ("timestamp out of range").
+		c.at = time.UnixMicro(m).UTC()
+		if c.at.Before(cursorMin) || !c.at.Before(cursorMax) {
+			return cursor{}, bad
+		}
 	}
-	return at, id, nil
+	return c, nil
 }
 
 // Profile returns one signatory by public id: ENOTFOUND when it is unknown or not listed,
@@ -326,4 +475,19 @@ func validateFilters(country, kind, tier string) error {
 		return FieldError("tier", "must be one of signatory, advocate, ambassador")
 	}
 	return nil
+}
+
+// Count is how many listed signatories a filter without search words matches, from the
+// summary's cells, without asking the database. A place counts only signatories whose city is
+// public, as the list's place filter does.
+func (sum *Summary) Count(f ListFilter) int64 {
+	var n int64
+	for _, c := range sum.Cells {
+		if (f.Country != "" && c.Country != f.Country) || (f.Kind != "" && c.Kind != f.Kind) ||
+			(f.Tier != "" && c.Tier != f.Tier) || (f.Place != 0 && c.Place != f.Place) {
+			continue
+		}
+		n += c.N
+	}
+	return n
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -23,7 +24,7 @@ func (s *Store) migrations() (*goose.Provider, error) {
 	if s.Dialect == Postgres {
 		dialect = goose.DialectPostgres
 	}
-	p, err := goose.NewProvider(dialect, s.SQL(), dir)
+	p, err := goose.NewProvider(dialect, s.SQL(), dir, goose.WithGoMigrations(s.nameKeyMigration()))
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
@@ -41,4 +42,45 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("migrate: %w", err)
 	}
 	return len(results), nil
+}
+
+// nameKeyMigration (version 10) gives the entries stored before lists sorted by name their
+// name key: folding a name is Go's work (package fold), not SQL's.
+func (s *Store) nameKeyMigration() *goose.Migration {
+	update := "UPDATE signatories SET name_key = ? WHERE id = ?"
+	if s.Dialect == Postgres {
+		update = "UPDATE signatories SET name_key = $1 WHERE id = $2"
+	}
+	up := func(ctx context.Context, tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, "SELECT id, name, vis_name, status FROM signatories")
+		if err != nil {
+			return err
+		}
+		keys := map[int64]string{}
+		for rows.Next() {
+			var sg Signatory
+			if err := rows.Scan(&sg.ID, &sg.Name, &sg.Visibility.Name, &sg.Status); err != nil {
+				rows.Close()
+				return err
+			}
+			keys[sg.ID] = NameKey(&sg)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		stmt, err := tx.PrepareContext(ctx, update)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for id, key := range keys {
+			if _, err := stmt.ExecContext(ctx, key, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	down := func(ctx context.Context, tx *sql.Tx) error { return nil }
+	return goose.NewGoMigration(10, &goose.GoFunc{RunTx: up}, &goose.GoFunc{RunTx: down})
 }

@@ -67,3 +67,24 @@ func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 // prefixUpperBound is the smallest string greater than every string starting with p, in byte
 // order (terms are compared bytewise on both engines: SQLite's default and PostgreSQL's "C").
 const prefixUpperBound = "\U0010FFFF"
+
+// The name key sorts the registry by name: the public name, folded, so that "Élise" comes
+// between "Elias" and "Emma" on both engines (bytewise, as terms are compared). Entries whose
+// name is not public all share unnamedKey, greater than any name, so they come last, in the
+// order they joined, and their order says nothing about the name they keep to themselves.
+const (
+	unnamedKey = prefixUpperBound
+	maxNameKey = 120
+)
+
+// NameKey is the key a signatory is sorted by in a list by name.
+func NameKey(s *Signatory) string {
+	if s.Status != StatusActive || s.Visibility.Name != Public {
+		return unnamedKey
+	}
+	k := truncateUTF8(strings.Join(Words(s.Name), " "), maxNameKey)
+	if k == "" {
+		return unnamedKey
+	}
+	return k
+}

@@ -159,8 +159,14 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 	return out, err
 }
 
-// writeSearchTerms replaces the search words of one signatory.
+// writeSearchTerms replaces the search words and the name key of one signatory.
 func writeSearchTerms(tx *gorm.DB, sg *Signatory) error {
+	if key := NameKey(sg); key != sg.NameKey {
+		if err := tx.Model(&Signatory{}).Where("id = ?", sg.ID).Update("name_key", key).Error; err != nil {
+			return err
+		}
+		sg.NameKey = key
+	}
 	if err := tx.Where("signatory_id = ?", sg.ID).Delete(&searchTerm{}).Error; err != nil {
 		return err
 	}
@@ -200,8 +206,11 @@ func (s *Store) UpdateEntry(ctx context.Context, acc *Account, in Signatory) (Si
 		}
 		sg.Locate()
 		sg.keepPlace(&have)
+		// A rejected organisation that corrects its entry goes back to the administrators.
+		sg.RejectedAt, sg.Rejection = nil, ""
 		if err := tx.Select("name", "representative", "role", "country", "city", "affiliation", "website", "statement",
-			"vis_name", "vis_city", "vis_affiliation", "vis_representative", "vis_website", "vis_statement", "place_id", "lat", "lon", "updated_at").
+			"vis_name", "vis_city", "vis_affiliation", "vis_representative", "vis_website", "vis_statement", "place_id", "lat", "lon", "updated_at",
+			"rejected_at", "rejection").
 			Where("id = ?", have.ID).Updates(&sg).Error; err != nil {
 			return fromDB(err)
 		}

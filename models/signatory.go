@@ -51,6 +51,13 @@ type Signatory struct {
 	UpdatedAt      time.Time
 	// TierSince is when the tier held was reached (nil when unknown).
 	TierSince *time.Time
+	// NameKey sorts lists by name (see NameKey); derived, like the search words.
+	NameKey string
+	// RejectedAt and Rejection say that an administrator did not verify an organisation, and
+	// why; the organisation reads the reason on its account page. Saving the entry again
+	// clears them and puts it back in the verification queue.
+	RejectedAt *time.Time
+	Rejection  string
 }
 
 // TableName keeps GORM on the migration's table name.

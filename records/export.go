@@ -188,7 +188,7 @@ func (e *exportRun) full() error {
 					Statement: s.Statement, Visibility: vis, SignedAt: stamp(s.SignedAt), Verified: &verified, Tier: s.Tier,
 					Status: s.Status, Account: d.AccountPublicID(s.AccountID), OriginSource: s.Source, OriginRef: s.Ref,
 					PlaceID: s.PlaceID, Lat: s.Lat, Lon: s.Lon, CreatedAt: stamp(s.CreatedAt), UpdatedAt: stamp(s.UpdatedAt),
-					TierSince: optStamp(s.TierSince)})
+					TierSince: optStamp(s.TierSince), RejectedAt: optStamp(s.RejectedAt), Rejection: s.Rejection})
 			})
 		},
 		func() error {

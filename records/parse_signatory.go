@@ -70,6 +70,13 @@ func prepareSignatory(r *Signatory) (*preparedSignatory, error) {
 	if sg.TierSince, err = optTime("tier_since", r.TierSince); err != nil {
 		return nil, err
 	}
+	if sg.RejectedAt, err = optTime("rejected_at", r.RejectedAt); err != nil {
+		return nil, err
+	}
+	sg.Rejection = models.CleanLine(r.Rejection)
+	if (sg.Rejection != "") != (sg.RejectedAt != nil) {
+		return nil, models.FieldError("rejection", "rejection and rejected_at go together")
+	}
 	if sg.CreatedAt.IsZero() {
 		sg.CreatedAt = sg.SignedAt
 	}

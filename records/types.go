@@ -51,6 +51,8 @@ type Signatory struct {
 	CreatedAt    string   `json:"created_at,omitempty"`
 	UpdatedAt    string   `json:"updated_at,omitempty"`
 	TierSince    string   `json:"tier_since,omitempty"`
+	RejectedAt   string   `json:"rejected_at,omitempty"`
+	Rejection    string   `json:"rejection,omitempty"`
 }
 
 // Seed appoints a founding Ambassador, named by ref or id.
