@@ -255,7 +255,8 @@ func TestJourneyPhoneMenu(t *testing.T) {
 	var scripts int
 	var seen struct{ Links, Menu int }
 	countVisible := `(() => {
-		const visible = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden"; };
+		// checkVisibility also sees the contents of a closed <details>, which keep their boxes.
+		const visible = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && el.checkVisibility({visibilityProperty: true}); };
 		return {Links: Array.from(document.querySelectorAll('header a[href="/signatories"], header a[href="/map"]')).filter(visible).length,
 			Menu: Array.from(document.querySelectorAll("header summary")).filter(visible).length};
 	})()`
