@@ -429,3 +429,63 @@ func TestJourneyBadgeCards(t *testing.T) {
 func browserGrantClipboard(origin string) chromedp.Action {
 	return cdpbrowser.GrantPermissions([]cdpbrowser.PermissionType{cdpbrowser.PermissionTypeClipboardReadWrite, cdpbrowser.PermissionTypeClipboardSanitizedWrite}).WithOrigin(origin)
 }
+
+// seriousAxeViolations runs axe-core on the page open in j and names every serious or critical
+// violation.
+func (j *journey) seriousAxeViolations(axe string) []string {
+	j.t.Helper()
+	var loaded bool
+	j.run("inject axe-core", chromedp.Evaluate(axe+"\n;typeof window.axe === 'object'", &loaded))
+	if !loaded {
+		j.t.Fatal("axe-core did not load into the page")
+	}
+	var res axeReport
+	j.run("run axe-core", chromedp.Evaluate(`axe.run(document, {resultTypes: ["violations"]})`, &res,
+		func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if len(res.Passes) == 0 {
+		j.t.Fatal("axe-core checked nothing")
+	}
+	var out []string
+	for _, v := range res.Violations {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			out = append(out, fmt.Sprintf("%s [%s] %s, first at %.200s", v.ID, v.Impact, v.Help, v.Nodes[0].HTML))
+		}
+	}
+	return out
+}
+
+// The phone menu, the badge cards and the error pages pass axe-core's automatic checks, on a
+// phone with the menu closed and open, and on a wide screen.
+func TestAccessibilityPhoneMenuAndBadgeCards(t *testing.T) {
+	axe := axeScript(t)
+	ctx := browser(t)
+	site, w, _ := phoneSite(t)
+	j := &journey{t: t, ctx: ctx, base: site.srv.URL}
+	j.login("Registry Administrator", "admin@registry.example")
+	j.open("/sign")
+	j.sign(map[string]string{"#e-country": "IT", "#e-city": "Bologna"})
+	if _, err := w.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var mine models.Signatory
+	site.store.DB.Where("email = ?", "admin@registry.example").Take(&mine)
+	pages := []string{"/sign/thanks", "/account", "/signatories/" + mine.PublicID, "/signatories/" + mine.PublicID + "/trust", "/admin", "/no-such-page"}
+	for _, width := range []int64{390, 1280} {
+		j.run("window", chromedp.EmulateViewport(width, 900))
+		for _, p := range pages {
+			for _, lang := range []string{"en", "fr"} {
+				j.open(p + "?lang=" + lang)
+				for _, v := range j.seriousAxeViolations(axe) {
+					t.Errorf("%s in %s at %d px: %s", p, lang, width, v)
+				}
+			}
+		}
+	}
+	j.run("phone", chromedp.EmulateViewport(390, 900))
+	j.open("/signatories/" + mine.PublicID)
+	var ignored any
+	j.run("open the menu", chromedp.Evaluate(`document.querySelector("details.nav-menu").open = true`, &ignored))
+	for _, v := range j.seriousAxeViolations(axe) {
+		t.Errorf("with the phone menu open: %s", v)
+	}
+}
