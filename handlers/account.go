@@ -31,6 +31,8 @@ type accountView struct {
 	// Attachable are the providers not attached yet.
 	Attachable []auth.Info
 	Message    string
+	// Badges are the entry's badges, the same cards as on the profile.
+	Badges badgeCards
 }
 
 // accountPage shows who is signed in and the logins attached to the account; a visitor is sent
@@ -78,6 +80,9 @@ func (h *Handler) renderAccount(c echo.Context, acc *models.Account, status int,
 		}
 		v.entryView = h.entryView(c, l, mine.Kind, form)
 		v.EntryURL = "/signatories/" + mine.PublicID
+		if v.Badges, err = h.badgeCards(c, l, mine); err != nil {
+			return err
+		}
 		if mine.Status == models.StatusActive {
 			d, err := h.store.CurrentDeclaration(ctx, l.Lang)
 			if err != nil {

@@ -132,8 +132,9 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		h.countryOptions[lang] = b.String()
 	}
 	h.views, err = views.Load(template.FuncMap{
-		"asset":    h.assetURL,
-		"initials": initials,
+		"asset":       h.assetURL,
+		"initials":    initials,
+		"subheadings": subheadings,
 	})
 	if err != nil {
 		return nil, nil, err

@@ -115,7 +115,7 @@ func TestJourneyOAuthLogin(t *testing.T) {
 	// The credential worker signs the badge in the background; the profile shows it once issued.
 	for deadline := time.Now().Add(15 * time.Second); ; {
 		body := j.text()
-		if strings.Contains(body, "Badges") && strings.Contains(body, "Signatory") && strings.Contains(body, "verify") {
+		if strings.Contains(body, "Badges") && strings.Contains(body, "Signatory") && strings.Contains(body, "Verify") {
 			break
 		}
 		if time.Now().After(deadline) {

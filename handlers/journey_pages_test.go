@@ -170,10 +170,10 @@ func (r *pageReview) review(p shownPage) {
 	}
 	weight := load.HTML + load.CSS + load.JS
 	r.weights = append(r.weights, fmt.Sprintf("%-22s %6.1f KB (HTML %.1f, CSS %.1f, JS %.1f; images %.1f KB)", p.name,
-		kb(weight), kb(load.HTML), kb(load.CSS), kb(load.JS), kb(load.Rest)))
+		kibibytes(weight), kibibytes(load.HTML), kibibytes(load.CSS), kibibytes(load.JS), kibibytes(load.Rest)))
 	if weight > pageWeightLimit && !p.interactive {
 		r.problems = append(r.problems, fmt.Sprintf("%s weighs %.1f KB of HTML, CSS and JavaScript, above the %d KB limit: HTML %.1f KB, %s",
-			where, kb(weight), pageWeightLimit>>10, kb(load.HTML), strings.Join(load.Files, ", ")))
+			where, kibibytes(weight), pageWeightLimit>>10, kibibytes(load.HTML), strings.Join(load.Files, ", ")))
 	}
 
 	injected := false
@@ -270,7 +270,7 @@ func (r *pageReview) save(file string, png []byte) {
 	}
 }
 
-func kb(n int) float64 { return float64(n) / 1024 }
+func kibibytes(n int) float64 { return float64(n) / 1024 }
 
 // report fails the test once per problem, after every page was seen.
 func (r *pageReview) report() {

@@ -111,6 +111,7 @@ type thanksView struct {
 	Entry    *models.Signatory
 	URL      string
 	ShareURL string
+	Badges   badgeCards
 }
 
 // signThanks confirms a signature with the next steps: see the entry, share it.
@@ -128,5 +129,9 @@ func (h *Handler) signThanks(c echo.Context) error {
 	}
 	l := h.catalog.For(lang(c))
 	u := "/signatories/" + mine.PublicID
-	return h.render(c, http.StatusOK, "sign_thanks", l.T("thanks.title"), "sign", thanksView{Entry: mine, URL: u, ShareURL: h.cfg.BaseURL + u})
+	v := thanksView{Entry: mine, URL: u, ShareURL: h.cfg.BaseURL + u}
+	if v.Badges, err = h.badgeCards(c, l, mine); err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, "sign_thanks", l.T("thanks.title"), "sign", v)
 }

@@ -29,17 +29,9 @@ type profileView struct {
 	Received, Given                                  []endorsementView
 	ReceivedTotal, GivenTotal                        int
 	ReceivedMore, GivenMore                          string
-	Badges                                           []badgeView
-	// Issuing names the badges waiting in the outbox: the profile says they are on their way
-	// (to everyone: that a badge is coming reveals nothing the tier does not).
-	Issuing []string
+	Badges                                           badgeCards
 	// Endorse is the endorsement form, for a signed-in signatory looking at someone else.
 	Endorse *endorseView
-}
-
-// badgeView is a badge on a profile: its verification page, JSON and shareable link.
-type badgeView struct {
-	Name, URL, JSONURL, PNGURL, SVGURL, ImageURL, ShareURL string
 }
 
 type endorsementView struct {
@@ -123,23 +115,8 @@ func (h *Handler) signatoryShow(c echo.Context) error {
 			v.Endorse = ev
 		}
 	}
-	creds, err := h.store.SignatoryCredentials(ctx, sg.ID)
-	if err != nil {
+	if v.Badges, err = h.badgeCards(c, l, sg); err != nil {
 		return err
-	}
-	for _, cr := range creds {
-		if cr.RevokedAt == nil && cr.Kind != "endorsement" {
-			u := "/credentials/" + cr.ID
-			v.Badges = append(v.Badges, badgeView{Name: l.T("tier." + cr.Kind), URL: u, JSONURL: u + ".json", PNGURL: u + ".png", SVGURL: u + ".svg",
-				ImageURL: "/achievements/" + cr.Kind + ".svg", ShareURL: h.cfg.BaseURL + u})
-		}
-	}
-	issuing, err := h.store.BadgesBeingIssued(ctx, sg.ID)
-	if err != nil {
-		return err
-	}
-	for _, kind := range issuing {
-		v.Issuing = append(v.Issuing, l.T("profile.badge.issuing", l.T("tier."+kind)))
 	}
 	title := v.Name
 	if title == "" {

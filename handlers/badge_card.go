@@ -1,0 +1,59 @@
+package handlers
+
+import (
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/i18n"
+	"github.com/open-recognition/registry/models"
+)
+
+// badgeCards is what views/partials/badge_card.html shows wherever a signatory meets their
+// badges (the profile, the thanks page, the account): one card for each live badge, and a line
+// for each badge still on its way.
+type badgeCards struct {
+	L     *i18n.Localizer
+	Cards []badgeView
+	// Issuing names the badges waiting in the outbox: the pages say they are on their way
+	// (to everyone: that a badge is coming reveals nothing the tier does not).
+	Issuing []string
+}
+
+// Any reports whether there is anything to show.
+func (b badgeCards) Any() bool { return len(b.Cards) > 0 || len(b.Issuing) > 0 }
+
+// badgeView is one badge: its artwork, name and date, its verification page, its downloads
+// and the link to share.
+type badgeView struct {
+	ID, Kind, Name, ImageURL               string
+	IssuedISO, IssuedOn                    string
+	URL, JSONURL, PNGURL, SVGURL, ShareURL string
+}
+
+// badgeCards lists a signatory's live badges, newest first, and those being issued. Endorsement
+// credentials are not badges of the signatory: they are shown with each endorsement.
+func (h *Handler) badgeCards(c echo.Context, l *i18n.Localizer, sg *models.Signatory) (badgeCards, error) {
+	ctx := c.Request().Context()
+	out := badgeCards{L: l}
+	creds, err := h.store.SignatoryCredentials(ctx, sg.ID)
+	if err != nil {
+		return out, err
+	}
+	for _, cr := range creds {
+		if cr.RevokedAt != nil || cr.Kind == "endorsement" {
+			continue
+		}
+		u := "/credentials/" + cr.ID
+		out.Cards = append(out.Cards, badgeView{ID: cr.ID, Kind: cr.Kind, Name: l.T("tier." + cr.Kind), ImageURL: "/achievements/" + cr.Kind + ".svg",
+			IssuedISO: cr.IssuedAt.UTC().Format(time.RFC3339), IssuedOn: l.Date(cr.IssuedAt),
+			URL: u, JSONURL: u + ".json", PNGURL: u + ".png", SVGURL: u + ".svg", ShareURL: h.cfg.BaseURL + u})
+	}
+	issuing, err := h.store.BadgesBeingIssued(ctx, sg.ID)
+	if err != nil {
+		return out, err
+	}
+	for _, kind := range issuing {
+		out.Issuing = append(out.Issuing, l.T("profile.badge.issuing", l.T("tier."+kind)))
+	}
+	return out, nil
+}
