@@ -45,18 +45,18 @@ func revocationWords(l *i18n.Localizer, kind, reason string) (words string, ok b
 	switch reason {
 	case "":
 		return "", true
-	case "withdrawn":
+	case models.ReasonWithdrawn:
 		if kind == "endorsement" {
 			return l.T("cred.reason.withdrawn_endorsement"), true
 		}
 		return l.T("cred.reason.withdrawn"), true
-	case "tier changed":
+	case models.ReasonTierChanged:
 		return l.T("cred.reason.tier_changed"), true
-	case "superseded by the signature of a newer version":
+	case models.ReasonSuperseded:
 		return l.T("cred.reason.superseded"), true
-	case "no longer verified":
+	case models.ReasonUnverified:
 		return l.T("cred.reason.unverified"), true
-	case "hidden by the registry's administrators":
+	case models.ReasonHidden:
 		return l.T("cred.reason.hidden"), true
 	case models.ReasonEndorsementChanged:
 		return l.T("cred.reason.endorsement_changed"), true

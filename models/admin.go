@@ -167,7 +167,7 @@ func (s *Store) HideSignatory(ctx context.Context, by Actor, publicID, reason st
 		if sg.Status != StatusActive {
 			return Errorf(ECONFLICT, "only an entry in the registry can be hidden (this one is %s)", sg.Status)
 		}
-		return s.setState(tx, sg, StatusHidden, sg.Verified, "hidden by the registry's administrators")
+		return s.setState(tx, sg, StatusHidden, sg.Verified, ReasonHidden)
 	})
 }
 
@@ -370,7 +370,7 @@ func appointAmbassador(tx *gorm.DB, sg *Signatory, now time.Time) error {
 	}
 	jobs := []IssuanceJob{{SignatoryID: sg.ID, Kind: "ambassador", Action: "issue", CreatedAt: now}}
 	if sg.Tier != "signatory" {
-		jobs = append(jobs, IssuanceJob{SignatoryID: sg.ID, Kind: sg.Tier, Action: "revoke", Reason: "tier changed", CreatedAt: now})
+		jobs = append(jobs, IssuanceJob{SignatoryID: sg.ID, Kind: sg.Tier, Action: "revoke", Reason: ReasonTierChanged, CreatedAt: now})
 	}
 	sg.Tier = "ambassador"
 	return queueJobs(tx, jobs, PriorityInteractive, now)

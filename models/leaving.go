@@ -9,6 +9,16 @@ import (
 	"gorm.io/gorm"
 )
 
+// Why a badge was revoked, as the credentials table records it and the verification page reads
+// it back (in the reader's language).
+const (
+	ReasonWithdrawn   = "withdrawn"
+	ReasonHidden      = "hidden by the registry's administrators"
+	ReasonUnverified  = "no longer verified"
+	ReasonTierChanged = "tier changed"
+	ReasonSuperseded  = "superseded by the signature of a newer version"
+)
+
 // revokeAll queues, in the transaction that takes a signatory off the registry, the revocation
 // of every badge they hold or are waiting for (Signatory, Advocate, Ambassador), and marks
 // revoked the endorsement credentials they gave or received. A badge that stayed valid after its

@@ -142,10 +142,10 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 			// A newer version signed: the Signatory badge, which names the text signed, is
 			// replaced by one naming the new text.
 			badges = queueJobs(tx, []IssuanceJob{
-				{SignatoryID: out.ID, Kind: "signatory", Action: "revoke", Reason: "superseded by the signature of a newer version", CreatedAt: now},
+				{SignatoryID: out.ID, Kind: "signatory", Action: "revoke", Reason: ReasonSuperseded, CreatedAt: now},
 				{SignatoryID: out.ID, Kind: "signatory", Action: "issue", CreatedAt: now}}, PriorityInteractive, now)
 		case wasListed && !out.Listed:
-			badges = revokeAll(tx, out.ID, "no longer verified", now)
+			badges = revokeAll(tx, out.ID, ReasonUnverified, now)
 		}
 		if badges != nil {
 			return badges
@@ -259,7 +259,7 @@ func (s *Store) Withdraw(ctx context.Context, acc *Account, reason string) (Sign
 			return err
 		}
 		// Every badge of a withdrawn signatory is revoked through the status list.
-		if err := revokeAll(tx, sg.ID, "withdrawn", now); err != nil {
+		if err := revokeAll(tx, sg.ID, ReasonWithdrawn, now); err != nil {
 			return err
 		}
 		if err := audit(tx, AuditEntry{At: now, ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: "signatory.withdraw",

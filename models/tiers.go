@@ -156,7 +156,7 @@ func (s *Store) ApplyTiers(ctx context.Context, in *TrustInput, tiers []trust.Ti
 						continue
 					}
 					if m.from != "signatory" {
-						jobs = append(jobs, IssuanceJob{SignatoryID: id, Kind: m.from, Action: "revoke", Reason: "tier changed", CreatedAt: now})
+						jobs = append(jobs, IssuanceJob{SignatoryID: id, Kind: m.from, Action: "revoke", Reason: ReasonTierChanged, CreatedAt: now})
 					}
 					if m.to != "signatory" {
 						jobs = append(jobs, IssuanceJob{SignatoryID: id, Kind: m.to, Action: "issue", CreatedAt: now})
