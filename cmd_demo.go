@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/open-recognition/registry/declaration"
 	"github.com/open-recognition/registry/demo"
 	"github.com/open-recognition/registry/models"
 )
@@ -16,10 +17,6 @@ const demoSource = "demo"
 // demoToday is the demo's fixed "today": dates must not depend on the day the demo runs, or the
 // same seed would not give the same registry.
 var demoToday = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-
-// frenchSpeaking signatories sign the French text of the declaration.
-var frenchSpeaking = map[string]bool{"FR": true, "BE": true, "LU": true, "MC": true, "SN": true, "CI": true, "MA": true,
-	"TN": true, "DZ": true, "CM": true, "BF": true, "ML": true, "BJ": true, "HT": true, "MG": true, "CD": true}
 
 func cmdDemo(ctx context.Context, env *environment, _ []string) error {
 	o := env.opts
@@ -60,9 +57,11 @@ func cmdDemo(ctx context.Context, env *environment, _ []string) error {
 		if err := sg.Validate(); err != nil {
 			return fmt.Errorf("demo signatory %s: %w", s.Ref, err)
 		}
-		lang := "en"
-		if frenchSpeaking[s.Country] {
-			lang = "fr"
+		// Signers read the Declaration in the language of their city when the registry
+		// publishes it in that language, else in the original.
+		lang := declaration.Original()
+		if declaration.KnownLanguage(s.Lang) {
+			lang = s.Lang
 		}
 		set.Signatories = append(set.Signatories, &models.SignatoryIn{Line: i + 1, Signatory: sg, Lang: lang})
 		ids = append(ids, sg.PublicID)

@@ -414,6 +414,15 @@ func TestDemo(t *testing.T) {
 		if n := p.scalar(t, "SELECT COUNT(*) FROM seeds JOIN signatories ON signatories.id = seeds.signatory_id WHERE signatories.tier <> 'ambassador'"); n != 0 {
 			t.Errorf("%d seeds are not Ambassadors", n)
 		}
+		// Signers read the Declaration in their city's language where the registry publishes it.
+		for _, lang := range []string{"en", "fr", "it", "es", "de"} {
+			if n := p.scalar(t, "SELECT COUNT(*) FROM signatures WHERE lang = '"+lang+"'"); n == 0 {
+				t.Errorf("no demo signature of the %s text", lang)
+			}
+		}
+		if n := p.scalar(t, "SELECT COUNT(*) FROM signatures JOIN signatories ON signatories.id = signatures.signatory_id WHERE signatories.country = 'IT' AND signatures.lang <> 'it'"); n != 0 {
+			t.Errorf("%d signers in Italy did not sign the Italian text", n)
+		}
 	}
 	a := newSQLite(t)
 	r := a.run(t, args...)

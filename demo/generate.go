@@ -47,6 +47,7 @@ type Signatory struct {
 	Visibility     map[string]string // non-public fields only ("members" or "hidden"); nil when all public
 	SignedAt       time.Time         // UTC, second precision
 	Verified       bool              // people always; most organisations
+	Lang           string            // the language spoken in City (ISO 639-1), which the signer reads
 }
 
 // Endorsement is one signatory vouching for another.

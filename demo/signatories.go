@@ -94,6 +94,7 @@ func (g *peopleGen) next(i int, nd *node) (s Signatory, short string) {
 		Ref:      "d" + strconv.Itoa(i+1),
 		Country:  c.code,
 		City:     ct.name,
+		Lang:     ct.lang,
 		SignedAt: time.Unix(nd.signedAt, 0).UTC(),
 		Verified: nd.verified,
 	}
