@@ -114,7 +114,7 @@ func TestAdministrationDesk(t *testing.T) {
 		// The audit log names the entry and the administrator, and keeps the reason.
 		row := page("/admin").Find("#audit tbody tr").First()
 		cells := row.Find("td").Map(func(_ int, s *goquery.Selection) string { return strings.TrimSpace(s.Text()) })
-		if len(cells) != 5 || cells[1] != "The Boss" || cells[2] != "signatory.reject" || cells[3] != "Università Aperta" || cells[4] != reason {
+		if len(cells) != 5 || cells[1] != "The Boss" || cells[2] != "organisation rejected" || cells[3] != "Università Aperta" || cells[4] != reason {
 			t.Errorf("audit entry %q", cells)
 		}
 		// Corrected and saved, the entry goes back to the administrators.

@@ -181,7 +181,7 @@ func TestAdministration(t *testing.T) {
 				t.Errorf("no audit entry %s", a)
 			}
 		}
-		if _, body := boss.get("/admin"); !strings.Contains(body, "signatory.verify") {
+		if _, body := boss.get("/admin"); !strings.Contains(body, "organisation verified") {
 			t.Error("the audit log is not shown to administrators")
 		}
 	})

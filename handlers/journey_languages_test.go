@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/open-recognition/registry/handlers"
 	"github.com/open-recognition/registry/i18n"
 	"github.com/open-recognition/registry/models"
 	"github.com/open-recognition/registry/testutil"
@@ -55,12 +56,22 @@ func englishLeft(t *testing.T, lang string) map[string]*regexp.Regexp {
 	return out
 }
 
-// pageWords is what a reader meets on the page: its title, its visible text, and the labels,
-// placeholders and alternative texts that assistive technology reads out.
+// pageWords is what a reader meets on the page in its language: its title, its visible text,
+// and the labels, placeholders and alternative texts that assistive technology reads out. Text
+// marked as written in another language (the language switch, an audit log kept in English) is
+// not the page's to translate, and is left out.
 func (j *journey) pageWords() string {
 	j.t.Helper()
 	var words string
-	j.run("read the page", chromedp.Evaluate(`[document.title, document.body.innerText].concat(
+	j.run("read the page", chromedp.Evaluate(`[document.title, (function () {
+		const page = document.documentElement.lang;
+		const other = Array.from(document.body.querySelectorAll("[lang]")).filter(function (e) { return e.lang !== page; });
+		const shown = other.map(function (e) { return e.style.display; });
+		other.forEach(function (e) { e.style.display = "none"; });
+		const text = document.body.innerText;
+		other.forEach(function (e, i) { e.style.display = shown[i]; });
+		return text;
+	})()].concat(
 		Array.from(document.querySelectorAll("[aria-label],[placeholder],[alt],[title]")).map(function (e) {
 			return [e.getAttribute("aria-label"), e.getAttribute("placeholder"), e.getAttribute("alt"), e.getAttribute("title")].filter(Boolean).join("\n");
 		})).join("\n")`, &words))
@@ -83,11 +94,13 @@ func (j *journey) untranslated(english map[string]*regexp.Regexp) []string {
 
 // Every public page, in Italian, Spanish and German, says nothing in English that the catalog
 // translates: home, the Declaration, signing, the list, a profile and its path of trust, the
-// map, a badge's verification page, logging in, the account and an error page.
+// map, a badge's verification page, the criteria of the badges, logging in, the account, an
+// error page (a 404, and a 403 for a member on the administrators' page) and the administrators'
+// desk.
 func TestJourneyEveryPageInItalianSpanishAndGerman(t *testing.T) {
 	ctx := browser(t)
 	s := testutil.SQLite(t)
-	site, w, _ := issuingSite(t, s)
+	site, w, _, _ := workerSite(t, s, handlers.Config{DevLogin: true, Admins: []string{"admin@example.org"}})
 
 	// Ana signs and receives her Signatory badge; what she wrote is in her own words.
 	ana := site.devUser("Ana Beispiel", "ana@example.org")
@@ -103,8 +116,9 @@ func TestJourneyEveryPageInItalianSpanishAndGerman(t *testing.T) {
 		t.Fatalf("no badge issued: %v", err)
 	}
 	public := []string{"/", "/declaration", "/signatories", "/signatories/" + entry.PublicID, "/signatories/" + entry.PublicID + "/trust",
-		"/map", "/credentials/" + cred.ID, "/login", "/nowhere"}
-	member := []string{"/sign", "/account"}
+		"/map", "/credentials/" + cred.ID, "/login", "/nowhere", "/signatories?q=Beispiel&sort=name", "/declaration/1",
+		"/achievements/advocate/criteria", "/achievements/ambassador/criteria"}
+	member := []string{"/sign", "/account", "/admin"}
 
 	for _, lang := range []string{"it", "es", "de"} {
 		t.Run(lang, func(t *testing.T) {
@@ -129,6 +143,10 @@ func TestJourneyEveryPageInItalianSpanishAndGerman(t *testing.T) {
 			for _, path := range member {
 				visit(path)
 			}
+			j.logout()
+			// The administrators' desk.
+			j.login("Registry Admin", "admin@example.org")
+			visit("/admin")
 			j.logout()
 		})
 	}

@@ -117,6 +117,13 @@ func (l *Localizer) T(key string, args ...any) string {
 	return msg
 }
 
+// Has reports whether the catalog has a message for key. A label of a recorded value (an audit
+// log's action) uses it to show the value as recorded when the catalog does not name it.
+func (l *Localizer) Has(key string) bool {
+	_, ok := l.m[key]
+	return ok
+}
+
 // N chooses the plural form of key for the count n (key.one, key.many or key.other, by the
 // language's rule) and inserts the formatted count.
 func (l *Localizer) N(key string, n int64) string {
