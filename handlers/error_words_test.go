@@ -63,7 +63,8 @@ func englishSentences(cat *i18n.Catalog, lang string) []string {
 }
 
 // A person reads an error in the page's language: a login that is missing, a form that expired,
-// a page for administrators, a blocked account, a bad address, a login that cannot be removed;
+// a page for administrators, a blocked account, a bad address, a login that cannot be removed,
+// a signature withdrawn twice;
 // the page names what went wrong and shows no English sentence of the catalogue. The API keeps
 // answering in English.
 func TestErrorPagesSpeakTheReadersLanguage(t *testing.T) {
@@ -88,6 +89,13 @@ func TestErrorPagesSpeakTheReadersLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	endorse := "/signatories/" + id("ada") + "/endorse"
+	signer := site.devUser("Dan Signer", "dan@example.org")
+	if res, _ := signer.form("/sign", "/sign", person(nil)); res.StatusCode != http.StatusOK {
+		t.Fatalf("signing: %d", res.StatusCode)
+	}
+	if res, _ := signer.post("/account/withdraw", url.Values{"_csrf": {site.csrf(signer.c, "/account")}}); res.StatusCode != http.StatusOK {
+		t.Fatalf("withdrawing: %d", res.StatusCode)
+	}
 
 	for _, lang := range []string{"fr", "de"} {
 		l := cat.For(lang)
@@ -122,6 +130,10 @@ func TestErrorPagesSpeakTheReadersLanguage(t *testing.T) {
 				return askIn(t, member.c, http.MethodPost, site.srv.URL+"/account/identities/detach", lang,
 					url.Values{"_csrf": {site.csrf(member.c, "/account")}, "identity": {strconv.FormatInt(beaLogin.ID, 10)}})
 			}, http.StatusConflict, l.T("error.login.only_way")},
+			{"withdrawing twice", func() (int, string) {
+				return askIn(t, signer.c, http.MethodPost, site.srv.URL+"/account/withdraw", lang,
+					url.Values{"_csrf": {site.csrf(signer.c, "/account")}})
+			}, http.StatusConflict, l.T("error.sign.unlisted_withdraw")},
 		} {
 			status, text := tc.do()
 			if status != tc.status {
