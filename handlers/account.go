@@ -116,7 +116,7 @@ func (h *Handler) detachIdentity(c echo.Context) error {
 	if err := h.store.DetachIdentity(c.Request().Context(), acc, id); err != nil {
 		switch models.ErrorCode(err) {
 		case models.ECONFLICT:
-			return h.renderAccount(c, acc, http.StatusConflict, models.ErrorMessage(err), nil)
+			return h.renderAccount(c, acc, http.StatusConflict, errorWords(h.catalog.For(lang(c)), err), nil)
 		case models.ENOTFOUND:
 			// A stale page or a forged form: say so on the account page, where the logins are.
 			l := h.catalog.For(lang(c))
@@ -151,7 +151,7 @@ func (h *Handler) updateEntry(c echo.Context) error {
 			return h.renderAccount(c, acc, http.StatusBadRequest, l.T("form.fix"), &f)
 		}
 		if models.ErrorCode(err) == models.ECONFLICT {
-			return h.renderAccount(c, acc, http.StatusConflict, models.ErrorMessage(err), nil)
+			return h.renderAccount(c, acc, http.StatusConflict, errorWords(h.catalog.For(lang(c)), err), nil)
 		}
 		return err
 	}
@@ -167,7 +167,7 @@ func (h *Handler) withdraw(c echo.Context) error {
 	if _, err := h.store.Withdraw(c.Request().Context(), acc, c.FormValue("reason")); err != nil {
 		switch models.ErrorCode(err) {
 		case models.ECONFLICT, models.EINVALID:
-			return h.renderAccount(c, acc, statusOf[models.ErrorCode(err)], models.ErrorMessage(err), nil)
+			return h.renderAccount(c, acc, statusOf[models.ErrorCode(err)], errorWords(h.catalog.For(lang(c)), err), nil)
 		}
 		return err
 	}

@@ -29,8 +29,7 @@ type criteriaView struct {
 // criteria are the declaration.
 func (h *Handler) achievementCriteria(c echo.Context) error {
 	slug := c.Param("slug")
-	a, ok := issuer.Achievements[slug]
-	if !ok {
+	if _, ok := issuer.Achievements[slug]; !ok {
 		return echo.ErrNotFound
 	}
 	if slug == "signatory" {
@@ -47,14 +46,17 @@ func (h *Handler) achievementCriteria(c echo.Context) error {
 			caps = d.Ambassador
 		}
 	}
-	v := criteriaView{Slug: slug, Name: a.Name, Narrative: a.Criteria, AchievementURL: "/achievements/" + slug}
+	l := h.catalog.For(lang(c))
+	// The achievement is published in English; its page says the badge's name and criteria in the
+	// reader's language.
+	v := criteriaView{Slug: slug, Name: l.T("badge." + slug + ".name"), Narrative: l.T("badge." + slug + ".criteria"),
+		AchievementURL: "/achievements/" + slug}
 	parts := make([]string, len(caps))
 	for i, n := range caps {
 		parts[i] = strconv.Itoa(n)
 		v.Rows = append(v.Rows, capacityRow{Distance: i + 1, Capacity: n, Last: i == len(caps)-1})
 	}
 	v.Table = strings.Join(parts, ", ")
-	l := h.catalog.For(lang(c))
 	title := l.T("criteria.title.advocate")
 	if slug == "ambassador" {
 		title = l.T("criteria.title.ambassador")

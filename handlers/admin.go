@@ -20,7 +20,7 @@ func requireAdmin(c echo.Context) (*models.Account, error) {
 		return nil, err
 	}
 	if admin, _ := c.Get("admin").(bool); !admin {
-		return nil, echo.NewHTTPError(http.StatusForbidden, "this page is for the registry's administrators")
+		return nil, httpError(http.StatusForbidden, "error.admin.only", "this page is for the registry's administrators")
 	}
 	return acc, nil
 }
@@ -138,7 +138,7 @@ func (h *Handler) adminAction(c echo.Context) error {
 	if err != nil {
 		switch models.ErrorCode(err) {
 		case models.ECONFLICT, models.ENOTFOUND, models.EINVALID:
-			return h.renderAdmin(c, statusOf[models.ErrorCode(err)], models.ErrorMessage(err), formState{})
+			return h.renderAdmin(c, statusOf[models.ErrorCode(err)], errorWords(h.catalog.For(lang(c)), err), formState{})
 		}
 		return err
 	}

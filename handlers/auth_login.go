@@ -111,18 +111,18 @@ func (h *Handler) authCallback(c echo.Context) error {
 	}
 	ck, err := c.Cookie(loginStateCookie)
 	if err != nil || ck.Value == "" {
-		return echo.NewHTTPError(http.StatusUnauthorized, "this login did not start in this browser, or took too long; log in again")
+		return httpError(http.StatusUnauthorized, "error.login.not_started", "this login did not start in this browser, or took too long; log in again")
 	}
 	h.clearCookie(c, loginStateCookie, "/auth/")
 	if subtle.ConstantTimeCompare([]byte(ck.Value), []byte(c.QueryParam("state"))) != 1 {
-		return echo.NewHTTPError(http.StatusUnauthorized, "the login answer does not belong to this login; log in again")
+		return httpError(http.StatusUnauthorized, "error.login.mismatch", "the login answer does not belong to this login; log in again")
 	}
 	st, err := h.store.TakeLoginState(c.Request().Context(), h.hasher.Hash(ck.Value))
 	if err != nil || st.Provider != name {
-		return echo.NewHTTPError(http.StatusUnauthorized, "this login has expired or was already used; log in again")
+		return httpError(http.StatusUnauthorized, "error.login.expired", "this login has expired or was already used; log in again")
 	}
 	if e := c.QueryParam("error"); e != "" {
-		return echo.NewHTTPError(http.StatusUnauthorized, "the provider did not log you in ("+e+")")
+		return httpError(http.StatusUnauthorized, "error.login.refused", "the provider did not log you in ("+e+")", e)
 	}
 	sess, err := prov.UnmarshalSession(st.Session)
 	if err != nil {
@@ -130,12 +130,12 @@ func (h *Handler) authCallback(c echo.Context) error {
 	}
 	if _, err := sess.Authorize(prov, c.QueryParams()); err != nil {
 		h.log.Warn("login refused by provider", "provider", name, "err", err)
-		return echo.NewHTTPError(http.StatusUnauthorized, "the provider did not confirm this login; log in again")
+		return httpError(http.StatusUnauthorized, "error.login.unconfirmed", "the provider did not confirm this login; log in again")
 	}
 	user, err := prov.FetchUser(sess)
 	if err != nil {
 		h.log.Warn("login provider gave no user", "provider", name, "err", err)
-		return echo.NewHTTPError(http.StatusBadGateway, "the login provider did not say who you are; try again")
+		return httpError(http.StatusBadGateway, "error.login.no_user", "the login provider did not say who you are; try again")
 	}
 	acc, err := h.store.Login(c.Request().Context(), auth.Identity(name, user), st.AccountID)
 	if err != nil {
@@ -151,7 +151,7 @@ func (h *Handler) authCallback(c echo.Context) error {
 
 func providerError(err error) error {
 	if errors.Is(err, auth.ErrNotReady) {
-		return echo.NewHTTPError(http.StatusServiceUnavailable, err.Error())
+		return httpError(http.StatusServiceUnavailable, "error.login.not_ready", err.Error())
 	}
 	return echo.ErrNotFound
 }
@@ -162,7 +162,7 @@ func (h *Handler) devLogin(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	if !fromThisMachine(c.Request()) {
-		return echo.NewHTTPError(http.StatusForbidden, "the development login answers only a browser on the server's own machine")
+		return httpError(http.StatusForbidden, "error.login.dev_local", "the development login answers only a browser on the server's own machine")
 	}
 	name := strings.TrimSpace(c.FormValue("name"))
 	email := strings.ToLower(strings.TrimSpace(c.FormValue("email")))

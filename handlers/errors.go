@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/i18n"
 	"github.com/open-recognition/registry/models"
 )
 
@@ -48,9 +49,35 @@ type errorPage struct {
 	Message string
 }
 
+// words is the message of an HTTP error a person can meet on a page: English as written for
+// the API and the logs (its String), and the catalogue key, with its arguments, that says it
+// in the page's language.
+type words struct {
+	key     string
+	args    []any
+	english string
+}
+
+func (w words) String() string { return w.english }
+
+// httpError is an echo.HTTPError whose message the error page says in the reader's language.
+func httpError(status int, key, english string, args ...any) *echo.HTTPError {
+	return echo.NewHTTPError(status, words{key: key, args: args, english: english})
+}
+
+// errorWords says a domain error on a page in the reader's language when the catalogue has its
+// words, else as written.
+func errorWords(l *i18n.Localizer, err error) string {
+	var de *models.Error
+	if errors.As(models.Check(err), &de) && de.Key != "" {
+		return l.T(de.Key, de.Args...)
+	}
+	return models.ErrorMessage(err)
+}
+
 // handleError is the one error handler: JSON under /api/ and for .json addresses (/map.json), an
-// HTML page elsewhere. Internal
-// errors are logged and never shown.
+// HTML page elsewhere. Internal errors are logged and never shown. The JSON answer and the logs
+// say a message in English; the page says it in the reader's language.
 func (h *Handler) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
@@ -60,6 +87,7 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	err = models.Check(err)
 	status := http.StatusInternalServerError
 	body := apiErrorBody{Code: models.EINTERNAL, Message: "internal error"}
+	var said words // the catalogue's words for the message, when it has them
 	var de *models.Error
 	var he *echo.HTTPError
 	switch {
@@ -69,6 +97,7 @@ func (h *Handler) handleError(err error, c echo.Context) {
 			status = http.StatusInternalServerError
 		}
 		body = apiErrorBody{Code: de.Code, Message: de.Message, Field: de.Field}
+		said = words{key: de.Key, args: de.Args}
 	case errors.As(err, &he):
 		status = he.Code
 		body.Code = codeOf[status]
@@ -79,10 +108,14 @@ func (h *Handler) handleError(err error, c echo.Context) {
 		if status == http.StatusNotFound {
 			body.Message = "no such page or resource"
 		}
+		said, _ = he.Message.(words)
 	}
 	if status >= 500 {
 		h.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		body.Code, body.Message, body.Field = models.EINTERNAL, "internal error", ""
+		if he == nil {
+			said = words{}
+		}
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
@@ -101,16 +134,19 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	if strings.HasPrefix(msg, "error.") {
 		msg = ""
 	}
-	switch status {
-	case http.StatusUnauthorized, http.StatusForbidden, http.StatusConflict, http.StatusBadGateway, http.StatusServiceUnavailable:
+	switch {
+	case said.key != "":
 		// Say what happened (an expired login, a blocked account), not only that it did.
+		msg = l.T(said.key, said.args...)
+	case status == http.StatusBadRequest && body.Field != "":
+		// Name the parameter; what validation says of it is in English only.
+		msg = l.T("error.field", body.Field)
+	case status == http.StatusUnauthorized, status == http.StatusForbidden, status == http.StatusConflict,
+		status == http.StatusBadGateway, status == http.StatusServiceUnavailable:
+		// A message the catalogue has no words for is still better than none.
 		if body.Message != "" && status < 500 || he != nil {
 			msg = body.Message
 		}
-	}
-	if status == http.StatusBadRequest && body.Field != "" {
-		// Name the parameter; the message itself comes from validation in English.
-		msg = body.Field + ": " + body.Message
 	}
 	if rerr := h.render(c, status, "error", title, "", errorPage{Status: status, Title: title, Message: msg}); rerr != nil {
 		h.log.Error("error page failed", "err", rerr)

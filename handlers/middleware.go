@@ -52,11 +52,11 @@ func (h *Handler) middleware(e *echo.Echo) {
 			}),
 			IdentifierExtractor: func(c echo.Context) (string, error) { return clientKey(c.RealIP()), nil },
 			ErrorHandler: func(c echo.Context, err error) error {
-				return echo.NewHTTPError(http.StatusForbidden, "client address unknown")
+				return httpError(http.StatusForbidden, "error.client_unknown", "client address unknown")
 			},
 			DenyHandler: func(c echo.Context, id string, err error) error {
 				c.Response().Header().Set("Retry-After", "1")
-				return echo.NewHTTPError(http.StatusTooManyRequests, "too many requests; wait a moment and try again")
+				return httpError(http.StatusTooManyRequests, "error.429.text", "too many requests; wait a moment and try again")
 			},
 		}))
 	}
@@ -84,7 +84,7 @@ func (h *Handler) middleware(e *echo.Echo) {
 		CookieSameSite: http.SameSiteLaxMode,
 		CookieSecure:   strings.HasPrefix(h.cfg.BaseURL, "https://"),
 		ErrorHandler: func(err error, c echo.Context) error {
-			return echo.NewHTTPError(http.StatusForbidden, "this form has expired or was sent from another site; reload the page and try again")
+			return httpError(http.StatusForbidden, "error.csrf", "this form has expired or was sent from another site; reload the page and try again")
 		},
 	}))
 }
@@ -102,7 +102,7 @@ func (h *Handler) formLimit() echo.MiddlewareFunc {
 		IdentifierExtractor: func(c echo.Context) (string, error) { return clientKey(c.RealIP()), nil },
 		DenyHandler: func(c echo.Context, id string, err error) error {
 			c.Response().Header().Set("Retry-After", "60")
-			return echo.NewHTTPError(http.StatusTooManyRequests, "too many attempts from your address; wait a minute and try again")
+			return httpError(http.StatusTooManyRequests, "error.rate.form", "too many attempts from your address; wait a minute and try again")
 		},
 	})
 }

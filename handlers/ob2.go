@@ -59,7 +59,7 @@ func (h *Handler) ob2Assertion(c echo.Context) error {
 	assertionURL := issuer.OB2AssertionURL(base, cred.ID)
 	if cred.RevokedAt != nil {
 		if ext != "" {
-			return echo.NewHTTPError(http.StatusGone, "this badge was revoked")
+			return httpError(http.StatusGone, "cred.revoked", "this badge was revoked")
 		}
 		return h.ob2JSON(c, http.StatusGone, map[string]any{"@context": issuer.ContextOB2, "id": assertionURL,
 			"revoked": true, "revocationReason": cred.RevokedReason})

@@ -55,7 +55,7 @@ func requireAccount(c echo.Context) (*models.Account, error) {
 	if acc := account(c); acc != nil {
 		return acc, nil
 	}
-	return nil, echo.NewHTTPError(http.StatusUnauthorized, "log in first")
+	return nil, httpError(http.StatusUnauthorized, "error.401.text", "log in first")
 }
 
 // configuredAdmin gives the administrator role to an account whose verified e-mail is listed

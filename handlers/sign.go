@@ -98,7 +98,7 @@ func (h *Handler) sign(c echo.Context) error {
 		}
 		switch models.ErrorCode(err) {
 		case models.ECONFLICT, models.EFORBIDDEN, models.EGONE:
-			return h.renderSign(c, statusOf[models.ErrorCode(err)], acc, mine, kind, f, models.ErrorMessage(err))
+			return h.renderSign(c, statusOf[models.ErrorCode(err)], acc, mine, kind, f, errorWords(h.catalog.For(lang(c)), err))
 		}
 		return err
 	}

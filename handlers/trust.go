@@ -82,7 +82,7 @@ func (h *Handler) signatoryTrust(c echo.Context) error {
 		return err
 	}
 	if h.explainer == nil {
-		return echo.NewHTTPError(http.StatusServiceUnavailable, "the tiers are not computed on this server")
+		return httpError(http.StatusServiceUnavailable, "error.trust.not_computed", "the tiers are not computed on this server")
 	}
 	ctx := c.Request().Context()
 	l := h.catalog.For(lang(c))

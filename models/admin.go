@@ -45,7 +45,7 @@ func (s *Store) FindAccount(ctx context.Context, who string) (Account, error) {
 	}
 	err := q.Take(&acc).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return acc, Errorf(ENOTFOUND, "no account with the id or e-mail %q (the person must have logged in once)", who)
+		return acc, Errorf(ENOTFOUND, "no account with the id or e-mail %q (the person must have logged in once)", who).Says("error.admin.no_account", who)
 	}
 	return acc, err
 }
@@ -118,10 +118,10 @@ func (s *Store) setState(tx *gorm.DB, sg *Signatory, status string, verified boo
 func (s *Store) VerifyOrganisation(ctx context.Context, by Actor, publicID string) error {
 	return s.moderate(ctx, by, publicID, "signatory.verify", "", func(tx *gorm.DB, sg *Signatory) error {
 		if sg.Kind != KindOrganisation {
-			return Errorf(ECONFLICT, "only an organisation needs verifying")
+			return Errorf(ECONFLICT, "only an organisation needs verifying").Says("error.admin.verify_person")
 		}
 		if sg.Verified {
-			return Errorf(ECONFLICT, "this organisation is already verified")
+			return Errorf(ECONFLICT, "this organisation is already verified").Says("error.admin.verified_already")
 		}
 		if sg.RejectedAt != nil {
 			if err := tx.Model(&Signatory{}).Where("id = ?", sg.ID).Updates(map[string]any{"rejected_at": nil, "rejection": ""}).Error; err != nil {
@@ -141,7 +141,7 @@ const MaxRejection = 500
 func (s *Store) RejectOrganisation(ctx context.Context, by Actor, publicID, reason string) error {
 	reason = CleanLine(reason)
 	if reason == "" {
-		return FieldError("reason", "please say why, for the organisation to read")
+		return FieldError("reason", "please say why, for the organisation to read").Says("admin.reject.reason_required")
 	}
 	if err := maxLen("reason", reason, MaxRejection); err != nil {
 		return err
@@ -149,11 +149,11 @@ func (s *Store) RejectOrganisation(ctx context.Context, by Actor, publicID, reas
 	return s.moderate(ctx, by, publicID, "signatory.reject", reason, func(tx *gorm.DB, sg *Signatory) error {
 		switch {
 		case sg.Kind != KindOrganisation:
-			return Errorf(ECONFLICT, "only an organisation is verified or rejected")
+			return Errorf(ECONFLICT, "only an organisation is verified or rejected").Says("error.admin.verify_person")
 		case sg.Verified:
-			return Errorf(ECONFLICT, "this organisation is verified already")
+			return Errorf(ECONFLICT, "this organisation is verified already").Says("error.admin.verified_already")
 		case sg.Status != StatusActive:
-			return Errorf(ECONFLICT, "only an entry in the registry can be rejected (this one is %s)", sg.Status)
+			return Errorf(ECONFLICT, "only an entry in the registry can be rejected (this one is %s)", sg.Status).Says("error.admin.reject_unlisted")
 		}
 		now := s.now()
 		return tx.Model(&Signatory{}).Where("id = ?", sg.ID).Updates(map[string]any{"rejected_at": now, "rejection": reason, "updated_at": now}).Error
@@ -165,7 +165,7 @@ func (s *Store) HideSignatory(ctx context.Context, by Actor, publicID, reason st
 	reason = CleanLine(reason)
 	return s.moderate(ctx, by, publicID, "signatory.hide", reason, func(tx *gorm.DB, sg *Signatory) error {
 		if sg.Status != StatusActive {
-			return Errorf(ECONFLICT, "only an entry in the registry can be hidden (this one is %s)", sg.Status)
+			return Errorf(ECONFLICT, "only an entry in the registry can be hidden (this one is %s)", sg.Status).Says("error.admin.hide_unlisted")
 		}
 		return s.setState(tx, sg, StatusHidden, sg.Verified, ReasonHidden)
 	})
@@ -175,7 +175,7 @@ func (s *Store) HideSignatory(ctx context.Context, by Actor, publicID, reason st
 func (s *Store) RestoreSignatory(ctx context.Context, by Actor, publicID string) error {
 	return s.moderate(ctx, by, publicID, "signatory.restore", "", func(tx *gorm.DB, sg *Signatory) error {
 		if sg.Status != StatusHidden {
-			return Errorf(ECONFLICT, "only a hidden entry can be restored")
+			return Errorf(ECONFLICT, "only a hidden entry can be restored").Says("error.admin.restore_shown")
 		}
 		return s.setState(tx, sg, StatusActive, sg.Verified, "")
 	})
@@ -189,7 +189,7 @@ func (s *Store) BlockAccount(ctx context.Context, by Actor, accountPublicID stri
 			return fromDB(err)
 		}
 		if by.AccountID != nil && *by.AccountID == acc.ID {
-			return Errorf(ECONFLICT, "you cannot block your own account")
+			return Errorf(ECONFLICT, "you cannot block your own account").Says("error.admin.block_self")
 		}
 		action := "account.block"
 		var at any = s.now()
@@ -340,16 +340,16 @@ func (s *Store) SetSeed(ctx context.Context, by Actor, publicID string, seed boo
 		if !seed {
 			res := tx.Where("signatory_id = ?", sg.ID).Delete(&Seed{})
 			if res.Error == nil && res.RowsAffected == 0 {
-				return Errorf(ECONFLICT, "this signatory is not a founding Ambassador")
+				return Errorf(ECONFLICT, "this signatory is not a founding Ambassador").Says("error.admin.not_seed")
 			}
 			return res.Error
 		}
 		if !sg.Listed {
-			return Errorf(ECONFLICT, "only a signatory in the registry can be a founding Ambassador")
+			return Errorf(ECONFLICT, "only a signatory in the registry can be a founding Ambassador").Says("error.admin.seed_unlisted")
 		}
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&Seed{SignatoryID: sg.ID, AppointedAt: s.now(), AppointedBy: by.AccountID})
 		if res.Error == nil && res.RowsAffected == 0 {
-			return Errorf(ECONFLICT, "this signatory is already a founding Ambassador")
+			return Errorf(ECONFLICT, "this signatory is already a founding Ambassador").Says("error.admin.seed_already")
 		}
 		if res.Error != nil {
 			return res.Error

@@ -18,18 +18,18 @@ func endorser(tx *gorm.DB, acc *Account) (Signatory, error) {
 	var sg Signatory
 	err := tx.Where("account_id = ?", acc.ID).Take(&sg).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !sg.Listed) {
-		return sg, Errorf(EFORBIDDEN, "only signatories in the registry can endorse: sign the Declaration first")
+		return sg, Errorf(EFORBIDDEN, "only signatories in the registry can endorse: sign the Declaration first").Says("error.endorse.not_signatory")
 	}
 	return sg, err
 }
 
 // entryOf returns the account's entry, whatever its state; ENOTFOUND with the message given
-// when the account never signed.
-func entryOf(tx *gorm.DB, acc *Account, missing string) (Signatory, error) {
+// (and its catalogue key) when the account never signed.
+func entryOf(tx *gorm.DB, acc *Account, key, missing string) (Signatory, error) {
 	var sg Signatory
 	err := tx.Where("account_id = ?", acc.ID).Take(&sg).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return sg, Errorf(ENOTFOUND, "%s", missing)
+		return sg, Errorf(ENOTFOUND, "%s", missing).Says(key)
 	}
 	return sg, err
 }
@@ -40,7 +40,7 @@ func byPublicID(tx *gorm.DB, publicID string) (Signatory, error) {
 	var sg Signatory
 	err := tx.Where("public_id = ?", publicID).Take(&sg).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return sg, Errorf(ENOTFOUND, "no signatory has the id %q", publicID)
+		return sg, Errorf(ENOTFOUND, "no signatory has the id %q", publicID).Says("error.signatory.unknown", publicID)
 	}
 	return sg, err
 }
@@ -49,10 +49,10 @@ func listedByPublicID(tx *gorm.DB, publicID string) (Signatory, error) {
 	var sg Signatory
 	err := tx.Where("public_id = ?", publicID).Take(&sg).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && sg.Status == StatusHidden) || (err == nil && !sg.Verified) {
-		return sg, Errorf(ENOTFOUND, "no such signatory")
+		return sg, Errorf(ENOTFOUND, "no such signatory").Says("error.signatory.none")
 	}
 	if err == nil && !sg.Listed {
-		return sg, Errorf(EGONE, "this signatory has left the registry")
+		return sg, Errorf(EGONE, "this signatory has left the registry").Says("error.signatory.left")
 	}
 	return sg, err
 }
@@ -62,7 +62,7 @@ func listedByPublicID(tx *gorm.DB, publicID string) (Signatory, error) {
 func (s *Store) Endorse(ctx context.Context, acc *Account, toPublicID, level, comment string) (Endorsement, error) {
 	comment = CleanText(comment)
 	if !ValidLevel(level) {
-		return Endorsement{}, FieldError("level", "%q is not advocate or ambassador", level)
+		return Endorsement{}, FieldError("level", "%q is not advocate or ambassador", level).Says("error.endorse.level")
 	}
 	if err := maxLen("comment", comment, MaxComment); err != nil {
 		return Endorsement{}, err
@@ -78,7 +78,7 @@ func (s *Store) Endorse(ctx context.Context, acc *Account, toPublicID, level, co
 			return err
 		}
 		if from.ID == to.ID {
-			return FieldError("to", "you cannot endorse yourself")
+			return FieldError("to", "you cannot endorse yourself").Says("error.endorse.self")
 		}
 		now := s.now()
 		var e Endorsement
@@ -121,7 +121,7 @@ func (s *Store) Endorse(ctx context.Context, acc *Account, toPublicID, level, co
 // WithdrawEndorsement takes back the account's endorsement of toPublicID.
 func (s *Store) WithdrawEndorsement(ctx context.Context, acc *Account, toPublicID string) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		from, err := entryOf(tx, acc, "you have no entry in the registry, so no endorsement to withdraw")
+		from, err := entryOf(tx, acc, "error.endorse.no_entry_withdraw", "you have no entry in the registry, so no endorsement to withdraw")
 		if err != nil {
 			return err
 		}
@@ -135,7 +135,7 @@ func (s *Store) WithdrawEndorsement(ctx context.Context, acc *Account, toPublicI
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return Errorf(ENOTFOUND, "you have not endorsed this signatory")
+			return Errorf(ENOTFOUND, "you have not endorsed this signatory").Says("error.endorse.none")
 		}
 		// Its credential, if one was issued, is marked revoked: the verification page says so.
 		if err := tx.Exec(`UPDATE credentials SET revoked_at = ?, revoked_reason = ?
@@ -156,7 +156,7 @@ func (s *Store) WithdrawEndorsement(ctx context.Context, acc *Account, toPublicI
 // its credential. Accepting queues the credential's issuance in the same transaction.
 func (s *Store) AnswerEndorsement(ctx context.Context, acc *Account, fromPublicID string, accept bool) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		me, err := entryOf(tx, acc, "you have no entry in the registry, so no endorsement to answer")
+		me, err := entryOf(tx, acc, "error.endorse.no_entry_answer", "you have no entry in the registry, so no endorsement to answer")
 		if err != nil {
 			return err
 		}
@@ -172,7 +172,7 @@ func (s *Store) AnswerEndorsement(ctx context.Context, acc *Account, fromPublicI
 		var e Endorsement
 		err = tx.Where("from_id = ? AND to_id = ? AND status IN ?", from.ID, me.ID, answerable).Take(&e).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return Errorf(ENOTFOUND, "no endorsement from this signatory is waiting for your answer")
+			return Errorf(ENOTFOUND, "no endorsement from this signatory is waiting for your answer").Says("error.endorse.not_waiting")
 		}
 		if err != nil {
 			return err
@@ -183,7 +183,7 @@ func (s *Store) AnswerEndorsement(ctx context.Context, acc *Account, fromPublicI
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return Errorf(ENOTFOUND, "no endorsement from this signatory is waiting for your answer")
+			return Errorf(ENOTFOUND, "no endorsement from this signatory is waiting for your answer").Says("error.endorse.not_waiting")
 		}
 		if accept {
 			if _, err := queueEndorsementCredentials(tx, now, PriorityInteractive, "e.id = ?", e.ID); err != nil {
@@ -272,7 +272,7 @@ func (s *Store) AcceptedEndorsementBetween(ctx context.Context, fromPublicID, to
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, Errorf(ENOTFOUND, "no accepted endorsement between these signatories")
+		return nil, Errorf(ENOTFOUND, "no accepted endorsement between these signatories").Says("error.endorse.none_between")
 	}
 	return &out[0], nil
 }

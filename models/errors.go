@@ -21,10 +21,15 @@ const (
 )
 
 // Error is a domain error: a code, a message a person can act on, and the field it is about.
+// Message is English: the API, the command line and the logs say it as written. An error a
+// person can meet on a page also names its words in the interface catalogue (Key, with the
+// arguments its text takes), so that the page says it in the reader's language.
 type Error struct {
 	Code    string
 	Message string
 	Field   string
+	Key     string
+	Args    []any
 }
 
 func (e *Error) Error() string {
@@ -42,6 +47,13 @@ func Errorf(code, format string, args ...any) *Error {
 // FieldError builds an EINVALID error about one field.
 func FieldError(field, format string, args ...any) *Error {
 	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Says returns a copy of e that names key, and the arguments of its text, in the interface
+// catalogue: the words that say Message in every language of the interface.
+func (e Error) Says(key string, args ...any) *Error {
+	e.Key, e.Args = key, args
+	return &e
 }
 
 // ErrorCode returns the domain code of err, EINTERNAL when it has none.

@@ -29,7 +29,7 @@ func (s *Store) Login(ctx context.Context, id LoginIdentity, attachTo *int64) (A
 	id.Email = strings.ToLower(CleanLine(id.Email))
 	id.Name = CleanLine(id.Name)
 	if id.Provider == "" || id.Subject == "" {
-		return Account{}, Errorf(EINVALID, "the login provider did not say who you are")
+		return Account{}, Errorf(EINVALID, "the login provider did not say who you are").Says("error.login.no_user")
 	}
 	if ValidateEmail(id.Email) != nil {
 		id.Email, id.EmailVerified = "", false
@@ -42,7 +42,7 @@ func (s *Store) Login(ctx context.Context, id LoginIdentity, attachTo *int64) (A
 		switch {
 		case err == nil:
 			if attachTo != nil && *attachTo != ident.AccountID {
-				return Errorf(ECONFLICT, "this %s login already belongs to another account", id.Provider)
+				return Errorf(ECONFLICT, "this %s login already belongs to another account", id.Provider).Says("error.login.taken", id.Provider)
 			}
 			if err := tx.Take(&acc, ident.AccountID).Error; err != nil {
 				return err
@@ -84,7 +84,7 @@ func (s *Store) Login(ctx context.Context, id LoginIdentity, attachTo *int64) (A
 			}
 		}
 		if acc.BlockedAt != nil || acc.DeletedAt != nil {
-			return Errorf(EFORBIDDEN, "this account is blocked; write to the registry's administrators if you think this is a mistake")
+			return Errorf(EFORBIDDEN, "this account is blocked; write to the registry's administrators if you think this is a mistake").Says("error.login.blocked")
 		}
 		return bumpChanges(tx)
 	})
@@ -132,7 +132,7 @@ func (s *Store) DetachIdentity(ctx context.Context, acc *Account, identityID int
 			return fromDB(err)
 		}
 		if n <= 1 {
-			return Errorf(ECONFLICT, "this is your only way to log in; attach another one before removing it")
+			return Errorf(ECONFLICT, "this is your only way to log in; attach another one before removing it").Says("error.login.only_way")
 		}
 		if err := tx.Delete(&ident).Error; err != nil {
 			return err

@@ -70,7 +70,7 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 			return err
 		}
 		if d.Version != in.Version {
-			return Errorf(ECONFLICT, "a new version of the Declaration was published while you were reading; read it and sign again")
+			return Errorf(ECONFLICT, "a new version of the Declaration was published while you were reading; read it and sign again").Says("error.sign.new_version")
 		}
 		var have Signatory
 		err = tx.Where("account_id = ?", acc.ID).Take(&have).Error
@@ -87,16 +87,16 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 		case err != nil:
 			return err
 		case have.Status == StatusHidden:
-			return Errorf(EFORBIDDEN, "your entry was hidden by the registry's administrators; write to them to have it restored")
+			return Errorf(EFORBIDDEN, "your entry was hidden by the registry's administrators; write to them to have it restored").Says("error.sign.hidden")
 		case have.Status == StatusDeleted:
-			return Errorf(EGONE, "this entry was deleted")
+			return Errorf(EGONE, "this entry was deleted").Says("error.sign.deleted")
 		default:
 			var signed int64
 			if err := tx.Model(&Signature{}).Where("signatory_id = ? AND declaration_version = ?", have.ID, d.Version).Count(&signed).Error; err != nil {
 				return err
 			}
 			if have.Status == StatusActive && signed > 0 {
-				return Errorf(ECONFLICT, "you have already signed this version of the Declaration")
+				return Errorf(ECONFLICT, "you have already signed this version of the Declaration").Says("error.sign.already")
 			}
 			// The same entry, with the fields as now submitted; it keeps its id and tier.
 			wasListed = have.Listed
@@ -191,7 +191,7 @@ func (s *Store) UpdateEntry(ctx context.Context, acc *Account, in Signatory) (Si
 			return fromDB(err)
 		}
 		if have.Status != StatusActive {
-			return Errorf(ECONFLICT, "your entry is not in the registry; sign again to bring it back, then change it")
+			return Errorf(ECONFLICT, "your entry is not in the registry; sign again to bring it back, then change it").Says("error.sign.unlisted_edit")
 		}
 		sg := have
 		sg.Name, sg.Representative, sg.Role, sg.Country, sg.City = in.Name, in.Representative, in.Role, in.Country, in.City
@@ -244,7 +244,7 @@ func (s *Store) Withdraw(ctx context.Context, acc *Account, reason string) (Sign
 			return fromDB(err)
 		}
 		if sg.Status != StatusActive {
-			return Errorf(ECONFLICT, "your entry is not in the registry, so there is nothing to withdraw")
+			return Errorf(ECONFLICT, "your entry is not in the registry, so there is nothing to withdraw").Says("error.sign.unlisted_withdraw")
 		}
 		now := s.now()
 		if err := tx.Model(&Signatory{}).Where("id = ?", sg.ID).
