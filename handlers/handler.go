@@ -60,12 +60,14 @@ type Deps struct {
 type Handler struct {
 	store   *models.Store
 	summary *models.SummaryCache
-	views   *views.Renderer
-	catalog *i18n.Catalog
-	assets  *assets.Set
-	md      *markdown.Renderer
-	log     *slog.Logger
-	cfg     Config
+	// searchCounts keeps the counts of searches for the registry's current state.
+	searchCounts searchCounts
+	views        *views.Renderer
+	catalog      *i18n.Catalog
+	assets       *assets.Set
+	md           *markdown.Renderer
+	log          *slog.Logger
+	cfg          Config
 	// providers log people in; hasher turns their tokens into what the database stores.
 	providers *auth.Providers
 	hasher    auth.Hasher

@@ -37,11 +37,21 @@ func (h *Handler) signatoriesList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f.CountMatches = f.Q != ""
 	ctx := c.Request().Context()
+	sum, err := h.summary.Get(ctx)
+	if err != nil {
+		return err
+	}
+	matches, counted := h.searchCounts.get(sum.Change, f)
+	f.CountMatches = f.Q != "" && !counted
 	page, err := h.store.List(ctx, f)
 	if err != nil {
 		return err
+	}
+	if f.CountMatches {
+		h.searchCounts.put(sum.Change, f, page.Matches)
+	} else if counted {
+		page.Matches = matches
 	}
 	l := h.catalog.For(lang(c))
 	v := listView{Q: f.Q, Country: f.Country, Kind: f.Kind, Tier: f.Tier, Sort: f.Sort, Countries: h.countrySelect(l.Lang, f.Country)}

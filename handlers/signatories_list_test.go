@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/open-recognition/registry/handlers"
@@ -192,4 +193,26 @@ func TestListPagesBothWaysInEitherOrder(t *testing.T) {
 			t.Errorf("the API sorts: %d", rec.Code)
 		}
 	})
+}
+
+// A search's count is kept while the registry is unchanged, and follows a change: a new
+// signature that matches shows in the count within the summary's refresh.
+func TestListSearchCountFollowsTheRegistry(t *testing.T) {
+	s := testutil.SQLite(t)
+	load(t, s, mapFixture)
+	a := newApp(t, s, handlers.Config{})
+	count := func() string { return a.page("/signatories?q=bologna").Find(".results-note").Text() }
+	for range 3 { // counted once, then from memory
+		if got := count(); got != "2 signatories match “bologna”." {
+			t.Fatalf("before: %q", got)
+		}
+	}
+	load(t, s, `{"type":"signatory","ref":"late","kind":"person","name":"Lia Late","country":"IT","city":"Bologna","signed_at":"2024-06-01T10:00:00Z"}`+"\n")
+	deadline := time.Now().Add(10 * time.Second)
+	for count() != "3 signatories match “bologna”." {
+		if time.Now().After(deadline) {
+			t.Fatalf("after a new signature in Bologna the search still says %q", count())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
