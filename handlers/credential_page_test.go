@@ -87,8 +87,8 @@ func TestCredentialPageInThePagesLanguage(t *testing.T) {
 		}
 		wantName := map[string]string{
 			"signatory":   "Signataire de la Déclaration de Bologne pour une reconnaissance ouverte",
-			"advocate":    "Avocat de la reconnaissance ouverte",
-			"endorsement": "Recommandation comme Avocat de la reconnaissance ouverte",
+			"advocate":    "Défenseur de la reconnaissance ouverte",
+			"endorsement": "Recommandation comme Défenseur de la reconnaissance ouverte",
 		}
 		for kind, name := range wantName {
 			c, ok := byKind[kind]
