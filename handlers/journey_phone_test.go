@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -87,26 +86,20 @@ func phoneSite(t *testing.T) (*oidcSite, *issuer.Worker, *computedExplainer) {
 	t.Helper()
 	s := testutil.SQLite(t)
 	load(t, s, phoneFixture)
-	srv := httptest.NewServer(nil)
-	t.Cleanup(srv.Close)
-	keys, err := issuer.OpenKeys(filepath.Join(t.TempDir(), "keys"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := issuer.NewWorker(s, keys, srv.URL, discardLogger())
-	if err != nil {
-		t.Fatal(err)
-	}
 	x := &computedExplainer{}
 	x.compute(t, s)
-	e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Keys: keys, Worker: w, Explainer: x,
-		Config: handlers.Config{BaseURL: srv.URL, DevLogin: true, Admins: []string{"admin@registry.example"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = e
-	site := &oidcSite{t: t, srv: srv, store: s}
-	site.client = site.newClient()
+	var w *issuer.Worker
+	site := newOIDCSiteWith(t, s, nil, func(base string, d *handlers.Deps) {
+		keys, err := issuer.OpenKeys(filepath.Join(t.TempDir(), "keys"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w, err = issuer.NewWorker(s, keys, base, discardLogger()); err != nil {
+			t.Fatal(err)
+		}
+		d.Keys, d.Worker, d.Explainer = keys, w, x
+		d.Config.DevLogin, d.Config.Admins = true, []string{"admin@registry.example"}
+	})
 	if _, err := w.Drain(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -434,17 +427,7 @@ func browserGrantClipboard(origin string) chromedp.Action {
 // violation.
 func (j *journey) seriousAxeViolations(axe string) []string {
 	j.t.Helper()
-	var loaded bool
-	j.run("inject axe-core", chromedp.Evaluate(axe+"\n;typeof window.axe === 'object'", &loaded))
-	if !loaded {
-		j.t.Fatal("axe-core did not load into the page")
-	}
-	var res axeReport
-	j.run("run axe-core", chromedp.Evaluate(`axe.run(document, {resultTypes: ["violations"]})`, &res,
-		func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
-	if len(res.Passes) == 0 {
-		j.t.Fatal("axe-core checked nothing")
-	}
+	res := j.axe(axe)
 	var out []string
 	for _, v := range res.Violations {
 		if v.Impact == "serious" || v.Impact == "critical" {

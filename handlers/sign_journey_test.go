@@ -6,7 +6,6 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/open-recognition/registry/handlers"
 	"github.com/open-recognition/registry/models"
@@ -141,22 +140,8 @@ func (j *journey) expectValues(what string, want map[string]string) {
 // CSP allows no inline script), and fails on any serious or critical violation.
 func (j *journey) noSeriousAxeViolation() {
 	j.t.Helper()
-	axe := axeScript(j.t)
-	var loaded bool
-	j.run("inject axe-core", chromedp.Evaluate(axe+"\n;typeof window.axe === 'object'", &loaded))
-	if !loaded {
-		j.t.Fatal("axe-core did not load into the page")
-	}
-	var res axeReport
-	j.run("run axe-core", chromedp.Evaluate(`axe.run(document, {resultTypes: ["violations"]})`, &res,
-		func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
-	if len(res.Passes) == 0 {
-		j.t.Fatal("axe-core checked nothing")
-	}
-	for _, v := range res.Violations {
-		if v.Impact == "serious" || v.Impact == "critical" {
-			j.t.Errorf("%s: %s [%s] %s, first: %.300s", j.path(), v.ID, v.Impact, v.Help, v.Nodes[0].HTML)
-		}
+	for _, v := range j.seriousAxeViolations(axeScript(j.t)) {
+		j.t.Errorf("%s: %s", j.path(), v)
 	}
 }
 
