@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,7 +18,6 @@ import (
 	"github.com/open-recognition/registry/issuer"
 	"github.com/open-recognition/registry/models"
 	"github.com/open-recognition/registry/testutil"
-	"github.com/open-recognition/registry/trust"
 )
 
 // phoneFixture gives every page something long to hold: a long organisation name with a long
@@ -35,58 +33,13 @@ const phoneFixture = `{"type":"signatory","ref":"p1","kind":"person","name":"Mar
 {"type":"endorsement","from":"p2","to":"o1","level":"advocate","status":"accepted","created_at":"2025-02-03T12:00:00Z"}
 `
 
-// computedExplainer answers the trust pages from one real computation of the tiers, as the
-// server's tier worker does.
-type computedExplainer struct {
-	mu   sync.Mutex
-	exp  map[string]*handlers.Explanation
-	when time.Time
-}
-
-func (x *computedExplainer) compute(t *testing.T, s *models.Store) {
-	t.Helper()
-	in, err := s.LoadTrust(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := trust.Compute(in.Members, in.Edges, trust.DefaultConfig())
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.when = time.Now().UTC()
-	x.exp = map[string]*handlers.Explanation{}
-	for i, m := range in.Members {
-		standing := func(run *trust.Run) handlers.Standing {
-			st := run.Standing(i)
-			out := handlers.Standing{Accepted: st.Accepted, Distance: st.Distance, Capacity: st.Capacity}
-			for _, k := range st.Path {
-				out.Path = append(out.Path, in.Members[k].ID)
-			}
-			return out
-		}
-		x.exp[m.ID] = &handlers.Explanation{Computation: handlers.Computation{Version: in.Version, GraphAt: x.when, ComputedAt: x.when},
-			Tier: r.Tiers[i].String(), Seed: m.Seed && m.Active, Advocate: standing(&r.Advocate), Ambassador: standing(&r.Ambassador)}
-	}
-}
-
-func (x *computedExplainer) Explain(_ context.Context, id string) (*handlers.Explanation, error) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if x.exp == nil {
-		return nil, handlers.ErrTiersNotComputed
-	}
-	if e, ok := x.exp[id]; ok {
-		return e, nil
-	}
-	return &handlers.Explanation{Computation: handlers.Computation{GraphAt: x.when, ComputedAt: x.when}, Missing: true}, nil
-}
-
 // phoneSite serves the registry as the server builds it: issuer keys, a credential worker the
 // test drives, the trust pages, the development login and one administrator.
-func phoneSite(t *testing.T) (*oidcSite, *issuer.Worker, *computedExplainer) {
+func phoneSite(t *testing.T) (*oidcSite, *issuer.Worker, *computedTiers) {
 	t.Helper()
 	s := testutil.SQLite(t)
 	load(t, s, phoneFixture)
-	x := &computedExplainer{}
+	x := &computedTiers{}
 	x.compute(t, s)
 	var w *issuer.Worker
 	site := newOIDCSiteWith(t, s, nil, func(base string, d *handlers.Deps) {
