@@ -46,15 +46,16 @@ type Edge struct {
 }
 
 // Config holds the capacity tables: the capacity of a member at distance d from the seeds is
-// table[d-1], the last entry past the end.
+// table[d-1], the last entry past the end. An empty table follows the size of the registry
+// (Capacities), from the members the previous computation lifted.
 type Config struct {
 	Advocate, Ambassador []int
+	// Previous is what the previous computation lifted; zero for the first.
+	Previous Lifted
 }
 
-// DefaultConfig are the capacities measured sensible at 100,000 members.
-func DefaultConfig() Config {
-	return Config{Advocate: []int{20000, 5000, 1250, 300, 75, 20, 5, 2, 1}, Ambassador: []int{2000, 500, 100, 20, 4, 1}}
-}
+// DefaultConfig follows the size of the registry in both runs.
+func DefaultConfig() Config { return Config{} }
 
 // Run is the outcome of one tier's flow.
 type Run struct {
@@ -65,7 +66,11 @@ type Run struct {
 	// Parent is the member through which the breadth-first search first reached each one (-1
 	// for seeds and the unreachable): the path of trust shown to people.
 	Parent []int32
-	Flow   int
+	// Flow is the number of members the run accepted.
+	Flow int
+	// Table is the capacity table the run used; Size the size it was scaled to (0 when given).
+	Table []int
+	Size  int
 }
 
 // Result holds the tiers and both runs, for explaining them.
@@ -115,8 +120,8 @@ func Compute(members []Member, edges []Edge, cfg Config) *Result {
 		}
 	}
 	r := &Result{Tiers: make([]Tier, n)}
-	r.Advocate = run(n, seeds, sorted, LevelAdvocate, cfg.Advocate)
-	r.Ambassador = run(n, seeds, sorted, LevelAmbassador, cfg.Ambassador)
+	r.Advocate = scaled(prepare(n, seeds, sorted, LevelAdvocate), cfg.Advocate, cfg.Previous.Advocate)
+	r.Ambassador = scaled(prepare(n, seeds, sorted, LevelAmbassador), cfg.Ambassador, cfg.Previous.Ambassador)
 	for i := range r.Tiers {
 		switch {
 		case members[i].Seed && members[i].Active, r.Ambassador.Accepted[i]:
@@ -139,51 +144,98 @@ func capacity(table []int, d int32) int32 {
 	return int32(table[d-1])
 }
 
-// run computes one tier: distances by breadth-first search from the seeds, then the maximum
-// flow from a root (unbounded edges to the seeds) through the split nodes to the sink.
-func run(n int, seeds []int32, edges []Edge, min Level, table []int) Run {
-	// Adjacency of the edges of this run, in edge order (CSR).
-	start := make([]int32, n+1)
+// Schedule is the capacities the computation used.
+func (r *Result) Schedule() Schedule {
+	return Schedule{Advocate: r.Advocate.Table, Ambassador: r.Ambassador.Table,
+		AdvocateSize: r.Advocate.Size, AmbassadorSize: r.Ambassador.Size}
+}
+
+// Lifted is what each run lifted: the size the next computation's schedule follows.
+func (r *Result) Lifted() Lifted {
+	return Lifted{Advocate: r.Advocate.Flow, Ambassador: r.Ambassador.Flow}
+}
+
+// scaled runs the flow with the table given, or else with the schedule for the size the
+// previous computation lifted. When the run lifts markedly more than that size (the first
+// computation, a large import), the schedule held the registry back: the run is repeated with
+// the size it reached, until it no longer grows.
+func scaled(g *runGraph, table []int, previous int) Run {
+	if len(table) > 0 {
+		return g.flow(table, 0)
+	}
+	size := max(previous, MinSize)
+	r := g.flow(Capacities(size), size)
+	for round := 1; round < maxRounds && float64(r.Flow) > growth*float64(size); round++ {
+		size = r.Flow
+		r = g.flow(Capacities(size), size)
+	}
+	return r
+}
+
+// runGraph is one run's graph: its edges as adjacency lists, and the breadth-first distances
+// from the seeds, which do not depend on the capacities.
+type runGraph struct {
+	n          int
+	seeds      []int32
+	start, adj []int32 // CSR: the endorsees of u are adj[start[u]:start[u+1]], in edge order
+	distance   []int32
+	parent     []int32
+	reached    []int32 // in breadth-first order
+}
+
+// prepare builds one run's graph: distances by breadth-first search from the seeds over the
+// edges of at least the given level.
+func prepare(n int, seeds []int32, edges []Edge, min Level) *runGraph {
+	g := &runGraph{n: n, seeds: seeds, start: make([]int32, n+1)}
 	for _, e := range edges {
 		if e.Level >= min {
-			start[e.From+1]++
+			g.start[e.From+1]++
 		}
 	}
 	for i := 0; i < n; i++ {
-		start[i+1] += start[i]
+		g.start[i+1] += g.start[i]
 	}
-	adj := make([]int32, start[n])
-	fill := slices.Clone(start[:n])
+	g.adj = make([]int32, g.start[n])
+	fill := slices.Clone(g.start[:n])
 	for _, e := range edges {
 		if e.Level >= min {
-			adj[fill[e.From]] = int32(e.To)
+			g.adj[fill[e.From]] = int32(e.To)
 			fill[e.From]++
 		}
 	}
-	r := Run{Accepted: make([]bool, n), Distance: make([]int32, n), Capacity: make([]int32, n), Parent: make([]int32, n)}
-	for i := range r.Parent {
-		r.Parent[i] = -1
+	g.distance, g.parent = make([]int32, n), make([]int32, n)
+	for i := range g.parent {
+		g.parent[i] = -1
 	}
 	queue := make([]int32, 0, n)
 	for _, s := range seeds {
-		if r.Distance[s] == 0 {
-			r.Distance[s] = 1
+		if g.distance[s] == 0 {
+			g.distance[s] = 1
 			queue = append(queue, s)
 		}
 	}
 	for h := 0; h < len(queue); h++ {
 		u := queue[h]
-		for _, v := range adj[start[u]:start[u+1]] {
-			if r.Distance[v] == 0 {
-				r.Distance[v] = r.Distance[u] + 1
-				r.Parent[v] = u
+		for _, v := range g.adj[g.start[u]:g.start[u+1]] {
+			if g.distance[v] == 0 {
+				g.distance[v] = g.distance[u] + 1
+				g.parent[v] = u
 				queue = append(queue, v)
 			}
 		}
 	}
-	for _, u := range queue {
-		r.Capacity[u] = capacity(table, r.Distance[u])
+	g.reached = queue
+	return g
+}
+
+// flow computes the maximum flow from a root (unbounded edges to the seeds) through the split
+// nodes to the sink, with the capacities of a table.
+func (g *runGraph) flow(table []int, size int) Run {
+	r := Run{Accepted: make([]bool, g.n), Distance: g.distance, Capacity: make([]int32, g.n), Parent: g.parent,
+		Table: table, Size: size}
+	for _, u := range g.reached {
+		r.Capacity[u] = capacity(table, g.distance[u])
 	}
-	r.Flow = maxFlow(n, queue, seeds, start, adj, r.Capacity, r.Accepted)
+	r.Flow = maxFlow(g.n, g.reached, g.seeds, g.start, g.adj, r.Capacity, r.Accepted)
 	return r
 }
