@@ -95,8 +95,8 @@ func globalFlags(fs *flag.FlagSet, o *options, getenv func(string) string) {
 	fs.StringVar(&o.TrustedProxies, "trusted-proxies", env("REGISTRY_TRUSTED_PROXIES", ""), "comma-separated CIDRs allowed to set X-Forwarded-For (REGISTRY_TRUSTED_PROXIES)")
 	fs.StringVar(&o.RateLimit, "rate-limit", env("REGISTRY_RATE_LIMIT", "20/s"), "requests per client: N/s or N/m, or off (REGISTRY_RATE_LIMIT)")
 	fs.StringVar(&o.TileURL, "tile-url", env("REGISTRY_TILE_URL", ""), "map tile URL template; empty needs no tile server (REGISTRY_TILE_URL)")
-	fs.StringVar(&o.AdvocateCapacities, "advocate-capacities", env("REGISTRY_ADVOCATE_CAPACITIES", "20000,5000,1250,300,75,20,5,2,1"), "Advocate capacity table (REGISTRY_ADVOCATE_CAPACITIES)")
-	fs.StringVar(&o.AmbassadorCapacities, "ambassador-capacities", env("REGISTRY_AMBASSADOR_CAPACITIES", "2000,500,100,20,4,1"), "Ambassador capacity table (REGISTRY_AMBASSADOR_CAPACITIES)")
+	fs.StringVar(&o.AdvocateCapacities, "advocate-capacities", env("REGISTRY_ADVOCATE_CAPACITIES", ""), "Advocate capacity table, e.g. 200,20,5,2,1; empty: follows the size of the registry (REGISTRY_ADVOCATE_CAPACITIES)")
+	fs.StringVar(&o.AmbassadorCapacities, "ambassador-capacities", env("REGISTRY_AMBASSADOR_CAPACITIES", ""), "Ambassador capacity table; empty: follows the size of the registry (REGISTRY_AMBASSADOR_CAPACITIES)")
 	fs.StringVar(&o.IssuerEmail, "issuer-email", env("REGISTRY_ISSUER_EMAIL", ""), "the issuer's e-mail in badges and Open Badges 2.0 documents (default registry@ the base URL's host) (REGISTRY_ISSUER_EMAIL)")
 	fs.BoolVar(&o.ChangeBaseURL, "change-base-url", false, "accept a base URL that differs from the stored one (breaks earlier credential URLs)")
 }

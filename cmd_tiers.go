@@ -12,8 +12,12 @@ import (
 	"github.com/open-recognition/registry/trust"
 )
 
-// capacities reads a capacity table flag: positive integers, comma-separated.
+// capacities reads a capacity table flag: positive integers, comma-separated; empty means the
+// schedule that follows the size of the registry.
 func capacities(flag, v string) ([]int, error) {
+	if strings.TrimSpace(v) == "" {
+		return nil, nil
+	}
 	var out []int
 	for _, part := range strings.Split(v, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(part))
@@ -64,8 +68,9 @@ func computeTiers(ctx context.Context, store *models.Store, cfg trust.Config) (t
 	if err != nil {
 		return tierRun{}, err
 	}
+	cfg.Previous = in.Previous
 	run := tierRun{in: in, result: trust.Compute(in.Members, in.Edges, cfg)}
-	if run.changed, run.counts, err = store.ApplyTiers(ctx, in, run.result.Tiers); err != nil {
+	if run.changed, run.counts, err = store.ApplyComputation(ctx, in, run.result); err != nil {
 		return run, err
 	}
 	return run, store.MarkTiersCurrent(ctx, in.Version)

@@ -117,7 +117,22 @@ func (w *tiersWorker) explainOnly(ctx context.Context) {
 		}
 		return
 	}
-	w.explain.publish(in, trust.Compute(in.Members, in.Edges, w.cfg), start, time.Now())
+	w.explain.publish(in, trust.Compute(in.Members, in.Edges, inForce(w.cfg, in)), start, time.Now())
+}
+
+// inForce is the configuration that gives the tiers as the latest computation wrote them: the
+// tables it recorded, where the operator set none.
+func inForce(cfg trust.Config, in *models.TrustInput) trust.Config {
+	cfg.Previous = in.Previous
+	if s := in.Schedule; s != nil {
+		if len(cfg.Advocate) == 0 {
+			cfg.Advocate = s.Advocate
+		}
+		if len(cfg.Ambassador) == 0 {
+			cfg.Ambassador = s.Ambassador
+		}
+	}
+	return cfg
 }
 
 // explainer answers the trust pages from the latest finished computation, which the tier

@@ -20,8 +20,12 @@ type capacityRow struct {
 type criteriaView struct {
 	Slug, Name, Narrative string
 	AchievementURL        string
-	Table                 string // the table as configured, "8, 4, 2, 1"
+	Table                 string // the table in force, "8, 4, 2, 1"
 	Rows                  []capacityRow
+	// Scaled: the table follows the size of the registry (no table configured); Size is the
+	// number of members it was scaled to, 0 before the first computation.
+	Scaled bool
+	Size   int64
 }
 
 // achievementCriteria is the page an Advocate or Ambassador badge's criteria point at: the tier
@@ -35,22 +39,31 @@ func (h *Handler) achievementCriteria(c echo.Context) error {
 	if slug == "signatory" {
 		return c.Redirect(http.StatusFound, "/declaration")
 	}
-	caps := h.cfg.AdvocateCapacities
-	if slug == "ambassador" {
-		caps = h.cfg.AmbassadorCapacities
-	}
-	if len(caps) == 0 {
-		d := trust.DefaultConfig()
-		caps = d.Advocate
-		if slug == "ambassador" {
-			caps = d.Ambassador
-		}
-	}
 	l := h.catalog.For(lang(c))
 	// The achievement is published in English; its page says the badge's name and criteria in the
 	// reader's language.
 	v := criteriaView{Slug: slug, Name: l.T("badge." + slug + ".name"), Narrative: l.T("badge." + slug + ".criteria"),
 		AchievementURL: "/achievements/" + slug}
+	caps := h.cfg.AdvocateCapacities
+	if slug == "ambassador" {
+		caps = h.cfg.AmbassadorCapacities
+	}
+	if len(caps) == 0 {
+		// The schedule follows the registry: the one the latest computation used, or before the
+		// first, the one it starts from.
+		v.Scaled = true
+		sched, err := h.store.TierSchedule(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		caps, v.Size = trust.Capacities(0), 0
+		if sched != nil {
+			caps, v.Size = sched.Advocate, int64(sched.AdvocateSize)
+			if slug == "ambassador" {
+				caps, v.Size = sched.Ambassador, int64(sched.AmbassadorSize)
+			}
+		}
+	}
 	parts := make([]string, len(caps))
 	for i, n := range caps {
 		parts[i] = strconv.Itoa(n)

@@ -25,6 +25,10 @@ type TrustInput struct {
 	Tiers   []string
 	Listed  []bool
 	Edges   []trust.Edge
+	// Previous is what the previous computation lifted, which the scaled capacity schedule
+	// follows; Schedule the capacities it used (nil before the first computation).
+	Previous trust.Lifted
+	Schedule *TierSchedule
 }
 
 // LoadTrust reads the graph in two queries.
@@ -56,6 +60,22 @@ func (s *Store) LoadTrust(ctx context.Context) (*TrustInput, error) {
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	if in.Schedule, err = s.TierSchedule(ctx); err != nil {
+		return nil, err
+	}
+	if in.Schedule != nil {
+		in.Previous = in.Schedule.Lifted
+	} else {
+		// Tiers computed before the schedule was recorded: what they hold is what was lifted.
+		for i, t := range in.Tiers {
+			if in.Members[i].Active && (t == "advocate" || t == "ambassador") {
+				in.Previous.Advocate++
+			}
+			if in.Members[i].Active && t == "ambassador" {
+				in.Previous.Ambassador++
+			}
+		}
 	}
 	// Creation times in milliseconds, read by the database itself: the computation only orders by
 	// them.
@@ -97,6 +117,19 @@ type TierCounts struct{ Signatory, Advocate, Ambassador int }
 // row that changed and is listed as the update finds it. Rows are updated in batches grouped by
 // change, so that a first computation of a large registry stays a few statements.
 func (s *Store) ApplyTiers(ctx context.Context, in *TrustInput, tiers []trust.Tier) (changed int, counts TierCounts, err error) {
+	return s.applyTiers(ctx, in, tiers, nil)
+}
+
+// ApplyComputation writes a computation's tiers as ApplyTiers does, and records in the same
+// transaction the capacity schedule it used and what it lifted, which the next computation's
+// schedule follows and the published graph states.
+func (s *Store) ApplyComputation(ctx context.Context, in *TrustInput, r *trust.Result) (changed int, counts TierCounts, err error) {
+	sched := r.Schedule()
+	return s.applyTiers(ctx, in, r.Tiers, &TierSchedule{Advocate: sched.Advocate, Ambassador: sched.Ambassador,
+		AdvocateSize: sched.AdvocateSize, AmbassadorSize: sched.AmbassadorSize, Lifted: r.Lifted(), Version: in.Version})
+}
+
+func (s *Store) applyTiers(ctx context.Context, in *TrustInput, tiers []trust.Tier, sched *TierSchedule) (changed int, counts TierCounts, err error) {
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
 		changed = 0
@@ -184,6 +217,11 @@ func (s *Store) ApplyTiers(ctx context.Context, in *TrustInput, tiers []trust.Ti
 		// founding Ambassadors, a restored backup) converge at every computation.
 		if _, err := reconcileTierBadges(tx, now); err != nil {
 			return err
+		}
+		if sched != nil {
+			if err := saveTierSchedule(tx, sched); err != nil {
+				return err
+			}
 		}
 		if changed == 0 {
 			return nil

@@ -44,7 +44,10 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 // Lifted is how many members each run lifted (its flow): the size the next computation's
 // schedule follows.
-type Lifted struct{ Advocate, Ambassador int }
+type Lifted struct {
+	Advocate   int `json:"advocate"`
+	Ambassador int `json:"ambassador"`
+}
 
 // Schedule is the capacities a computation used, with the size each scaled table came from (0
 // for a table given explicitly).
