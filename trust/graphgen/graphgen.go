@@ -57,8 +57,10 @@ func (g *Graph) Attack(seed uint64, fooled, fakes, outDegree int) int {
 		g.Members = append(g.Members, trust.Member{ID: fmt.Sprintf("%08x-f%07d", rng.Uint32(), i), Active: true})
 	}
 	for i := range fakes {
-		for range outDegree {
-			if j := rng.IntN(fakes); j != i {
+		picked := map[int]bool{i: true} // nobody endorses themselves or anyone twice
+		for len(picked) <= min(outDegree, fakes-1) {
+			if j := rng.IntN(fakes); !picked[j] {
+				picked[j] = true
 				g.edge(first+i, first+j, trust.LevelAmbassador)
 			}
 		}
