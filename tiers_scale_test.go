@@ -70,5 +70,16 @@ func TestSmallRegistryWithstandsAFakeCluster(t *testing.T) {
 		if sched.AdvocateSize < 475 || sched.AdvocateSize > 550 || len(sched.Advocate) < 3 || sched.Advocate[2] > 25 || sched.Lifted.Advocate < 475 {
 			t.Errorf("recorded schedule %+v", sched)
 		}
+		// The criteria page states the schedule in force and the size it follows.
+		srv := startServe(t, nil, p.args("serve", "--addr", "127.0.0.1:0", "--rate-limit", "off")...)
+		defer srv.stop(t)
+		parts := make([]string, len(sched.Advocate))
+		for i, c := range sched.Advocate {
+			parts[i] = fmt.Sprint(c)
+		}
+		_, body := srv.get(t, "/achievements/advocate/criteria")
+		if table := strings.Join(parts, ", "); !strings.Contains(body, table) || !strings.Contains(body, fmt.Sprintf("registry of %d lifted members", sched.AdvocateSize)) {
+			t.Errorf("the criteria page does not state the schedule in force (%s, size %d)", table, sched.AdvocateSize)
+		}
 	})
 }
