@@ -15,6 +15,9 @@ import (
 type pendingView struct {
 	models.PendingEndorsement
 	CommentHTML template.HTML
+	// MayLower warns, next to "Decline", that this endorsement may be part of what carries the
+	// tier the person holds.
+	MayLower bool
 }
 
 type accountView struct {
@@ -33,6 +36,18 @@ type accountView struct {
 	Message    string
 	// Badges are the entry's badges, the same cards as on the profile.
 	Badges badgeCards
+	// Withdrawal says, next to the withdrawal button, what withdrawing revokes and whom it may
+	// affect; nil unless the entry is active.
+	Withdrawal *withdrawalView
+	// TierNotice is a lowered tier the person had not been told of: shown here, and read.
+	TierNotice *models.TierNotice
+}
+
+// withdrawalView is what withdrawing one's signature does, in words.
+type withdrawalView struct {
+	// Badges are the person's own badges that go; Others what it may do to others.
+	Badges []string
+	Others string
 }
 
 // accountPage shows who is signed in and the logins attached to the account; a visitor is sent
@@ -42,11 +57,27 @@ func (h *Handler) accountPage(c echo.Context) error {
 	if acc == nil {
 		return loginFirst(c)
 	}
-	return h.renderAccount(c, acc, http.StatusOK, "", nil)
+	// A lowered tier not told yet is told here, in the page, and is read from now on: the account
+	// page is where a person looks after their standing.
+	notice, err := h.store.UnreadTierNotice(c.Request().Context(), acc.ID)
+	if err != nil {
+		return err
+	}
+	if notice != nil {
+		if _, err := h.store.MarkTierNoticesRead(c.Request().Context(), acc.ID, notice.ID); err != nil {
+			return err
+		}
+	}
+	return h.renderAccountWith(c, acc, http.StatusOK, "", nil, notice)
 }
 
 // renderAccount shows the account page; f, when given, is an edit form coming back with errors.
 func (h *Handler) renderAccount(c echo.Context, acc *models.Account, status int, message string, f *formState) error {
+	return h.renderAccountWith(c, acc, status, message, f, nil)
+}
+
+// renderAccountWith is renderAccount with the tier notice the page tells, if any.
+func (h *Handler) renderAccountWith(c echo.Context, acc *models.Account, status int, message string, f *formState, notice *models.TierNotice) error {
 	ctx := c.Request().Context()
 	ids, err := h.store.Identities(ctx, acc.ID)
 	if err != nil {
@@ -61,13 +92,19 @@ func (h *Handler) renderAccount(c echo.Context, acc *models.Account, status int,
 		have[id.Provider] = true
 	}
 	l := h.catalog.For(lang(c))
-	v := accountView{Identities: ids, Message: message, Entry: mine, Saved: c.QueryParam("saved") == "1"}
+	v := accountView{Identities: ids, Message: message, Entry: mine, Saved: c.QueryParam("saved") == "1", TierNotice: notice}
 	pending, err := h.store.PendingEndorsements(ctx, acc.ID)
 	if err != nil {
 		return err
 	}
+	carrying := map[string]bool{}
+	if mine != nil && mine.Listed && len(pending) > 0 {
+		if carrying, err = h.store.DeclineStakes(ctx, mine); err != nil {
+			return err
+		}
+	}
 	for _, p := range pending {
-		pv := pendingView{PendingEndorsement: p}
+		pv := pendingView{PendingEndorsement: p, MayLower: carrying[p.FromPublicID]}
 		if p.Comment != "" {
 			pv.CommentHTML = h.md.HTML(p.Comment)
 		}
@@ -93,6 +130,9 @@ func (h *Handler) renderAccount(c echo.Context, acc *models.Account, status int,
 				return err
 			}
 			v.NewVersion = !signed
+			if v.Withdrawal, err = h.withdrawalView(c, l, mine); err != nil {
+				return err
+			}
 		}
 	}
 	for _, p := range h.providers.List() {

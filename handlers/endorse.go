@@ -55,4 +55,7 @@ type endorseView struct {
 	Levels  []string
 	Saved   bool
 	MaxText int
+	// Revokes and MayLower say, next to "Withdraw my endorsement", that its credential goes and
+	// that the endorsee may lose their tier (notices_warnings.go).
+	Revokes, MayLower bool
 }

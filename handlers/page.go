@@ -26,6 +26,8 @@ type Page struct {
 	Admin bool
 	// Pending counts the endorsements waiting for the signed-in person's answer.
 	Pending int64
+	// Notice tells a signed-in member that a recomputation lowered their tier (notices.go).
+	Notice *models.TierNotice
 	// CSRF goes into every form as _csrf.
 	CSRF string
 	// Path is the page's own address, for "log in and come back".
@@ -45,6 +47,7 @@ func (h *Handler) page(c echo.Context, title, nav string, data any) Page {
 	p.CSRF, _ = c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
 	p.Admin, _ = c.Get("admin").(bool)
 	p.Pending, _ = c.Get("pending").(int64)
+	p.Notice = h.tierNotice(c)
 	u := *c.Request().URL
 	if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead && !h.returnTo.match(u.Path) {
 		// A page answering a form (a login's hand-off to its provider, a refused development

@@ -52,6 +52,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.POST("/account/withdraw", h.withdraw)
 	e.POST("/account/delete", h.deleteAccount)
 	e.POST("/account/endorsements/:from/:answer", h.answerEndorsement)
+	e.POST("/account/notices/read", h.dismissNotice)
 	e.POST("/signatories/:id/endorse", h.endorse, limited)
 	e.POST("/signatories/:id/endorse/withdraw", h.unendorse)
 	e.GET("/admin", h.adminPage)

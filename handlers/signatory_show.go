@@ -112,6 +112,7 @@ func (h *Handler) signatoryShow(c echo.Context) error {
 			if ev.Mine, err = h.store.MyEndorsementOf(ctx, acc.ID, sg.ID); err != nil {
 				return err
 			}
+			ev.weigh(mine, sg, v.Founding)
 			v.Endorse = ev
 		}
 	}

@@ -20,7 +20,7 @@ func TestMigrationGivesNameKeys(t *testing.T) {
 		if err := s.MigrateDownTo(ctx, 8); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := s.Migrate(ctx); err != nil || n != 2 {
+		if n, err := s.Migrate(ctx); err != nil || n < 2 { // 9, 10 and any since
 			t.Fatalf("migrate: %d, %v", n, err)
 		}
 		keys := map[string]string{}

@@ -301,6 +301,9 @@ func (s *Store) DeleteAccount(ctx context.Context, acc *Account) error {
 			if err := revokeAll(tx, sg.ID, ReasonAccountDeleted, now); err != nil {
 				return err
 			}
+			if err := eraseNotifications(tx, sg.ID); err != nil {
+				return err
+			}
 			if err := tx.Model(&Withdrawal{}).Where("signatory_id = ?", sg.ID).Update("reason", "").Error; err != nil {
 				return err
 			}

@@ -175,6 +175,7 @@ func (s *Store) applyTiers(ctx context.Context, in *TrustInput, tiers []trust.Ti
 				if err != nil {
 					return err
 				}
+				var moved []int64 // listed members moved: those moved down are told on their next visit
 				for rows.Next() {
 					var id int64
 					var listed bool
@@ -188,6 +189,7 @@ func (s *Store) applyTiers(ctx context.Context, in *TrustInput, tiers []trust.Ti
 						// coming back issues those of the tier held then.
 						continue
 					}
+					moved = append(moved, id)
 					if m.from != "signatory" {
 						jobs = append(jobs, IssuanceJob{SignatoryID: id, Kind: m.from, Action: "revoke", Reason: ReasonTierChanged, CreatedAt: now})
 					}
@@ -197,6 +199,9 @@ func (s *Store) applyTiers(ctx context.Context, in *TrustInput, tiers []trust.Ti
 				}
 				rows.Close()
 				if err := rows.Err(); err != nil {
+					return err
+				}
+				if err := notifyTierLost(tx, m.from, m.to, moved, now); err != nil {
 					return err
 				}
 			}

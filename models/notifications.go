@@ -1,0 +1,103 @@
+// Notifications: what the registry has to tell a member on their next visit. The first kind is
+// a lost tier: a recomputation, after someone else's change to the endorsement graph, lowered
+// the member's tier. The tier computation writes them (ApplyTiers); the pages read them.
+//
+// Notifications are not part of the full dump (records.Exporter): they are messages about a
+// moment, not the registry's state, and an import recomputes the tiers it needs. Account
+// deletion erases them (eraseNotifications); a signatory row deleted outright takes them with it
+// (ON DELETE CASCADE).
+
+package models
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// KindTierLost is a notification that a recomputation lowered the member's tier.
+const KindTierLost = "tier.lost"
+
+// Notification is one message for the member holding an entry; ReadAt is nil until they saw or
+// dismissed it.
+type Notification struct {
+	ID          int64 `gorm:"primaryKey"`
+	SignatoryID int64
+	Kind        string
+	// FromTier and ToTier are the tiers before and after, for a tier notification.
+	FromTier, ToTier *string
+	CreatedAt        time.Time
+	ReadAt           *time.Time
+}
+
+func (Notification) TableName() string { return "notifications" }
+
+// TierRank orders the tiers: 0 for Signatory, 1 for Advocate, 2 for Ambassador, -1 for anything
+// else.
+func TierRank(tier string) int { return slices.Index(Tiers, tier) }
+
+// notifyTierLost records, in the tier computation's transaction, that the listed signatories ids
+// went from one tier down to another. A move up records nothing.
+func notifyTierLost(tx *gorm.DB, from, to string, ids []int64, now time.Time) error {
+	if len(ids) == 0 || TierRank(to) >= TierRank(from) {
+		return nil
+	}
+	rows := make([]Notification, len(ids))
+	for i, id := range ids {
+		rows[i] = Notification{SignatoryID: id, Kind: KindTierLost, FromTier: &from, ToTier: &to, CreatedAt: now}
+	}
+	// One INSERT for the chunk ApplyTiers updated (at most a few hundred rows).
+	return tx.Create(&rows).Error
+}
+
+// eraseNotifications removes every notification of an entry, in account deletion's transaction:
+// the tombstone that stays keeps nothing addressed to the person.
+func eraseNotifications(tx *gorm.DB, signatoryID int64) error {
+	return tx.Where("signatory_id = ?", signatoryID).Delete(&Notification{}).Error
+}
+
+// TierNotice is what the pages tell a member whose tier a recomputation lowered: the tier they
+// hold now, and their entry's trust page.
+type TierNotice struct {
+	// ID is the newest unread tier notification: dismissing marks read it and those before.
+	ID int64
+	// PublicID is the member's entry; Tier the tier it holds now, From the one it held before
+	// the newest loss.
+	PublicID, Tier, From string
+}
+
+// UnreadTierNotice returns the notice for an account's listed entry when a recomputation lowered
+// its tier and the member has not seen it yet; nil otherwise, and nil too when the tier has come
+// back since (the newest loss is undone). It only reads: a page view never writes.
+func (s *Store) UnreadTierNotice(ctx context.Context, accountID int64) (*TierNotice, error) {
+	var rows []struct {
+		ID       int64
+		PublicID string
+		Tier     string
+		FromTier string
+	}
+	err := s.DB.WithContext(ctx).Raw(`SELECT n.id, s.public_id, s.tier, n.from_tier
+		FROM signatories s JOIN notifications n ON n.signatory_id = s.id
+		WHERE s.account_id = ? AND s.listed AND n.read_at IS NULL AND n.kind = ?
+		ORDER BY n.id DESC LIMIT 1`, accountID, KindTierLost).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	r := rows[0]
+	if TierRank(r.Tier) >= TierRank(r.FromTier) {
+		return nil, nil
+	}
+	return &TierNotice{ID: r.ID, PublicID: r.PublicID, Tier: r.Tier, From: r.FromTier}, nil
+}
+
+// MarkTierNoticesRead marks read the unread tier notifications of an account's entry up to the
+// one shown (a loss recorded after the page was drawn stays unread), and returns how many.
+func (s *Store) MarkTierNoticesRead(ctx context.Context, accountID, upTo int64) (int64, error) {
+	res := s.DB.WithContext(ctx).Model(&Notification{}).
+		Where("read_at IS NULL AND kind = ? AND id <= ? AND signatory_id IN (SELECT id FROM signatories WHERE account_id = ?)",
+			KindTierLost, upTo, accountID).
+		Update("read_at", s.now())
+	return res.RowsAffected, res.Error
+}
