@@ -15,6 +15,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"sync/atomic"
 	"time"
 )
@@ -66,14 +67,7 @@ type Endorsement struct {
 // (a nil callback is skipped). When M exceeds the N(N-1) possible
 // endorsements, all of them are emitted.
 func Generate(cfg Config, onSignatory func(i int, s Signatory) error, onEndorsement func(e Endorsement) error) (seeds []int, err error) {
-	n := max(cfg.Signatories, 0)
-	m := max(cfg.Endorsements, 0)
-	now := cfg.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	now = now.UTC().Truncate(time.Second)
-
+	n, m, now := cfg.normalised()
 	nSeeds := seedCount(n)
 	nodes := sketch(cfg.Seed, n, nSeeds, now)
 
@@ -119,6 +113,18 @@ func Generate(cfg Config, onSignatory func(i int, s Signatory) error, onEndorsem
 	}
 	return seeds, nil
 }
+
+// normalised returns the sizes (never negative) and the reference time (UTC, whole seconds).
+func (cfg Config) normalised() (n, m int, now time.Time) {
+	now = cfg.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return max(cfg.Signatories, 0), max(cfg.Endorsements, 0), now.UTC().Truncate(time.Second)
+}
+
+// ref is signatory i's reference in the generated file.
+func ref(i int) string { return "d" + strconv.Itoa(i+1) }
 
 // endorsement turns an edge into what callers see, writing its comment in
 // the endorser's language now and then when both parties share it, else in
