@@ -152,17 +152,17 @@ func endorsement(r *rand.Rand, nodes []node, shorts []string, e edge) Endorsemen
 	}
 }
 
-// seedCount: about 0.02% of signatories are founding Ambassadors, at least
-// one (three from 20 signatories on) and at most 40.
+// seedCount: a handful of founding Ambassadors, as in the movement: one
+// for the smallest registries, three from 20 signatories on, growing with
+// the square root of the size to about ten for 100,000 and at most twelve.
 func seedCount(n int) int {
-	k := n * 2 / 10000
-	if n >= 20 {
-		k = max(k, 3)
+	switch {
+	case n < 1:
+		return 0
+	case n < 20:
+		return 1
 	}
-	if n >= 1 {
-		k = max(k, 1)
-	}
-	return min(k, 40, n)
+	return min(max(3, int(math.Round(math.Sqrt(float64(n))/30))), 12)
 }
 
 // signingTimes draws n signing dates, in increasing order, over the three
