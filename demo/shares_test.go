@@ -31,17 +31,20 @@ func computeTwice(members []trust.Member, edges []trust.Edge, previous trust.Lif
 func TestTierShares(t *testing.T) {
 	for _, tc := range []struct {
 		n, m  int
+		seed  int64
 		short bool
 	}{
-		{5000, 20000, true},         // the README's demo
-		{5000, 50000, true},         // denser
-		{100_000, 1_000_000, false}, // the benchmark registry
+		{5000, 20000, 1, true}, // the README's demo
+		{5000, 20000, 2, true},
+		{5000, 20000, 3, true},
+		{5000, 50000, 1, true},         // denser
+		{100_000, 1_000_000, 1, false}, // the benchmark registry
 	} {
-		t.Run(fmt.Sprintf("N%d_M%d", tc.n, tc.m), func(t *testing.T) {
+		t.Run(fmt.Sprintf("N%d_M%d_seed%d", tc.n, tc.m, tc.seed), func(t *testing.T) {
 			if !tc.short && testing.Short() {
 				t.Skip("the 100k registry is checked without -short")
 			}
-			g := demoGraph(tc.n, tc.m, 1)
+			g := demoGraph(tc.n, tc.m, tc.seed)
 			r := computeTwice(g.Members, g.Edges, trust.Lifted{})
 			var count [3]int
 			orgs := 0
