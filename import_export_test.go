@@ -414,6 +414,13 @@ func TestDemo(t *testing.T) {
 		if n := p.scalar(t, "SELECT COUNT(*) FROM seeds JOIN signatories ON signatories.id = seeds.signatory_id WHERE signatories.tier <> 'ambassador'"); n != 0 {
 			t.Errorf("%d seeds are not Ambassadors", n)
 		}
+		// The tiers computed on the demo look like the movement's: 10–20% Advocates, 1–3% Ambassadors.
+		if n := p.scalar(t, "SELECT COUNT(*) FROM signatories WHERE tier = 'advocate'"); n < 30 || n > 60 {
+			t.Errorf("%d Advocates among 300 signatories", n)
+		}
+		if n := p.scalar(t, "SELECT COUNT(*) FROM signatories WHERE tier = 'ambassador'"); n < 3 || n > 9 {
+			t.Errorf("%d Ambassadors among 300 signatories", n)
+		}
 		// Signers read the Declaration in their city's language where the registry publishes it.
 		for _, lang := range []string{"en", "fr", "it", "es", "de"} {
 			if n := p.scalar(t, "SELECT COUNT(*) FROM signatures WHERE lang = '"+lang+"'"); n == 0 {

@@ -15,6 +15,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"sync/atomic"
 	"time"
 )
@@ -66,14 +67,7 @@ type Endorsement struct {
 // (a nil callback is skipped). When M exceeds the N(N-1) possible
 // endorsements, all of them are emitted.
 func Generate(cfg Config, onSignatory func(i int, s Signatory) error, onEndorsement func(e Endorsement) error) (seeds []int, err error) {
-	n := max(cfg.Signatories, 0)
-	m := max(cfg.Endorsements, 0)
-	now := cfg.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	now = now.UTC().Truncate(time.Second)
-
+	n, m, now := cfg.normalised()
 	nSeeds := seedCount(n)
 	nodes := sketch(cfg.Seed, n, nSeeds, now)
 
@@ -120,6 +114,18 @@ func Generate(cfg Config, onSignatory func(i int, s Signatory) error, onEndorsem
 	return seeds, nil
 }
 
+// normalised returns the sizes (never negative) and the reference time (UTC, whole seconds).
+func (cfg Config) normalised() (n, m int, now time.Time) {
+	now = cfg.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return max(cfg.Signatories, 0), max(cfg.Endorsements, 0), now.UTC().Truncate(time.Second)
+}
+
+// ref is signatory i's reference in the generated file.
+func ref(i int) string { return "d" + strconv.Itoa(i+1) }
+
 // endorsement turns an edge into what callers see, writing its comment in
 // the endorser's language now and then when both parties share it, else in
 // English.
@@ -146,17 +152,17 @@ func endorsement(r *rand.Rand, nodes []node, shorts []string, e edge) Endorsemen
 	}
 }
 
-// seedCount: about 0.02% of signatories are founding Ambassadors, at least
-// one (three from 20 signatories on) and at most 40.
+// seedCount: a handful of founding Ambassadors, as in the movement: one
+// for the smallest registries, three from 20 signatories on, growing with
+// the square root of the size to about ten for 100,000 and at most twelve.
 func seedCount(n int) int {
-	k := n * 2 / 10000
-	if n >= 20 {
-		k = max(k, 3)
+	switch {
+	case n < 1:
+		return 0
+	case n < 20:
+		return 1
 	}
-	if n >= 1 {
-		k = max(k, 1)
-	}
-	return min(k, 40, n)
+	return min(max(3, int(math.Round(math.Sqrt(float64(n))/30))), 12)
 }
 
 // signingTimes draws n signing dates, in increasing order, over the three

@@ -8,25 +8,30 @@ import (
 	"sync/atomic"
 )
 
-// The endorsement graph is a fitness model: every signatory gets an
-// activity drawn from a heavy-tailed (Pareto) law, which makes a few hubs
-// (the founding Ambassadors among them) and a long tail of people with 0-3
-// endorsements. Endorsees are drawn in proportion to activity; endorsers
-// too, mostly among earlier signers of the same country (a signatory who has
-// been around longer has had more occasions to endorse, which compounds the
-// preferential attachment), sometimes in the same region, rarely anywhere.
-// With N=100,000 and M=1,000,000: about 70% of endorsements stay within a
-// country, 85% come from an earlier signer, a third of the signatories have
-// 0-3 endorsements and the biggest hubs several thousands.
+// The endorsement graph is a fitness model within the movement's circles
+// (circles.go): every signatory gets an activity drawn from a heavy-tailed
+// (Pareto) law, which makes a few hubs (the founding Ambassadors among them)
+// and a long tail of people with 0-3 endorsements. Endorsees are drawn in
+// proportion to activity; endorsers too, among those who may endorse them
+// (anyone for a member of the circles, the outer circle for the outer
+// circle), mostly among earlier signers of the same country (a signatory
+// who has been around longer has had more occasions to endorse, which
+// compounds the preferential attachment), sometimes in the same region,
+// rarely anywhere. With N=100,000 and M=1,000,000: about 70% of
+// endorsements stay within a country, 85% come from an earlier signer, a
+// third of the signatories have 0-3 endorsements and the biggest hubs
+// several thousands.
 const (
 	sameCountryShare = 0.80
 	sameRegionShare  = 0.14 // the rest goes anywhere in the world
 	earlierShare     = 0.85 // endorser signed before the endorsee
-	passiveShare     = 0.55 // signatories who never endorse anyone
+	passiveShare     = 0.60 // signatories of the outer circle who never endorse anyone
+	passiveEngaged   = 0.15 // the same in the circles
 	activityTail     = 1.1  // Pareto tail index: smaller means bigger hubs
 	activityCap      = 3000
-	ambassadorShare  = 0.18 // "ambassador" level, for ordinary endorsers
-	seedAmbassador   = 0.40 // founding Ambassadors vouch more strongly
+	ambassadorShare  = 0.05 // "ambassador" level, for ordinary endorsers
+	nearAmbassador   = 0.35 // among those near the founders
+	seedAmbassador   = 0.60 // founding Ambassadors for those near them
 	pendingShare     = 0.13
 	declinedShare    = 0.07
 )
@@ -105,20 +110,53 @@ func (g *groups) draw(r *rand.Rand, i int32, earlier bool) (int32, bool) {
 	return g.members[base+int32(searchCum(cum, r.Float64()*total))], true
 }
 
+// side is who may endorse a group of endorsees, by country, by region and in
+// the whole world.
+type side struct{ country, region, world *groups }
+
+func newSide(countryOf, regionOf, worldOf []uint16, weight []float64) side {
+	return side{
+		country: newGroups(len(countries), countryOf, weight),
+		region:  newGroups(int(numRegions), regionOf, weight),
+		world:   newGroups(1, worldOf, weight),
+	}
+}
+
+// drawLocal picks an earlier signer for to, mostly in the same country,
+// widening to the region and the world when there is none.
+func (s side) drawLocal(r *rand.Rand, to int32) (int32, bool) {
+	gs := [...]*groups{s.country, s.region, s.world}
+	k := 0
+	switch x := r.Float64(); {
+	case x >= sameCountryShare+sameRegionShare:
+		k = 2
+	case x >= sameCountryShare:
+		k = 1
+	}
+	for ; k < len(gs); k++ {
+		if from, ok := gs[k].draw(r, to, true); ok {
+			return from, true
+		}
+	}
+	return 0, false
+}
+
 type graphBuilder struct {
-	r       *rand.Rand
-	nodes   []node
-	nSeeds  int
-	now     int64
-	fromW   []float64
-	toW     []float64
-	toCum   []float64
-	country *groups
-	region  *groups
-	world   *groups
-	pairs   *pairSet
-	stop    *atomic.Bool // the caller no longer wants the result
-	edges   []edge
+	r      *rand.Rand
+	nodes  []node
+	nSeeds int
+	now    int64
+	role   []role
+	fromW  []float64
+	toW    []float64
+	toCum  []float64
+	all    side // endorsers of the circles: anyone
+	outer  side // endorsers of the outer circle: itself
+	inner  side // who brings the engaged in: the circles
+	nearer side // who vouches for those near the founders: themselves
+	pairs  *pairSet
+	stop   *atomic.Bool // the caller no longer wants the result
+	edges  []edge
 }
 
 // buildEdges returns min(m, n(n-1)) distinct endorsements, in no particular
@@ -136,6 +174,8 @@ func buildEdges(r *rand.Rand, nodes []node, nSeeds, m int, now int64, stop *atom
 	b := &graphBuilder{r: r, nodes: nodes, nSeeds: nSeeds, now: now, stop: stop}
 	b.weigh()
 	b.edges = make([]edge, 0, target)
+	b.pairs = newPairSet(int(target))
+	b.introduce(int(target))
 	// A third of all possible pairs or more: rejection sampling would spend
 	// its time on duplicates, so rank every pair instead.
 	if 3*target >= possible {
@@ -146,30 +186,42 @@ func buildEdges(r *rand.Rand, nodes []node, nSeeds, m int, now int64, stop *atom
 	return b.edges
 }
 
-// weigh draws each signatory's activity and derives how likely it is to
-// endorse (fromW) and to be endorsed (toW).
+// weigh draws each signatory's activity, their place in the circles, and
+// derives how likely they are to endorse (fromW) and to be endorsed (toW).
 func (b *graphBuilder) weigh() {
 	n := len(b.nodes)
+	activity := make([]float64, n)
+	for i := range activity {
+		activity[i] = min(pareto(b.r, activityTail), activityCap)
+		if i < b.nSeeds {
+			activity[i] = activityCap * (0.3 + 0.3*b.r.Float64())
+		}
+	}
+	b.placeInCircles(activity)
 	b.fromW = make([]float64, n)
 	b.toW = make([]float64, n)
 	b.toCum = make([]float64, n)
 	countryOf := make([]uint16, n)
 	regionOf := make([]uint16, n)
 	worldOf := make([]uint16, n)
+	outerW := make([]float64, n)
+	innerW := make([]float64, n)
+	nearerW := make([]float64, n)
 	total := 0.0
 	for i := range b.nodes {
 		nd := &b.nodes[i]
-		a := min(pareto(b.r, activityTail), activityCap)
-		seed := i < b.nSeeds
-		if seed {
-			a = activityCap * (0.3 + 0.3*b.r.Float64())
-		}
+		a := activity[i]
+		rl := b.role[i]
 		// Being endorsed concentrates on hubs more than endorsing does:
 		// even the most active people vouch only for those they know, and
 		// a flatter endorser weight keeps the sampler from drawing the
 		// same few hubs over and over.
 		from := math.Pow(a, 0.7)
-		if !seed && chance(b.r, passiveShare) {
+		passive := passiveShare
+		if rl.inCircles() {
+			passive = passiveEngaged
+		}
+		if rl != founder && chance(b.r, passive) {
 			from = 0
 		}
 		// Newcomers have not had time to collect endorsements yet.
@@ -183,20 +235,34 @@ func (b *graphBuilder) weigh() {
 			}
 		}
 		b.fromW[i], b.toW[i] = from, to
+		switch rl {
+		case outer:
+			outerW[i] = from
+		case near, founder:
+			nearerW[i] = from
+			fallthrough
+		default:
+			innerW[i] = from
+		}
 		total += to
 		b.toCum[i] = total
 		countryOf[i] = nd.country
 		regionOf[i] = uint16(countries[nd.country].region)
 	}
-	b.country = newGroups(len(countries), countryOf, b.fromW)
-	b.region = newGroups(int(numRegions), regionOf, b.fromW)
-	b.world = newGroups(1, worldOf, b.fromW)
+	b.all = newSide(countryOf, regionOf, worldOf, b.fromW)
+	b.outer = newSide(countryOf, regionOf, worldOf, outerW)
+	b.inner = newSide(countryOf, regionOf, worldOf, innerW)
+	b.nearer = newSide(countryOf, regionOf, worldOf, nearerW)
+}
+
+// allowed: nobody in the circles vouches for someone of the outer circle.
+func (b *graphBuilder) allowed(from, to int32) bool {
+	return !b.role[from].inCircles() || b.role[to].inCircles()
 }
 
 func (b *graphBuilder) sparse(target int) {
 	r := b.r
 	n := len(b.nodes)
-	b.pairs = newPairSet(target)
 	// success is a moving average of how often the weighted search finds a
 	// new endorser. It stays high in a realistic graph. In a graph so dense
 	// that the likely endorsers are all taken it drops, and the sampler then
@@ -238,13 +304,17 @@ func b2f(ok bool) float64 {
 // country to the region to the world as attempts fail.
 func (b *graphBuilder) tryEndorser(to int32) bool {
 	r := b.r
+	s := &b.all
+	if !b.role[to].inCircles() {
+		s = &b.outer
+	}
 	for try := range 12 {
-		g := b.world
+		g := s.world
 		switch x := r.Float64(); {
 		case try < 8 && x < sameCountryShare:
-			g = b.country
+			g = s.country
 		case try < 10 && x < sameCountryShare+sameRegionShare:
-			g = b.region
+			g = s.region
 		}
 		from, ok := g.draw(r, to, chance(r, earlierShare))
 		if ok && from != to && b.add(from, to) {
@@ -258,17 +328,21 @@ func (b *graphBuilder) anyFreePair() {
 	r := b.r
 	n := len(b.nodes)
 	for range 64 {
-		if b.add(int32(r.IntN(n)), int32(r.IntN(n))) {
+		from, to := int32(r.IntN(n)), int32(r.IntN(n))
+		if b.allowed(from, to) && b.add(from, to) {
 			return
 		}
 	}
-	// Practically unreachable; a scan guarantees progress all the same.
-	start := r.IntN(n)
-	for d := range n {
-		to := int32((start + d) % n)
-		for from := range int32(n) {
-			if b.add(from, to) {
-				return
+	// Practically unreachable; a scan guarantees progress all the same,
+	// past the circles' rule only once every allowed pair is taken.
+	for _, rule := range []bool{true, false} {
+		start := r.IntN(n)
+		for d := range n {
+			to := int32((start + d) % n)
+			for from := range int32(n) {
+				if (!rule || b.allowed(from, to)) && b.add(from, to) {
+					return
+				}
 			}
 		}
 	}
@@ -277,10 +351,7 @@ func (b *graphBuilder) anyFreePair() {
 // add records the endorsement from -> to unless it is a self-endorsement or
 // already exists.
 func (b *graphBuilder) add(from, to int32) bool {
-	if from == to {
-		return false
-	}
-	if b.pairs != nil && !b.pairs.insert(uint64(from)<<32|uint64(to)) {
+	if from == to || !b.pairs.insert(uint64(from)<<32|uint64(to)) {
 		return false
 	}
 	b.edges = append(b.edges, b.newEdge(from, to))
@@ -289,13 +360,15 @@ func (b *graphBuilder) add(from, to int32) bool {
 
 // dense ranks every ordered pair by a random key biased the same way as
 // the sparse sampler (weighted sampling without replacement, Efraimidis-
-// Spirakis) and keeps the first target pairs.
+// Spirakis) and keeps the first pairs up to target; pairs that break the
+// circles' rule come last.
 func (b *graphBuilder) dense(target int) {
 	r := b.r
 	n := len(b.nodes)
 	type cand struct {
 		key      float64
 		from, to int32
+		breaks   bool
 	}
 	cands := make([]cand, 0, n*(n-1))
 	for to := range int32(n) {
@@ -310,13 +383,22 @@ func (b *graphBuilder) dense(target int) {
 			if from < to {
 				w *= 2
 			}
-			cands = append(cands, cand{key: r.ExpFloat64() / w, from: from, to: to})
+			cands = append(cands, cand{key: r.ExpFloat64() / w, from: from, to: to, breaks: !b.allowed(from, to)})
 		}
 	}
 	slices.SortFunc(cands, func(a, c cand) int {
+		if a.breaks != c.breaks {
+			if a.breaks {
+				return 1
+			}
+			return -1
+		}
 		return cmp.Or(cmp.Compare(a.key, c.key), cmp.Compare(a.from, c.from), cmp.Compare(a.to, c.to))
 	})
-	for _, c := range cands[:target] {
+	for _, c := range cands {
+		if len(b.edges) >= target {
+			return
+		}
 		b.add(c.from, c.to)
 	}
 }
@@ -342,9 +424,17 @@ func (b *graphBuilder) newEdge(from, to int32) edge {
 		off = 1 + r.Int64N(room)
 	}
 	e := edge{at: later + off, from: from, to: to}
+	// Ambassador endorsements concentrate near the founders: the founders
+	// and those near them vouch for one another as Ambassadors, for anyone
+	// else as Advocates only.
 	amb := ambassadorShare
-	if int(from) < b.nSeeds {
+	switch nearFrom, nearTo := b.role[from] >= near, b.role[to] >= near; {
+	case nearFrom && nearTo && b.role[from] == founder:
 		amb = seedAmbassador
+	case nearFrom && nearTo:
+		amb = nearAmbassador
+	case nearFrom:
+		amb = 0
 	}
 	if chance(r, amb) {
 		e.level = 1

@@ -91,7 +91,7 @@ func (g *peopleGen) next(i int, nd *node) (s Signatory, short string) {
 	c := &countries[nd.country]
 	ct := &c.cities[nd.city]
 	s = Signatory{
-		Ref:      "d" + strconv.Itoa(i+1),
+		Ref:      ref(i),
 		Country:  c.code,
 		City:     ct.name,
 		Lang:     ct.lang,
