@@ -41,6 +41,8 @@ type options struct {
 	// demo
 	Signatories, Endorsements int
 	RandomSeed                int64
+	// tiers
+	Verify string
 }
 
 type command struct {
@@ -72,7 +74,10 @@ func commands() []*command {
 		{name: "migrate", summary: "apply pending migrations and exit", run: cmdMigrate},
 		{name: "backup", args: "FILE", nargs: 1, summary: "consistent online copy of the database (0600, integrity-checked) with the issuer keys beside it", run: cmdBackup},
 		{name: "restore", args: "FILE", nargs: 1, summary: "replace the database with a backup (the server must be stopped)", run: cmdRestore},
-		{name: "tiers", summary: "recompute the Advocate and Ambassador tiers now and print signatory N, advocate N, ambassador N", run: cmdTiers},
+		{name: "tiers", summary: "recompute the Advocate and Ambassador tiers now and print signatory N, advocate N, ambassador N; with --verify, check a published graph instead",
+			flags: func(fs *flag.FlagSet, o *options) {
+				fs.StringVar(&o.Verify, "verify", "", "URL|FILE: recompute every tier from a registry's published graph (its /api/v1/graph, a saved copy, or - for standard input) without any database, and list those that differ (exit 1 if any)")
+			}, run: cmdTiers},
 		{name: "keys", args: "rotate|rotate-root", nargs: 1, summary: "add a new issuer key (rotate) or root secret for endorsers' keys and salts (rotate-root) that signs from now on; older ones stay published", run: cmdKeys},
 		{name: "admin", args: "grant|revoke EMAIL|ID", nargs: 2, summary: "grant or revoke the administrator role of an account (by e-mail or public id)", run: cmdAdmin},
 	}

@@ -412,6 +412,7 @@ func TestHelpOnEveryCommand(t *testing.T) {
 		"import": {"-source"},
 		"export": {"-full", "-output", "-o "},
 		"demo":   {"-signatories", "-endorsements", "-random-seed"},
+		"tiers":  {"-verify"},
 	}
 	global := []string{"-db", "-addr", "-base-url", "-keys", "-dev-login", "-declarations", "-trusted-proxies",
 		"-rate-limit", "-tile-url", "-advocate-capacities", "-ambassador-capacities", "-change-base-url", "-issuer-email"}

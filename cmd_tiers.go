@@ -79,6 +79,9 @@ func computeTiers(ctx context.Context, store *models.Store, cfg trust.Config) (t
 // cmdTiers recomputes the tiers now and prints the exclusive counts. While a server (or another
 // command) is computing them, it says so and waits for it to finish.
 func cmdTiers(ctx context.Context, env *environment, _ []string) error {
+	if env.opts.Verify != "" {
+		return cmdTiersVerify(ctx, env, env.opts.Verify)
+	}
 	cfg, err := trustConfig(env.opts)
 	if err != nil {
 		return &usageError{msg: err.Error(), usage: "usage: registry tiers [flags]"}

@@ -63,4 +63,5 @@ func (h *Handler) routes(e *echo.Echo) {
 	api.Match(readable, "/signatories", h.apiSignatoriesList)
 	api.Match(readable, "/signatories/:id", h.apiSignatoryShow)
 	api.Match(readable, "/stats", h.apiStats)
+	api.Match(readable, "/graph", h.apiGraph)
 }
