@@ -27,8 +27,11 @@ const (
 	nodeRadius   = 14.0
 	centreRadius = 24.0
 	labelSize    = 12.0
-	labelLine    = 14.0
-	rowHeight    = 2*nodeRadius + 2*labelLine + 10
+	// labelEm is the width of an average letter of the labels, in ems: a narrowed line takes
+	// what a line of labelRunes letters takes.
+	labelEm   = 0.55
+	labelLine = 14.0
+	rowHeight = 2*nodeRadius + 2*labelLine + 10
 	// labelRunes is how much of a name fits on one line of a cell; longer names wrap on two
 	// lines and are shortened with an ellipsis, whole in the link's accessible name.
 	labelRunes       = 11
@@ -64,7 +67,8 @@ func (n *neighbourhood) svg(l *i18n.Localizer, standalone bool) string {
 	above := rows(n.Endorsers, l.T("trust.graph.endorsers"))
 	y += 6
 	centre := point{graphWidth / 2, y + centreRadius}
-	y += 2*centreRadius + 10
+	// The centre's name takes up to two lines under it.
+	y += 2*centreRadius + 2*labelLine + 12
 	below := rows(n.Endorsees, l.T("trust.graph.endorsees"))
 	height := math.Ceil(y)
 
@@ -123,59 +127,78 @@ func edge(b *strings.Builder, a, z point, ra, rz float64, level string, mutual, 
 	fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#b4c3c8"%s/>`, x1, y1, x2, y2, attrs)
 }
 
-// member draws one member: a circle in their tier's colour with their initials, their name below
-// on at most two lines, the whole a link to their profile unless they are shown anonymously.
+// member draws one member: a disc in their tier's colour with their initials, and their name
+// below on at most two lines, a link to their profile unless they are shown anonymously. The
+// link is named for assistive technology by the whole name and the tier; the drawn name, which
+// may be shortened, and the initials are decoration over it, hidden from assistive technology and
+// letting the pointer through to the link's transparent disc and band beneath.
 func member(b *strings.Builder, g graphNode, at point, r float64, runes int, l *i18n.Localizer) {
-	name := html.EscapeString(g.Name)
-	if g.URL != "" {
-		fmt.Fprintf(b, `<a class="node" href="%s" aria-label="%s"><title>%s</title>`, html.EscapeString(g.URL),
-			html.EscapeString(l.T("trust.graph.node", g.Name, g.TierLabel)), name)
-	} else {
-		b.WriteString(`<g class="node anonymous">`)
-	}
 	fill := tierColour[g.Tier]
 	if fill == "" {
 		fill = tierColour["signatory"]
 	}
-	fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="%g" fill="%s" stroke="#fff" stroke-width="2"/>`, at.x, at.y, r, fill)
+	fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="%g" fill="%s" stroke="#fff" stroke-width="2" aria-hidden="true"/>`, at.x, at.y, r, fill)
+	lines := wrapLabel(g.Name, runes)
+	// The band under the disc that holds the name, as wide as its longest line may be.
+	bandW, bandY, bandH := float64(runes)*labelEm*labelSize+6, at.y+r+2, float64(len(lines))*labelLine+4
+	decor := ` aria-hidden="true" pointer-events="none"`
+	if g.URL != "" {
+		fmt.Fprintf(b, `<a class="node" href="%s" aria-label="%s"><title>%s</title>`, html.EscapeString(g.URL),
+			html.EscapeString(l.T("trust.graph.node", g.Name, g.TierLabel)), html.EscapeString(g.Name))
+		fmt.Fprintf(b, `<circle class="hit" cx="%.1f" cy="%.1f" r="%g" fill="transparent"/><rect class="hit" x="%.1f" y="%.1f" width="%g" height="%g" fill="transparent"/></a>`,
+			at.x, at.y, r, at.x-bandW/2, bandY, bandW, bandH)
+	} else {
+		// Shown anonymously: the name drawn ("a signatory") is all there is, for everyone.
+		b.WriteString(`<g class="node anonymous">`)
+		decor = ""
+	}
 	if g.Initials != "" && g.Initials != "•" {
 		ink := tierInk[g.Tier]
 		if ink == "" {
 			ink = "#fff"
 		}
-		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" font-family="sans-serif" font-size="%g" font-weight="700" fill="%s" text-anchor="middle" aria-hidden="true">%s</text>`,
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" font-family="sans-serif" font-size="%g" font-weight="700" fill="%s" text-anchor="middle" aria-hidden="true" pointer-events="none">%s</text>`,
 			at.x, at.y+r*0.35, math.Round(r*0.8), ink, html.EscapeString(g.Initials))
 	}
 	// The name, in dark ink on a white halo so that lines passing behind it do not blur it.
-	fmt.Fprintf(b, `<text class="label" x="%.1f" y="%.1f" font-family="sans-serif" font-size="%g" fill="#1d2b30" stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke" text-anchor="middle">`,
-		at.x, at.y+r+labelLine, labelSize)
-	for i, line := range wrapLabel(g.Name, runes) {
+	fmt.Fprintf(b, `<text class="label" x="%.1f" y="%.1f" font-family="sans-serif" font-size="%g" fill="#1d2b30" stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke" text-anchor="middle"%s>`,
+		at.x, at.y+r+labelLine, labelSize, decor)
+	for i, line := range lines {
 		dy := 0.0
 		if i > 0 {
 			dy = labelLine
 		}
-		fmt.Fprintf(b, `<tspan x="%.1f" dy="%g">%s</tspan>`, at.x, dy, html.EscapeString(line))
+		// A word a little longer than a line is narrowed to fit its cell.
+		fit := ""
+		if len([]rune(line)) > runes {
+			fit = fmt.Sprintf(` textLength="%g" lengthAdjust="spacingAndGlyphs"`, float64(runes)*labelEm*labelSize)
+		}
+		fmt.Fprintf(b, `<tspan x="%.1f" dy="%g"%s>%s</tspan>`, at.x, dy, fit, html.EscapeString(line))
 	}
 	b.WriteString(`</text>`)
-	if g.URL != "" {
-		b.WriteString(`</a>`)
-	} else {
+	if g.URL == "" {
 		b.WriteString(`</g>`)
 	}
 }
 
-// wrapLabel sets a name on at most two lines of at most width runes: whole words where they
-// fit, a break after a hyphen where a word does not, a word longer than a line cut, and an
-// ellipsis ending the second line when the name goes on.
+// wrapLabel sets a name on at most two lines of about width runes: whole words where they fit,
+// a break after a hyphen where a word does not, a word a little longer than a line on a line of
+// its own (member narrows it), a much longer one cut, and an ellipsis ending the second line when
+// the name goes on.
 func wrapLabel(name string, width int) []string {
+	stretch := width + width*3/10
 	var lines []string
 	var cur []rune
 	for _, word := range strings.Fields(name) {
 		for k, piece := range strings.SplitAfter(word, "-") {
 			w := []rune(piece)
+			cut := width
+			if len(w) <= stretch {
+				cut = len(w)
+			}
 			for j := 0; len(w) > 0; j++ {
 				// A copy: appending to the line must not write into the word.
-				part := append([]rune(nil), w[:min(len(w), width)]...)
+				part := append([]rune(nil), w[:min(len(w), cut)]...)
 				w = w[len(part):]
 				// The pieces of a hyphenated word join without a space.
 				sep := 1
@@ -202,7 +225,7 @@ func wrapLabel(name string, width int) []string {
 	}
 	if len(lines) > 2 {
 		last := []rune(lines[1])
-		lines = []string{lines[0], strings.TrimRight(string(last[:min(len(last), width-1)]), " ") + "…"}
+		lines = []string{lines[0], strings.TrimRight(string(last[:min(len(last), width-1)]), " -") + "…"}
 	}
 	return lines
 }

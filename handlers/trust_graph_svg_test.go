@@ -51,11 +51,15 @@ func TestWrapLabel(t *testing.T) {
 		{"Jean-Baptiste Lefèvre-Delacroix", []string{"Jean-", "Baptiste…"}},
 		{"Bianchi-Esposito", []string{"Bianchi-", "Esposito"}},
 		{"Jo-Li", []string{"Jo-Li"}},
-		{"Supercalifragilistic", []string{"Supercalifr", "agilistic"}},
-		{"Supercalifragilisticexpialidocious", []string{"Supercalifr", "agilistice…"}},
 		{"Maria Giovanna Bianchi-Esposito", []string{"Maria", "Giovanna…"}},
 		{"Università Aperta di Bologna", []string{"Università", "Aperta di…"}},
 		{"Zoé Müller", []string{"Zoé Müller"}},
+		{"Centro Interdipartimentale di Ricerca", []string{"Centro", "Interdipar…"}},
+		{"Bildungsministerium", []string{"Bildungsmin", "isterium"}},
+		// A word a little longer than a line keeps a line of its own, narrowed.
+		{"Organisation internationale des apprentissages", []string{"Organisation", "internatio…"}},
+		{"Rochefoucauld", []string{"Rochefoucauld"}},
+		{"Supercalifragilisticexpialidocious", []string{"Supercalifr", "agilistice…"}},
 	}
 	for _, c := range cases {
 		got := wrapLabel(c.name, 11)
@@ -63,7 +67,7 @@ func TestWrapLabel(t *testing.T) {
 			t.Errorf("wrapLabel(%q) = %q, want %q", c.name, got, c.want)
 		}
 		for _, line := range got {
-			if n := len([]rune(line)); n > 11 {
+			if n := len([]rune(line)); n > 14 {
 				t.Errorf("wrapLabel(%q): line %q has %d runes", c.name, line, n)
 			}
 		}
