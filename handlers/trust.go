@@ -146,7 +146,7 @@ func (h *Handler) signatoryTrust(c echo.Context) error {
 		rv.Path = steps
 		switch {
 		case exp.Seed:
-			rv.Help = l.T("trust.seed")
+			// The page's notice already says so, and where they stand says it again.
 		case run.s.Accepted:
 			rv.Help = l.T("trust.accepted")
 		case run.s.Distance == 0:

@@ -11,6 +11,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/open-recognition/registry/handlers"
+	"github.com/open-recognition/registry/i18n"
 	"github.com/open-recognition/registry/models"
 	"github.com/open-recognition/registry/testutil"
 )
@@ -123,7 +124,7 @@ func TestTrustPageSpeaksPlainly(t *testing.T) {
 	}{
 		{"ada", "en", map[string]runWords{
 			"Advocate": {Held: "This signatory holds this tier.", Standing: "They are a founding Ambassador.",
-				Vouch: "They can vouch for up to 19,999 more members.", Help: "This signatory is a founding Ambassador: the registry's trust starts with them."},
+				Vouch: "They can vouch for up to 19,999 more members.", Help: "-"},
 			"Ambassador": {Held: "This signatory holds this tier.", Standing: "They are a founding Ambassador.",
 				Vouch: "They can vouch for up to 1,999 more members."}}},
 		{"bea", "en", map[string]runWords{
@@ -366,6 +367,16 @@ func TestEndorseFormExplainsTheLevels(t *testing.T) {
 var frenchAdvocate = regexp.MustCompile(`(?i)avocat|advocate`)
 
 func TestFrenchNeverSaysAvocat(t *testing.T) {
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr := cat.For("fr")
+	for _, k := range cat.Keys() {
+		if m := frenchAdvocate.FindAllString(fr.T(k), -1); len(m) > 0 {
+			t.Errorf("fr.json %s reads %q", k, m)
+		}
+	}
 	s := testutil.SQLite(t)
 	site := neighbourhoodSite(t, s)
 	lou := site.devUser("Lou Alone", "lou@example.org")
