@@ -96,7 +96,7 @@ func TestTrustPage(t *testing.T) {
 		resp, body = s.get(t, "/signatories/"+cam+"/trust")
 	}
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Path of trust") || !strings.Contains(body, "Founding Ambassador") ||
-		!strings.Contains(body, "Trust reaches this signatory along the path above.") {
+		!strings.Contains(body, "Endorsements link this signatory to a founding Ambassador along the path above.") {
 		t.Errorf("Cam's trust page: %d\n%.1500s", resp.StatusCode, body)
 	}
 	dee := models.SignatoryID("trust.jsonl", "d")

@@ -327,7 +327,7 @@ func TestPendingEndorsementShownToEndorseeAlone(t *testing.T) {
 
 		// The pending edge counts: Bea holds a place in the Advocate run through it.
 		_, body := ts.get(nil, bea+"/trust")
-		if !strings.Contains(body, "Trust reaches this signatory along the path above.") {
+		if !strings.Contains(body, "Endorsements link this signatory to a founding Ambassador along the path above.") {
 			t.Fatalf("the pending endorsement did not count for Bea's standing\n%.2000s", body)
 		}
 		for who, c := range map[string]*http.Client{"a visitor": nil, "Dee, signed in": deeClient} {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"html/template"
 	"net/http"
 	"time"
 
@@ -52,12 +53,17 @@ type trustStep struct {
 	Pending bool
 }
 
+// trustRunView is one tier's run in words a member understands: where the signatory stands
+// (a founding Ambassador, one step from one, …) and how many more members they can vouch for,
+// rather than the computation's distance and capacity.
 type trustRunView struct {
-	Label              string
-	Accepted           bool
-	Distance, Capacity int32
-	Path               []trustStep
-	Help               string
+	Label    string
+	Accepted bool
+	// Standing says how far the signatory is from the founding Ambassadors; Vouch how many more
+	// members they can lift, said only of someone the run lifts.
+	Standing, Vouch string
+	Path            []trustStep
+	Help            string
 }
 
 type trustView struct {
@@ -70,6 +76,8 @@ type trustView struct {
 	Missing bool
 	// Own: the signatory is the person viewing, who alone sees endorsements awaiting an answer.
 	Own bool
+	// Graph is the neighbourhood picture, drawn inline so that its members are links.
+	Graph template.HTML
 	// Computed and GraphAt are the times of the computation shown, Version its graph version.
 	Computed, GraphAt, ComputedISO, GraphISO, Version string
 }
@@ -104,6 +112,11 @@ func (h *Handler) signatoryTrust(c echo.Context) error {
 	const stamp = "2006-01-02 15:04:05 UTC"
 	v.Version, v.Computed, v.GraphAt = exp.Version, exp.ComputedAt.UTC().Format(stamp), exp.GraphAt.UTC().Format(stamp)
 	v.ComputedISO, v.GraphISO = exp.ComputedAt.UTC().Format(time.RFC3339), exp.GraphAt.UTC().Format(time.RFC3339)
+	n, err := h.neighbourhoodOf(ctx, c, l, sg)
+	if err != nil {
+		return err
+	}
+	v.Graph = template.HTML(n.svg(l, false)) // every name in it is escaped
 	if exp.Missing {
 		v.Missing = true
 		return h.render(c, http.StatusOK, "trust", l.T("trust.title"), "signatories", v)
@@ -122,7 +135,10 @@ func (h *Handler) signatoryTrust(c echo.Context) error {
 		tier string
 		s    Standing
 	}{{"advocate", exp.Advocate}, {"ambassador", exp.Ambassador}} {
-		rv := trustRunView{Label: l.T("tier." + run.tier), Accepted: run.s.Accepted, Distance: run.s.Distance, Capacity: run.s.Capacity}
+		rv := trustRunView{Label: l.T("tier." + run.tier), Accepted: run.s.Accepted, Standing: standingWords(l, run.s.Distance)}
+		if run.s.Accepted && run.s.Distance > 0 {
+			rv.Vouch = vouchWords(l, run.s.Capacity)
+		}
 		steps, err := h.trustSteps(ctx, c, l, run.s.Path, links, me)
 		if err != nil {
 			return err
@@ -130,7 +146,7 @@ func (h *Handler) signatoryTrust(c echo.Context) error {
 		rv.Path = steps
 		switch {
 		case exp.Seed:
-			rv.Help = l.T("trust.seed")
+			// The page's notice already says so, and where they stand says it again.
 		case run.s.Accepted:
 			rv.Help = l.T("trust.accepted")
 		case run.s.Distance == 0:
@@ -145,6 +161,27 @@ func (h *Handler) signatoryTrust(c echo.Context) error {
 		c.Response().Header().Set("Cache-Control", "private, no-store")
 	}
 	return h.render(c, http.StatusOK, "trust", l.T("trust.title"), "signatories", v)
+}
+
+// standingWords says where a member stands in a run, from their distance to the founding
+// Ambassadors (who stand at distance 1; 0 is out of reach).
+func standingWords(l *i18n.Localizer, distance int32) string {
+	switch distance {
+	case 0:
+		return l.T("trust.standing.unconnected")
+	case 1:
+		return l.T("trust.standing.seed")
+	}
+	return l.N("trust.standing.steps", int64(distance-1))
+}
+
+// vouchWords says how many more members a member can lift: their capacity less the unit they
+// keep for themselves.
+func vouchWords(l *i18n.Localizer, capacity int32) string {
+	if capacity <= 1 {
+		return l.T("trust.vouch.none")
+	}
+	return l.N("trust.vouch", int64(capacity-1))
 }
 
 // viewerEntry is the public id of the signed-in person's entry, "" for a visitor or an account

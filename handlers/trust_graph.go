@@ -1,102 +1,115 @@
 package handlers
 
 import (
-	"fmt"
-	"html"
-	"math"
+	"context"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/i18n"
 	"github.com/open-recognition/registry/models"
 )
 
-// tierColour paints a member by tier, in the registry's colours.
-var tierColour = map[string]string{"signatory": "#5b6b72", "advocate": "#f6a43a", "ambassador": "#0b5563"}
-
-// graphSide is how many endorsers (left) and endorsees (right) the picture shows.
+// graphSide is how many endorsers (above) and endorsees (below) the picture shows.
 const graphSide = 10
 
-// trustGraph draws a signatory's neighbourhood as SVG, server-side: endorsers on the left,
-// the people they endorse on the right, each coloured by tier, with initials only (names
-// that are not public never appear).
+// graphNode is one member in the neighbourhood picture, reduced to what the viewer may see.
+type graphNode struct {
+	// URL is the member's profile; "" for a member shown anonymously, whose id never reaches the
+	// picture.
+	URL, Name, Initials, Tier, TierLabel string
+	// In is the level of this member's endorsement of the centre ("" when none), Out that of the
+	// centre's endorsement of them: a member who endorses and is endorsed back is drawn once.
+	In, Out string
+	// Pending: their endorsement of the centre waits for the centre's answer (shown to the
+	// centre alone).
+	Pending bool
+}
+
+// neighbourhood is a signatory and the members next to them in the endorsement graph.
+type neighbourhood struct {
+	Centre graphNode
+	// Endorsers endorse the centre (some may be endorsed back); Endorsees are endorsed by the
+	// centre and do not endorse them.
+	Endorsers, Endorsees []graphNode
+	// Own: the centre is the person viewing, who alone sees endorsements waiting for an answer.
+	Own bool
+}
+
+// neighbourhoodOf gathers what the picture shows of sg's neighbourhood. Endorsements not yet
+// accepted appear to the endorsee alone; for anyone else the picture holds accepted ones only.
+func (h *Handler) neighbourhoodOf(ctx context.Context, c echo.Context, l *i18n.Localizer, sg *models.Signatory) (*neighbourhood, error) {
+	in, _, err := h.store.Endorsements(ctx, sg.ID, true, graphSide)
+	if err != nil {
+		return nil, err
+	}
+	n := &neighbourhood{}
+	npending := 0
+	if acc := account(c); acc != nil && sg.AccountID != nil && *sg.AccountID == acc.ID {
+		n.Own = true
+		pending, err := h.store.PendingReceived(ctx, sg.ID, graphSide)
+		if err != nil {
+			return nil, err
+		}
+		in, npending = append(pending, in...), len(pending)
+		in = in[:min(len(in), graphSide)]
+	}
+	// Twice the side, so that members already drawn as endorsers do not leave the lower rows
+	// short.
+	out, _, err := h.store.Endorsements(ctx, sg.ID, false, 2*graphSide)
+	if err != nil {
+		return nil, err
+	}
+	w := viewer(c)
+	member := func(publicID, name, vis, kind, country, tier string) graphNode {
+		g := graphNode{URL: "/signatories/" + publicID, Name: shown(w, vis, name), Tier: tier, TierLabel: l.T("tier." + tier)}
+		if g.Name != "" {
+			g.Initials = initials(g.Name)
+		} else {
+			g.Name = l.T("anon."+kind, countryName(c, country))
+		}
+		return g
+	}
+	n.Centre = member(sg.PublicID, sg.Name, sg.Visibility.Name, sg.Kind, sg.Country, sg.Tier)
+	// Each member appears once: before, a member who endorses the centre and is endorsed back
+	// was drawn on both sides.
+	at := map[string]int{}
+	for i, r := range in {
+		g := member(r.PublicID, r.Name, r.VisName, r.Kind, r.Country, r.Tier)
+		g.In, g.Pending = r.Level, i < npending
+		at[r.PublicID] = len(n.Endorsers)
+		n.Endorsers = append(n.Endorsers, g)
+	}
+	for _, r := range out {
+		if k, ok := at[r.PublicID]; ok {
+			n.Endorsers[k].Out = r.Level
+			continue
+		}
+		if len(n.Endorsees) == graphSide {
+			continue
+		}
+		g := member(r.PublicID, r.Name, r.VisName, r.Kind, r.Country, r.Tier)
+		g.Out = r.Level
+		n.Endorsees = append(n.Endorsees, g)
+	}
+	return n, nil
+}
+
+// trustGraph serves a signatory's neighbourhood as an SVG file of its own, the picture the trust
+// page draws inline.
 func (h *Handler) trustGraph(c echo.Context) error {
 	sg, err := h.signatoryByParam(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	in, _, err := h.store.Endorsements(ctx, sg.ID, true, graphSide)
+	l := h.catalog.For(lang(c))
+	n, err := h.neighbourhoodOf(c.Request().Context(), c, l, sg)
 	if err != nil {
 		return err
 	}
-	// Endorsements not yet accepted are drawn for the endorsee alone (dashed); for anyone else
-	// the picture shows accepted ones only, and may be cached.
-	own, npending := false, 0
-	if acc := account(c); acc != nil && sg.AccountID != nil && *sg.AccountID == acc.ID {
-		own = true
-		pending, err := h.store.PendingReceived(ctx, sg.ID, graphSide)
-		if err != nil {
-			return err
-		}
-		in, npending = append(pending, in...), len(pending)
-		in = in[:min(len(in), graphSide)]
-	}
-	out, _, err := h.store.Endorsements(ctx, sg.ID, false, graphSide)
-	if err != nil {
-		return err
-	}
-	const w, hgt = 480.0, 300.0
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="%s">`, w, hgt, w, hgt,
-		html.EscapeString(h.catalog.For(lang(c)).T("trust.graph")))
-	cx, cy := w/2, hgt/2
-	// place draws one side; its first npending rows are pending endorsements.
-	place := func(rows []models.EndorsementRow, x float64, npending int) {
-		for i, r := range rows {
-			y := hgt / 2
-			if len(rows) > 1 {
-				y = 30 + (hgt-60)*float64(i)/float64(len(rows)-1)
-			}
-			x1, y1, x2, y2 := x, y, cx, cy
-			if x > cx {
-				x1, y1, x2, y2 = cx, cy, x, y
-			}
-			thick := ""
-			if r.Level == "ambassador" {
-				thick = ` stroke-width="3"`
-			}
-			if i < npending {
-				thick += ` stroke-dasharray="6 4" class="pending"`
-			}
-			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#c5d2d6"%s/>`, x1, y1, x2, y2, thick)
-			name := ""
-			if r.VisName == models.Public {
-				name = r.Name
-			}
-			node(&b, x, y, 14, tierColour[r.Tier], initials(name))
-		}
-	}
-	place(in, 60, npending)
-	place(out, w-60, 0)
-	name := ""
-	if sg.Visibility.Name == models.Public {
-		name = sg.Name
-	}
-	node(&b, cx, cy, 26, tierColour[sg.Tier], initials(name))
-	b.WriteString("</svg>\n")
-	if own {
-		c.Response().Header().Set("Cache-Control", "private, no-store")
-	} else {
+	// A signed-in viewer may see members-only names: their answer is never stored by a shared
+	// cache (the session middleware already said no-store).
+	if account(c) == nil {
 		c.Response().Header().Set("Cache-Control", "public, max-age=60")
 	}
-	return c.Blob(http.StatusOK, "image/svg+xml", []byte(b.String()))
-}
-
-func node(b *strings.Builder, x, y, r float64, fill, label string) {
-	fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="%g" fill="%s" stroke="#fff" stroke-width="2"/>`, x, y, r, fill)
-	if label != "" && label != "•" {
-		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" font-family="sans-serif" font-size="%g" font-weight="700" fill="#fff" text-anchor="middle">%s</text>`,
-			x, y+r*0.35, math.Round(r*0.8), html.EscapeString(label))
-	}
+	return c.Blob(http.StatusOK, "image/svg+xml", []byte(n.svg(l, true)))
 }
