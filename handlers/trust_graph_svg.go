@@ -82,12 +82,13 @@ func (n *neighbourhood) svg(l *i18n.Localizer, standalone bool) string {
 	// Arrowheads say who endorses whom: from the endorser to the endorsed.
 	b.WriteString(`<defs><marker id="trust-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">` +
 		`<path d="M0,0 L10,5 L0,10 z" fill="#8a9ca2"/></marker></defs>`)
-	// Lines first, under every member.
+	// Lines first, under every member. A line leaving downwards starts under its member's name,
+	// so that it never runs through it.
 	for i, g := range n.Endorsers {
-		edge(&b, above[i], centre, nodeRadius, centreRadius, g.In, g.Out != "", g.Pending)
+		edge(&b, underLabel(above[i], g.Name, nodeRadius, labelRunes), centre, 0, centreRadius, g.In, g.Out != "", g.Pending)
 	}
 	for i, g := range n.Endorsees {
-		edge(&b, centre, below[i], centreRadius, nodeRadius, g.Out, false, false)
+		edge(&b, underLabel(centre, n.Centre.Name, centreRadius, centreLabelRunes), below[i], 0, nodeRadius, g.Out, false, false)
 	}
 	for i, g := range n.Endorsers {
 		member(&b, g, above[i], nodeRadius, labelRunes, l)
@@ -99,6 +100,11 @@ func (n *neighbourhood) svg(l *i18n.Localizer, standalone bool) string {
 	b.WriteString(body.String())
 	b.WriteString("</svg>\n")
 	return b.String()
+}
+
+// underLabel is the point just under the name drawn below a member's disc (see member).
+func underLabel(at point, name string, r float64, runes int) point {
+	return point{x: at.x, y: at.y + r + 2 + float64(len(wrapLabel(name, runes)))*labelLine + 6}
 }
 
 // edge draws an endorsement from a to b, between the rims of their circles, with an arrowhead at
