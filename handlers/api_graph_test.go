@@ -6,8 +6,10 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -148,4 +150,56 @@ func TestAPIGraph(t *testing.T) {
 			t.Errorf("after the recomputation: %d\n%s", rec.Code, rec.Body.String())
 		}
 	})
+}
+
+// stalledReader is a client that asked for the graph and reads it slowly: the first write of the
+// response waits until released.
+type stalledReader struct {
+	header  http.Header
+	once    sync.Once
+	started chan struct{}
+	release chan struct{}
+}
+
+func (w *stalledReader) Header() http.Header { return w.header }
+func (w *stalledReader) WriteHeader(int)     {}
+func (w *stalledReader) Write(p []byte) (int, error) {
+	w.once.Do(func() { close(w.started) })
+	<-w.release
+	return len(p), nil
+}
+
+// Each download of the graph costs seconds of database work on a large registry: two run at
+// once, a third is told to come back shortly, and the place is free again once one ends.
+func TestAPIGraphDownloadsAreLimited(t *testing.T) {
+	testutil.Engines(t, func(t *testing.T, s *models.Store) { downloadsAreLimited(t, s) })
+}
+
+func downloadsAreLimited(t *testing.T, s *models.Store) {
+	load(t, s, fixture)
+	storeTiers(t, s)
+	a := newApp(t, s, handlers.Config{})
+	release := make(chan struct{})
+	var done sync.WaitGroup
+	for range 2 {
+		w := &stalledReader{header: http.Header{}, started: make(chan struct{}), release: release}
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			a.e.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/v1/graph", nil))
+		}()
+		<-w.started
+	}
+	rec := a.get("/api/v1/graph")
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("a third download at once: %d, Retry-After %q; want 503 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	if rec.Header().Get("ETag") != "" {
+		t.Error("a busy answer carried the graph's ETag")
+	}
+	close(release)
+	done.Wait()
+	if rec := a.get("/api/v1/graph"); rec.Code != http.StatusOK {
+		t.Errorf("after the downloads ended: %d", rec.Code)
+	}
 }

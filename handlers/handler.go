@@ -85,6 +85,9 @@ type Handler struct {
 	countryOptions map[string]string
 	// maps keeps the rendered map pages and /map.json for the current summary.
 	maps *mapCache
+	// graphStreams holds a place for each download of the published graph under way: each
+	// costs seconds of database work on a large registry, so only a few run at once.
+	graphStreams chan struct{}
 	// returnTo are the pages a login may come back to.
 	returnTo returnPaths
 }
@@ -115,6 +118,7 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		status:         &statusCache{lists: map[string]statusEntry{}},
 		countryOptions: map[string]string{},
 		maps:           &mapCache{},
+		graphStreams:   make(chan struct{}, graphStreamLimit),
 	}
 	h.cfg.BaseURL = strings.TrimRight(h.cfg.BaseURL, "/")
 	if h.providers == nil {
