@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -90,7 +91,23 @@ func openGraph(ctx context.Context, source string, stdin io.Reader) (io.ReadClos
 	req.Header.Set("User-Agent", "registry-tiers-verify/1")
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.ResponseHeaderTimeout = time.Minute
-	resp, err := (&http.Client{Timeout: graphFetchTimeout, Transport: transport}).Do(req)
+	client := &http.Client{Timeout: graphFetchTimeout, Transport: transport}
+	resp, err := client.Do(req)
+	// A registry busy sending its graph to others says when to come back (Retry-After): up to
+	// three times, as long as it asks for at most half a minute.
+	for try := 1; err == nil && resp.StatusCode == http.StatusServiceUnavailable && try <= 3; try++ {
+		wait, perr := strconv.Atoi(resp.Header.Get("Retry-After"))
+		if perr != nil || wait < 0 || wait > 30 {
+			break
+		}
+		resp.Body.Close()
+		select {
+		case <-ctx.Done():
+			return nil, "", ctx.Err()
+		case <-time.After(time.Duration(wait) * time.Second):
+		}
+		resp, err = client.Do(req)
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("fetching the graph at %s: %w", name, err)
 	}

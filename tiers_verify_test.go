@@ -1,8 +1,11 @@
 package main
 
 import (
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -128,5 +131,31 @@ func TestTiersVerifyBadInput(t *testing.T) {
 	r.wantExit(t, 1, args...)
 	if !strings.Contains(r.stdout, "b: published signatory, recomputed advocate") || !strings.Contains(r.stderr, "run the check again in a few seconds") {
 		t.Errorf("a stale graph: stdout %q, stderr %q", r.stdout, r.stderr)
+	}
+}
+
+// A registry busy sending its graph to others answers 503 with Retry-After: the check waits as
+// told and tries again.
+func TestTiersVerifyComesBackWhenTheRegistryIsBusy(t *testing.T) {
+	graph := `{"type":"header","format":"registry-graph","version":1,"graph_version":"3","tiers_current":true,"capacities":{"advocate":[4,1],"ambassador":[1]},"sizes":{"advocate":0,"ambassador":0},"lifted":{"advocate":0,"ambassador":0},"generated_at":"2025-01-01T10:00:00Z"}
+{"type":"signatory","id":"a","tier":"ambassador","seed":true}
+{"type":"signatory","id":"b","tier":"advocate"}
+{"type":"endorsement","from":"a","to":"b","level":"advocate","created_at":"2025-01-01T09:00:00.000Z"}
+{"type":"end","signatories":2,"endorsements":1}
+`
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, graph)
+	}))
+	defer srv.Close()
+	r := runCLI(t, nil, "", "tiers", "--verify", srv.URL)
+	r.wantExit(t, 0, "tiers", "--verify", srv.URL)
+	if calls.Load() != 2 || !strings.Contains(r.stdout, "every published tier agrees") {
+		t.Errorf("%d requests; stdout %q", calls.Load(), r.stdout)
 	}
 }
