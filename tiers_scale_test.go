@@ -81,5 +81,8 @@ func TestSmallRegistryWithstandsAFakeCluster(t *testing.T) {
 		if table := strings.Join(parts, ", "); !strings.Contains(body, table) || !strings.Contains(body, fmt.Sprintf("registry of %d lifted members", sched.AdvocateSize)) {
 			t.Errorf("the criteria page does not state the schedule in force (%s, size %d)", table, sched.AdvocateSize)
 		}
+		if !strings.Contains(body, `href="/api/v1/graph"`) {
+			t.Error("the criteria page does not say where to check the tiers")
+		}
 	})
 }
