@@ -9,8 +9,9 @@ import (
 	"github.com/open-recognition/registry/models"
 )
 
-// graphSide is how many endorsers (above) and endorsees (below) the picture shows.
-const graphSide = 10
+// graphSide is how many endorsers (above) and endorsees (below) the picture shows: a row of
+// graphCols next to the signatory and a row of graphCols−1 in its gaps (trust_graph_svg.go).
+const graphSide = 2*graphCols - 1
 
 // graphNode is one member in the neighbourhood picture, reduced to what the viewer may see.
 type graphNode struct {

@@ -46,30 +46,44 @@ type point struct{ x, y float64 }
 func (n *neighbourhood) svg(l *i18n.Localizer, standalone bool) string {
 	var body strings.Builder
 	y := 0.0
-	// rows places a group under a heading, centring a short last row.
-	rows := func(nodes []graphNode, heading string) []point {
+	// rows places a group under a heading in at most two rows: the first graphCols members in
+	// the row next to the signatory (centred when fewer), the others in a row further away, each
+	// in a gap of the nearer row, so that its line passes between the nearer members instead of
+	// through them. It returns where each member stands and the y of both rows.
+	rows := func(nodes []graphNode, heading string, farFirst bool) (at []point, nearY, farY float64) {
 		if len(nodes) == 0 {
-			return nil
+			return nil, 0, 0
 		}
 		fmt.Fprintf(&body, `<text class="heading" x="0" y="%.1f" font-family="sans-serif" font-size="%g" fill="#4a5a61">%s</text>`,
 			y+14, labelSize, html.EscapeString(heading))
 		y += 24
-		at := make([]point, len(nodes))
-		for i := range nodes {
-			row, col := i/graphCols, i%graphCols
-			inRow := min(graphCols, len(nodes)-row*graphCols)
-			x := graphWidth/2 + (float64(col)-float64(inRow-1)/2)*graphCell
-			at[i] = point{x, y + float64(row)*rowHeight + nodeRadius}
+		near := min(graphCols, len(nodes))
+		far := len(nodes) - near
+		nearY = y + nodeRadius
+		if far > 0 {
+			farY = y + nodeRadius
+			if farFirst {
+				nearY += rowHeight
+			} else {
+				farY += rowHeight
+			}
 		}
-		y += float64((len(nodes)+graphCols-1)/graphCols) * rowHeight
-		return at
+		at = make([]point, len(nodes))
+		for i := range near {
+			at[i] = point{graphWidth/2 + (float64(i)-float64(near-1)/2)*graphCell, nearY}
+		}
+		for i := range far {
+			at[near+i] = point{gapX(far, i), farY}
+		}
+		y += float64(1+min(far, 1)) * rowHeight
+		return at, nearY, farY
 	}
-	above := rows(n.Endorsers, l.T("trust.graph.endorsers"))
+	above, _, _ := rows(n.Endorsers, l.T("trust.graph.endorsers"), true)
 	y += 6
 	centre := point{graphWidth / 2, y + centreRadius}
 	// The centre's name takes up to two lines under it.
 	y += 2*centreRadius + 2*labelLine + 12
-	below := rows(n.Endorsees, l.T("trust.graph.endorsees"))
+	below, _, _ := rows(n.Endorsees, l.T("trust.graph.endorsees"), false)
 	height := math.Ceil(y)
 
 	var b strings.Builder
@@ -83,12 +97,23 @@ func (n *neighbourhood) svg(l *i18n.Localizer, standalone bool) string {
 	b.WriteString(`<defs><marker id="trust-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">` +
 		`<path d="M0,0 L10,5 L0,10 z" fill="#8a9ca2"/></marker></defs>`)
 	// Lines first, under every member. A line leaving downwards starts under its member's name,
-	// so that it never runs through it.
+	// so that it never runs through it. A line from or to the further row runs straight through
+	// a gap of the nearer row and meets the signatory from the side (a little above the middle
+	// for endorsers, below for endorsees), unless it stands in the middle gap, straight above
+	// or below the signatory.
 	for i, g := range n.Endorsers {
-		edge(&b, underLabel(above[i], g.Name, nodeRadius, labelRunes), centre, 0, centreRadius, g.In, g.Out != "", g.Pending)
+		path := []point{underLabel(above[i], g.Name, nodeRadius, labelRunes), centre}
+		if i >= graphCols && above[i].x != centre.x {
+			path = []point{path[0], {above[i].x, centre.y - 8}, centre}
+		}
+		edge(&b, path, 0, centreRadius, g.In, g.Out != "", g.Pending)
 	}
 	for i, g := range n.Endorsees {
-		edge(&b, underLabel(centre, n.Centre.Name, centreRadius, centreLabelRunes), below[i], 0, nodeRadius, g.Out, false, false)
+		path, ra := []point{underLabel(centre, n.Centre.Name, centreRadius, centreLabelRunes), below[i]}, 0.0
+		if i >= graphCols && below[i].x != centre.x {
+			path, ra = []point{centre, {below[i].x, centre.y + 8}, below[i]}, centreRadius
+		}
+		edge(&b, path, ra, nodeRadius, g.Out, false, false)
 	}
 	for i, g := range n.Endorsers {
 		member(&b, g, above[i], nodeRadius, labelRunes, l)
@@ -107,18 +132,28 @@ func underLabel(at point, name string, r float64, runes int) point {
 	return point{x: at.x, y: at.y + r + 2 + float64(len(wrapLabel(name, runes)))*labelLine + 6}
 }
 
-// edge draws an endorsement from a to b, between the rims of their circles, with an arrowhead at
-// the endorsed end (at both ends when the two endorse each other); Ambassador endorsements are
-// thick, endorsements waiting for an answer dashed.
-func edge(b *strings.Builder, a, z point, ra, rz float64, level string, mutual, pending bool) {
-	dx, dy := z.x-a.x, z.y-a.y
-	d := math.Hypot(dx, dy)
-	if d == 0 {
+// edge draws an endorsement along a path of points, from the rim of the first one's circle
+// (radius ra) to the rim of the last one's (rz), with an arrowhead at the endorsed end (at both
+// ends when the two endorse each other); Ambassador endorsements are thick, endorsements waiting
+// for an answer dashed. A straight endorsement is a line, one that turns a polyline.
+func edge(b *strings.Builder, path []point, ra, rz float64, level string, mutual, pending bool) {
+	pts := append([]point(nil), path...)
+	rim := func(at, toward point, r float64) (point, bool) {
+		dx, dy := toward.x-at.x, toward.y-at.y
+		d := math.Hypot(dx, dy)
+		if d == 0 {
+			return at, false
+		}
+		return point{at.x + dx/d*(r+2), at.y + dy/d*(r+2)}, true
+	}
+	var ok bool
+	last := len(pts) - 1
+	if pts[0], ok = rim(pts[0], pts[1], ra); !ok {
 		return
 	}
-	ux, uy := dx/d, dy/d
-	x1, y1 := a.x+ux*(ra+2), a.y+uy*(ra+2)
-	x2, y2 := z.x-ux*(rz+2), z.y-uy*(rz+2)
+	if pts[last], ok = rim(pts[last], pts[last-1], rz); !ok {
+		return
+	}
 	attrs := ` stroke-width="1.5"`
 	if level == "ambassador" {
 		attrs = ` stroke-width="3"`
@@ -130,7 +165,28 @@ func edge(b *strings.Builder, a, z point, ra, rz float64, level string, mutual, 
 	if mutual {
 		attrs += ` marker-start="url(#trust-arrow)"`
 	}
-	fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#b4c3c8"%s/>`, x1, y1, x2, y2, attrs)
+	if len(pts) == 2 {
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#b4c3c8"%s/>`, pts[0].x, pts[0].y, pts[1].x, pts[1].y, attrs)
+		return
+	}
+	coords := make([]string, len(pts))
+	for i, p := range pts {
+		coords[i] = fmt.Sprintf("%.1f,%.1f", p.x, p.y)
+	}
+	fmt.Fprintf(b, `<polyline points="%s" fill="none" stroke="#b4c3c8" stroke-linejoin="round"%s/>`, strings.Join(coords, " "), attrs)
+}
+
+// gapX is where the i-th of n members of a further row stands: in the gaps of a full nearer
+// row (between its members), the outer gaps when there are two, the middle when one.
+func gapX(n, i int) float64 {
+	gaps := graphCols - 1
+	switch {
+	case n == 1:
+		return graphWidth / 2
+	case n == 2 && gaps > 2:
+		return float64([]int{1, gaps}[i]) * graphCell
+	}
+	return float64(i+1+(gaps-n)/2) * graphCell
 }
 
 // member draws one member: a disc in their tier's colour with their initials, and their name
@@ -145,8 +201,9 @@ func member(b *strings.Builder, g graphNode, at point, r float64, runes int, l *
 	}
 	fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="%g" fill="%s" stroke="#fff" stroke-width="2" aria-hidden="true"/>`, at.x, at.y, r, fill)
 	lines := wrapLabel(g.Name, runes)
-	// The band under the disc that holds the name, as wide as its longest line may be.
-	bandW, bandY, bandH := float64(runes)*labelEm*labelSize+6, at.y+r+2, float64(len(lines))*labelLine+4
+	// The band under the disc that holds the name, as wide as its longest line may be (and no
+	// wider: lines of the picture pass just beside it, through the gaps of a row).
+	bandW, bandY, bandH := float64(runes)*labelEm*labelSize, at.y+r+2, float64(len(lines))*labelLine+4
 	decor := ` aria-hidden="true" pointer-events="none"`
 	if g.URL != "" {
 		fmt.Fprintf(b, `<a class="node" href="%s" aria-label="%s"><title>%s</title>`, html.EscapeString(g.URL),
