@@ -120,7 +120,7 @@ func TestNetworkPage(t *testing.T) {
 		if g := given[id("ada")]; strings.Contains(g, "may be part of what carries it") {
 			t.Errorf("a withdrawal warning for a founding Ambassador: %q", g)
 		}
-		if doc.Find(`ul.network-given form[action="/signatories/` + id("kofi") + `/endorse"] input[name=level][value=ambassador]`).Length() != 1 {
+		if doc.Find(`ul.network-given form[action="/signatories/`+id("kofi")+`/endorse"] input[name=level][value=ambassador]`).Length() != 1 {
 			t.Error("no change-level form for Kofi")
 		}
 

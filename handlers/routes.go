@@ -47,6 +47,8 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.POST("/sign", h.sign, limited)
 	e.GET("/sign/thanks", h.signThanks)
 	e.GET("/account", h.accountPage)
+	e.GET("/account/network", h.networkPage)
+	e.POST("/account/data", h.downloadMyData, h.myDataLimit())
 	e.POST("/account/identities/detach", h.detachIdentity)
 	e.POST("/account/entry", h.updateEntry)
 	e.POST("/account/withdraw", h.withdraw)
