@@ -124,6 +124,7 @@ func aboutBea(rec map[string]any, acc, sg string) (section string, ok bool) {
 // minute is refused.
 func TestDownloadMyData(t *testing.T) {
 	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		verify := testutil.Verifier(t)
 		site, bea, worker := networkSite(t, s)
 		ctx := context.Background()
 		// Some history of her own: an answer, a change, an edit, a notification.
@@ -212,6 +213,13 @@ func TestDownloadMyData(t *testing.T) {
 			kinds[c.Kind] = true
 			if got := files["credentials/"+c.ID+".json"]; string(got) != c.Document {
 				t.Errorf("credential %s (%s) in the ZIP differs from the stored one", c.ID, c.Kind)
+			}
+			// The copy in the ZIP verifies as a wallet would check it, live ones as valid.
+			var doc map[string]any
+			json.Unmarshal(files["credentials/"+c.ID+".json"], &doc)
+			v := fetchVerifiable(t, site, c)
+			if got := verify(doc, v.did, v.status); got.Verified != (c.RevokedAt == nil) {
+				t.Errorf("credential %s (%s, revoked %v) from the ZIP: %+v", c.ID, c.Kind, c.RevokedAt != nil, got)
 			}
 			png, badge := files["credentials/"+c.ID+".png"]
 			if _, isBadge := issuer.Achievements[c.Kind]; isBadge != badge {
