@@ -16,6 +16,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Match(readable, "/declaration", h.declaration)
 	e.Match(readable, "/declaration/:version", h.declarationVersion)
 	e.Match(readable, "/signatories", h.signatoriesList)
+	e.Match(readable, "/signatories.atom", h.signatoriesFeed)
 	e.Match(readable, "/signatories/:id", h.signatoryShow)
 	e.Match(readable, "/signatories/:id/trust", h.signatoryTrust)
 	e.Match(readable, "/signatories/:id/graph.svg", h.trustGraph)
