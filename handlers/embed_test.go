@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -51,6 +53,20 @@ func selfContained(t *testing.T, where, body string) {
 	}
 }
 
+// readmePicture writes an image into the folder REGISTRY_EMBED_PICTURES names (docs/embed), for
+// the README.
+func readmePicture(t *testing.T, name, body string) {
+	t.Helper()
+	if dir := os.Getenv("REGISTRY_EMBED_PICTURES"); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // The image a signatory embeds says who signed and when, as any visitor may see it; escapes
 // every name; loads on other sites; and says so once the signature is withdrawn or revoked.
 // Entries the public cannot see answer exactly as an unknown id does.
@@ -82,6 +98,7 @@ func TestEmbedImage(t *testing.T) {
 	}
 	wellFormed(t, "embed.svg", body)
 	selfContained(t, "embed.svg", body)
+	readmePicture(t, "embed-signed.svg", body)
 	for _, want := range []string{"We signed", "Bologna Open Recognition Declaration", "Università Aperta", "3 May 2024"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("embed.svg lacks %q:\n%s", want, body)
@@ -118,6 +135,7 @@ func TestEmbedImage(t *testing.T) {
 		t.Errorf("embed.svg of a withdrawn entry = %d:\n%s", res.StatusCode, body)
 	}
 	noSecrets(t, "embed.svg of a withdrawn entry", body)
+	readmePicture(t, "embed-withdrawn.svg", body)
 	// Moderated away, unverified, unknown: 404 alike, nothing in the body.
 	for _, path := range []string{id("mod"), id("unv"), "00000000-0000-0000-0000-000000000000", "garbage"} {
 		rec := a.get("/signatories/" + path + "/embed.svg")
@@ -231,6 +249,7 @@ func TestCountImage(t *testing.T) {
 		t.Fatalf("count.svg = %d %v", rec.Code, rec.Header())
 	}
 	wellFormed(t, "count.svg", body)
+	readmePicture(t, "embed-count.svg", body)
 	selfContained(t, "count.svg", body)
 	// Ada, the members-only name, the university and Ben & Co: never the unverified, withdrawn or hidden.
 	if !strings.Contains(body, "5 signatories") {
