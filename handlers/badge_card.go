@@ -17,6 +17,8 @@ type badgeCards struct {
 	// Issuing names the badges waiting in the outbox: the pages say they are on their way
 	// (to everyone: that a badge is coming reveals nothing the tier does not).
 	Issuing []string
+	// EmbedURL offers the signatory, and only them, the snippet for their own website (embed.go).
+	EmbedURL string
 }
 
 // Any reports whether there is anything to show.
@@ -47,6 +49,9 @@ func (h *Handler) badgeCards(c echo.Context, l *i18n.Localizer, sg *models.Signa
 		out.Cards = append(out.Cards, badgeView{ID: cr.ID, Kind: cr.Kind, Name: l.T("tier." + cr.Kind), ImageURL: "/achievements/" + cr.Kind + ".svg",
 			IssuedISO: cr.IssuedAt.UTC().Format(time.RFC3339), IssuedOn: l.Date(cr.IssuedAt),
 			URL: u, JSONURL: u + ".json", PNGURL: u + ".png", SVGURL: u + ".svg", ShareURL: h.cfg.BaseURL + u})
+	}
+	if acc := account(c); acc != nil && sg.AccountID != nil && *sg.AccountID == acc.ID && sg.Listed {
+		out.EmbedURL = "/signatories/" + sg.PublicID + "/embed"
 	}
 	issuing, err := h.store.BadgesBeingIssued(ctx, sg.ID)
 	if err != nil {

@@ -141,6 +141,7 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		"asset":       h.assetURL,
 		"initials":    initials,
 		"subheadings": subheadings,
+		"feed":        feedLink,
 	})
 	if err != nil {
 		return nil, nil, err

@@ -433,6 +433,7 @@ func TestJourneyEveryPage(t *testing.T) {
 	var jane models.Signatory
 	s.DB.Where("name = ?", "Jane Browser").Take(&jane)
 	r.visit(shownPage{name: "profile-own", status: http.StatusOK}, "/signatories/"+jane.PublicID)
+	r.visit(shownPage{name: "embed", status: http.StatusOK, readme: []int64{1280}}, "/signatories/"+jane.PublicID+"/embed")
 	r.visit(shownPage{name: "profile-endorsable", status: http.StatusOK}, "/signatories/"+ada)
 	// Chidi endorses Jane, who finds it waiting on her account.
 	page := "/signatories/" + jane.PublicID

@@ -25,6 +25,8 @@ type listView struct {
 	PlaceName                  string
 	PlaceClearURL              string
 	NextURL, PrevURL, FirstURL string
+	// Feed is the Atom feed of the newest signatories, in the page's language (feed.go).
+	Feed string
 }
 
 type option struct {
@@ -75,6 +77,7 @@ func (h *Handler) signatoriesList(c echo.Context) error {
 		// Also from a page past the end (its entries left the registry meanwhile).
 		v.FirstURL = withQuery("/signatories", q, "cursor", "")
 	}
+	v.Feed = feedAddress(l.Lang)
 	if f.Place != 0 {
 		v.Place = f.Place
 		v.PlaceName = l.T("list.place.unknown", strconv.FormatInt(f.Place, 10))
