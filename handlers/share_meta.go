@@ -29,8 +29,11 @@ func (h *Handler) shareMeta(l *i18n.Localizer, path, title, description, imagePa
 	img := h.cfg.BaseURL + imagePath + "?" + url.Values{"lang": {l.Lang}}.Encode()
 	return &ShareMeta{Title: title, Description: description, URL: h.cfg.BaseURL + path, Type: kind,
 		Image: img, ImageAlt: l.T("share.image_alt", title), Width: sharecard.Width, Height: sharecard.Height,
-		SiteName: l.T("site.name"), Locale: l.Lang}
+		SiteName: l.T("site.name"), Locale: ogLocales[l.Lang]}
 }
+
+// ogLocales are the interface languages in the language_TERRITORY form og:locale asks for.
+var ogLocales = map[string]string{"en": "en_GB", "fr": "fr_FR", "it": "it_IT", "es": "es_ES", "de": "de_DE"}
 
 // genericShare is the registry's own card, for the home page, the Declaration and every page
 // whose subject keeps their name private.
