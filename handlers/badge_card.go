@@ -25,11 +25,16 @@ type badgeCards struct {
 func (b badgeCards) Any() bool { return len(b.Cards) > 0 || len(b.Issuing) > 0 }
 
 // badgeView is one badge: its artwork, name and date, its verification page, its downloads
-// and the link to share.
+// and the ways to share it.
 type badgeView struct {
 	ID, Kind, Name, ImageURL               string
 	IssuedISO, IssuedOn                    string
 	URL, JSONURL, PNGURL, SVGURL, ShareURL string
+	// LinkedInURL adds the badge to the holder's LinkedIn profile as a certification.
+	LinkedInURL string
+	// Shares are the networks' share pages and an e-mail; QRURL a QR code of ShareURL.
+	Shares []shareLink
+	QRURL  string
 }
 
 // badgeCards lists a signatory's live badges, newest first, and those being issued. Endorsement
@@ -46,9 +51,12 @@ func (h *Handler) badgeCards(c echo.Context, l *i18n.Localizer, sg *models.Signa
 			continue
 		}
 		u := "/credentials/" + cr.ID
-		out.Cards = append(out.Cards, badgeView{ID: cr.ID, Kind: cr.Kind, Name: l.T("tier." + cr.Kind), ImageURL: "/achievements/" + cr.Kind + ".svg",
+		name, page := l.T("tier."+cr.Kind), h.cfg.BaseURL+u
+		out.Cards = append(out.Cards, badgeView{ID: cr.ID, Kind: cr.Kind, Name: name, ImageURL: "/achievements/" + cr.Kind + ".svg",
 			IssuedISO: cr.IssuedAt.UTC().Format(time.RFC3339), IssuedOn: l.Date(cr.IssuedAt),
-			URL: u, JSONURL: u + ".json", PNGURL: u + ".png", SVGURL: u + ".svg", ShareURL: h.cfg.BaseURL + u})
+			URL: u, JSONURL: u + ".json", PNGURL: u + ".png", SVGURL: u + ".svg", ShareURL: page,
+			LinkedInURL: linkedInAddURL(name, l.T("site.name"), cr.IssuedAt, page, cr.ID),
+			Shares:      badgeShareLinks(l, name, page), QRURL: u + "/qr.png"})
 	}
 	if acc := account(c); acc != nil && sg.AccountID != nil && *sg.AccountID == acc.ID && sg.Listed {
 		out.EmbedURL = "/signatories/" + sg.PublicID + "/embed"

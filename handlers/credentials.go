@@ -173,7 +173,7 @@ func (h *Handler) credentialPage(c echo.Context, cred *models.Credential) error 
 		// An endorsement names its holder by profile only: the profile shows the name.
 		v.Recipient = sg.Name
 	}
-	return h.render(c, http.StatusOK, "credential", v.Name, "", v)
+	return h.renderShared(c, http.StatusOK, "credential", v.Name, "", v, h.credentialShare(l, cred, v))
 }
 
 // bakedBadge serves the badge image with the credential baked in, to download and keep.

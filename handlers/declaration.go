@@ -91,5 +91,6 @@ func (h *Handler) showDeclaration(c echo.Context, d models.Declaration, current 
 	if len(v.Versions) < 2 {
 		v.Versions = nil
 	}
-	return h.render(c, http.StatusOK, "declaration", l.T("declaration.title"), "declaration", v)
+	return h.renderShared(c, http.StatusOK, "declaration", l.T("declaration.title"), "declaration", v,
+		h.genericShare(l, c.Request().URL.Path, l.T("declaration.title")))
 }

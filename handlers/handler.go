@@ -90,6 +90,8 @@ type Handler struct {
 	graphStreams chan struct{}
 	// returnTo are the pages a login may come back to.
 	returnTo returnPaths
+	// shares draws and keeps the cards shown where a page is shared.
+	shares *shareImages
 }
 
 // New builds the web application: handler, templates, middleware and routes.
@@ -128,6 +130,9 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		return nil, nil, err
 	}
 	if h.signer, err = issuer.NewSigner(); err != nil {
+		return nil, nil, err
+	}
+	if h.shares, err = newShareImages(); err != nil {
 		return nil, nil, err
 	}
 	for _, lang := range i18n.Languages {

@@ -45,5 +45,5 @@ func (h *Handler) home(c echo.Context) error {
 	if len(v.TopCountries) > topCountries {
 		v.TopCountries = v.TopCountries[:topCountries]
 	}
-	return h.render(c, http.StatusOK, "home", "", "home", v)
+	return h.renderShared(c, http.StatusOK, "home", "", "home", v, h.genericShare(l, "/", ""))
 }

@@ -32,7 +32,9 @@ type Page struct {
 	CSRF string
 	// Path is the page's own address, for "log in and come back".
 	Path string
-	Data any
+	// Share is the page's Open Graph metadata, for the pages worth sharing (share_meta.go).
+	Share *ShareMeta
+	Data  any
 }
 
 // LangLink switches the interface language while staying on the same page.

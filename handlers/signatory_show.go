@@ -123,7 +123,7 @@ func (h *Handler) signatoryShow(c echo.Context) error {
 	if title == "" {
 		title = v.Anon
 	}
-	return h.render(c, http.StatusOK, "signatory", title, "signatories", v)
+	return h.renderShared(c, http.StatusOK, "signatory", title, "signatories", v, h.profileShare(l, sg))
 }
 
 func (h *Handler) endorsementViews(c echo.Context, l *i18n.Localizer, rows []models.EndorsementRow, self string, received bool) []endorsementView {
