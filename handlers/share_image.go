@@ -62,7 +62,7 @@ func (h *Handler) shareImageProfile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	name := publicName(sg)
+	name := strangerName(sg)
 	if name == "" {
 		return h.serveCard(c, h.genericCard(l))
 	}
@@ -92,7 +92,7 @@ func (h *Handler) shareImageCredential(c echo.Context) error {
 		return err
 	}
 	badgeName := l.T("tier." + cred.Kind)
-	card := sharecard.Card{Kind: cred.Kind, Title: publicName(sg), Subtitle: l.T("share.card.credential", badgeName), Site: l.T("site.name"), Host: h.shareHost()}
+	card := sharecard.Card{Kind: cred.Kind, Title: strangerName(sg), Subtitle: l.T("share.card.credential", badgeName), Site: l.T("site.name"), Host: h.shareHost()}
 	if card.Title == "" {
 		card.Title = badgeName
 	}

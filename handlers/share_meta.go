@@ -47,16 +47,16 @@ func (h *Handler) genericShare(l *i18n.Localizer, path, title string) *ShareMeta
 // profileShare is a profile's metadata: the name only when it is public, else the registry's card.
 func (h *Handler) profileShare(l *i18n.Localizer, sg *models.Signatory) *ShareMeta {
 	path := "/signatories/" + sg.PublicID
-	name := publicName(sg)
+	name := strangerName(sg)
 	if name == "" {
 		return h.genericShare(l, path, "")
 	}
 	return h.shareMeta(l, path, name, l.T("share.profile.description", l.T("tier."+sg.Tier)), path+"/share.png", "profile")
 }
 
-// publicName is the name a stranger sees, whoever is looking: "" unless the signatory is listed,
+// strangerName is the name a stranger sees, whoever is looking: "" unless the signatory is listed,
 // active (not withdrawn, deleted or moderated away) and shows their name to everyone.
-func publicName(sg *models.Signatory) string {
+func strangerName(sg *models.Signatory) string {
 	if sg == nil || !sg.Listed || sg.Status != models.StatusActive || sg.Visibility.Name != models.Public {
 		return ""
 	}
