@@ -38,6 +38,20 @@ func Enqueue(tx *gorm.DB, j Job) (bool, error) {
 	return models.EnqueueJob(tx, &j)
 }
 
+// Queue queues a job in a transaction of its own and wakes the engine: for work that no other
+// change has to commit with.
+func (e *Engine) Queue(ctx context.Context, j Job) (bool, error) {
+	var queued bool
+	err := e.Store.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) (err error) {
+		queued, err = Enqueue(tx, j)
+		return err
+	})
+	if err == nil && queued {
+		e.Wake()
+	}
+	return queued, err
+}
+
 // Handler does one job. An error makes the job due again after a backoff (or dead after its
 // last attempt); a handler must therefore be safe to run again, since a process can also die
 // after the work and before the job is closed.
