@@ -140,12 +140,9 @@ func (e *Engine) Run(ctx context.Context) error {
 		kinds = append(kinds, k)
 	}
 	sort.Strings(kinds)
-	for kind, interval := range e.periodic {
+	for kind := range e.periodic {
 		if e.Handlers[kind] == nil {
 			return fmt.Errorf("jobs: periodic kind %q has no handler", kind)
-		}
-		if err := e.Store.EnsurePeriodic(ctx, kind, interval); err != nil {
-			return fmt.Errorf("jobs: scheduling %s: %w", kind, err)
 		}
 	}
 	slots := make(chan struct{}, e.Concurrency)
@@ -162,9 +159,7 @@ func (e *Engine) Run(ctx context.Context) error {
 		}
 		if time.Since(swept) >= sweepEvery {
 			swept = time.Now()
-			if err := e.Store.SweepJobs(ctx, e.KeepDone); err != nil && ctx.Err() == nil {
-				e.Log.Error("jobs: sweeping", "err", err)
-			}
+			e.sweep(ctx)
 		}
 		j, err := e.Store.ClaimJob(ctx, kinds, e.Name+"/"+uuid.NewString(), e.Lease)
 		if err != nil && ctx.Err() == nil {
@@ -189,18 +184,43 @@ func (e *Engine) Run(ctx context.Context) error {
 	}
 }
 
+// sweep schedules the periodic kinds (at start, and again should their row have gone), ends
+// claims whose process died on their last attempt and deletes old finished jobs. A failure is
+// logged and tried at the next sweep: the database may be busy or away for a moment.
+func (e *Engine) sweep(ctx context.Context) {
+	for kind, interval := range e.periodic {
+		if err := e.Store.EnsurePeriodic(ctx, kind, interval); err != nil && ctx.Err() == nil {
+			e.Log.Error("jobs: scheduling a periodic job", "kind", kind, "err", err)
+		}
+	}
+	if err := e.Store.SweepJobs(ctx, e.KeepDone); err != nil && ctx.Err() == nil {
+		e.Log.Error("jobs: sweeping", "err", err)
+	}
+}
+
 // run does one claimed job and records how it went.
 func (e *Engine) run(ctx context.Context, j *Job) {
 	start := time.Now()
 	err := e.call(ctx, j)
-	// The outcome is recorded even when ctx has just ended.
+	// The outcome is recorded even when ctx has just ended, and tried again for a few seconds
+	// when the database is busy: otherwise the job would wait for its lease to run out.
 	rec := context.WithoutCancel(ctx)
+	record := func(store func() error) error {
+		var err error
+		for wait := 50 * time.Millisecond; wait <= 3*time.Second; wait *= 2 {
+			if err = store(); err == nil {
+				return nil
+			}
+			time.Sleep(wait)
+		}
+		return err
+	}
 	interval, periodic := e.periodic[j.Kind]
 	now := e.Store.Now()
 	switch {
 	case err != nil && ctx.Err() != nil:
 		// Interrupted by a shutdown: the next process does it again, without counting an attempt.
-		err = e.Store.ReleaseJob(rec, j)
+		err = record(func() error { return e.Store.ReleaseJob(rec, j) })
 	case periodic:
 		failure := ""
 		if err != nil {
@@ -211,7 +231,7 @@ func (e *Engine) run(ctx context.Context, j *Job) {
 		if !next.After(now) {
 			next = now.Add(interval) // late by more than a period: the missed periods are not made up
 		}
-		err = e.Store.RescheduleJob(rec, j, failure, next)
+		err = record(func() error { return e.Store.RescheduleJob(rec, j, failure, next) })
 	case err != nil:
 		next := now.Add(e.Backoff(j.Attempts))
 		if j.Attempts >= j.MaxAttempts {
@@ -219,10 +239,11 @@ func (e *Engine) run(ctx context.Context, j *Job) {
 		} else {
 			e.Log.Warn("jobs: job failed; trying again", "kind", j.Kind, "id", j.ID, "attempt", j.Attempts, "next", next, "err", err)
 		}
-		err = e.Store.RetryJob(rec, j, err.Error(), next)
+		failure := err.Error()
+		err = record(func() error { return e.Store.RetryJob(rec, j, failure, next) })
 	default:
 		e.Log.Debug("jobs: done", "kind", j.Kind, "id", j.ID, "took", time.Since(start).Round(time.Millisecond).String())
-		err = e.Store.FinishJob(rec, j)
+		err = record(func() error { return e.Store.FinishJob(rec, j) })
 	}
 	if err != nil {
 		e.Log.Error("jobs: recording the outcome", "kind", j.Kind, "id", j.ID, "err", err)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -28,6 +30,18 @@ func start(t *testing.T, e *jobs.Engine) {
 			t.Errorf("engine: %v", err)
 		}
 	})
+}
+
+// testLog writes an engine's log into the test's.
+func testLog(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
 }
 
 // waitFor polls cond until it holds or the time is up.
@@ -308,14 +322,18 @@ func TestEveryJobRunsExactlyOnceAcrossProcesses(t *testing.T) {
 		var twice atomic.Int32
 		var ran [3]atomic.Int32
 		for i, s := range stores {
-			start(t, &jobs.Engine{Store: s, Name: fmt.Sprint("process-", i), Concurrency: 3, Poll: 20 * time.Millisecond,
+			start(t, &jobs.Engine{Store: s, Name: fmt.Sprint("process-", i), Concurrency: 3, Poll: 20 * time.Millisecond, Log: testLog(t),
 				Handlers: map[string]jobs.Handler{"badge": func(ctx context.Context, j *jobs.Job) error {
 					ran[i].Add(1)
-					if err := s.DB.WithContext(ctx).Exec("INSERT INTO job_runs (job_id, process) VALUES (?, ?)", j.ID, i).Error; err != nil {
-						twice.Add(1)
-						return err
+					err := s.DB.WithContext(ctx).Exec("INSERT INTO job_runs (job_id, process) VALUES (?, ?)", j.ID, i).Error
+					if models.ErrorCode(err) == models.ECONFLICT {
+						twice.Add(1) // this job had already run
+					} else if err != nil {
+						t.Logf("job %d: %v", j.ID, err)
 					}
-					return nil
+					// Any other error (a database too busy on a loaded machine) leaves the run
+					// unrecorded, and the job is rightly tried again.
+					return err
 				}}})
 		}
 		waitFor(t, 2*time.Minute, "every job done", func() bool {
@@ -328,8 +346,11 @@ func TestEveryJobRunsExactlyOnceAcrossProcesses(t *testing.T) {
 		if runs != total || twice.Load() != 0 {
 			t.Fatalf("%d distinct jobs ran, %d runs of a job already run; want %d and 0", runs, twice.Load(), total)
 		}
-		if n := count(t, stores[0], "done_at IS NULL OR attempts <> 1 OR leased_by IS NOT NULL"); n != 0 {
-			t.Fatalf("%d jobs not closed after exactly one attempt", n)
+		if n := count(t, stores[0], "done_at IS NULL OR leased_by IS NOT NULL"); n != 0 {
+			t.Fatalf("%d jobs not closed", n)
+		}
+		if n := count(t, stores[0], "attempts <> 1"); n != 0 {
+			t.Logf("%d jobs needed more than one attempt (their run failed, it did not run twice)", n)
 		}
 		t.Logf("runs per process: %d %d %d", ran[0].Load(), ran[1].Load(), ran[2].Load())
 	})

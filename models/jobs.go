@@ -111,8 +111,16 @@ WHERE id = (SELECT id FROM jobs
 		AND attempts < max_attempts AND kind IN ?
 	ORDER BY priority, run_at, id LIMIT 1` + lock + `)
 RETURNING *`
+	// A read first: an idle server polls without taking SQLite's write lock each time.
+	var due int64
+	err := s.DB.WithContext(ctx).Raw(`SELECT COUNT(*) FROM (SELECT 1 FROM jobs
+	WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+		AND attempts < max_attempts AND kind IN ? LIMIT 1) due`, now, now, kinds).Scan(&due).Error
+	if err != nil || due == 0 {
+		return nil, err
+	}
 	var got []Job
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return tx.Raw(q, now.Add(lease), token, now, now, kinds).Scan(&got).Error
 	})
 	if err != nil || len(got) == 0 {
