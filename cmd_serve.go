@@ -94,14 +94,20 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	defer stopWork()
 	go worker.Run(workCtx)
 	tw := &tiersWorker{store: store, cfg: tcfg, log: env.log, poll: 500 * time.Millisecond, quiet: 1500 * time.Millisecond, maxWait: 6 * time.Second, explain: explain}
+	// In the background: a large registry from before places answers at once, and its map
+	// fills in within seconds (the places job runs as soon as the engine starts).
+	work := background(env, store, tw)
 	go tw.run(workCtx)
+	workDone := make(chan struct{})
 	go func() {
-		// In the background: a large registry from before places answers at once, and its
-		// map fills in within seconds.
-		if err := locateMissing(workCtx, env, store); err != nil && workCtx.Err() == nil {
-			env.log.Error("locating signatories on the map", "err", err)
+		defer close(workDone)
+		if err := work.Run(workCtx); err != nil {
+			env.log.Error("background jobs", "err", err)
 		}
 	}()
+	// A job interrupted by the shutdown is given back before the database closes, so that the
+	// next start does it again at once instead of waiting for its lease to run out.
+	defer func() { stopWork(); <-workDone }()
 	go geo.Preload()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

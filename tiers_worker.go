@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/open-recognition/registry/handlers"
+	"github.com/open-recognition/registry/jobs"
 	"github.com/open-recognition/registry/models"
 	"github.com/open-recognition/registry/trust"
 )
@@ -27,6 +28,54 @@ type tiersWorker struct {
 	maxWait time.Duration
 	// explain is handed each computation, so that trust pages need not compute it again.
 	explain *explainer
+	// queue, when set, hands the recomputation to the job engine (tiersJob) instead of doing it
+	// in this loop.
+	queue func(ctx context.Context) error
+}
+
+// tiersJobKind is the job that recomputes the tiers.
+const tiersJobKind = "tiers.compute"
+
+// tiersJob is the job engine's handler for tiersJobKind.
+func (w *tiersWorker) tiersJob(ctx context.Context, _ *jobs.Job) error {
+	_, err := w.compute(ctx)
+	if errors.Is(err, models.ErrTiersBusy) {
+		// Another process is computing; the worker queues the job again if that leaves the
+		// tiers behind.
+		return nil
+	}
+	return err
+}
+
+// compute recomputes the tiers unless they are current, and hands the result to the pages.
+func (w *tiersWorker) compute(ctx context.Context) (computed bool, err error) {
+	start := time.Now()
+	var run tierRun
+	// Another process computing (the tiers command, another server on the same PostgreSQL) is
+	// not waited for: the worker tries again at its next poll, and skips the work if that
+	// computation left the tiers current.
+	err = w.store.WithTierLock(ctx, false, func(ctx context.Context) error {
+		current, _, err := w.store.TiersCurrent(ctx)
+		if err != nil || current {
+			return err
+		}
+		computed = true
+		run, err = computeTiers(ctx, w.store, w.cfg)
+		return err
+	})
+	if errors.Is(err, models.ErrTiersBusy) {
+		w.log.Debug("tiers: another process is computing them; trying again shortly")
+	}
+	if err != nil || !computed {
+		return false, err
+	}
+	if w.explain != nil {
+		w.explain.publish(run.in, run.result, start, time.Now())
+	}
+	c := run.counts
+	w.log.Info("tiers recomputed", "changed", run.changed, "signatory", c.Signatory, "advocate", c.Advocate, "ambassador", c.Ambassador,
+		"took", time.Since(start).Round(time.Millisecond).String())
+	return true, nil
 }
 
 func (w *tiersWorker) run(ctx context.Context) {
@@ -61,23 +110,16 @@ func (w *tiersWorker) run(ctx context.Context) {
 			}
 		case now != last || time.Since(stillSince) >= w.quiet:
 			// Quiet for long enough, or busy for too long.
-			start := time.Now()
-			var run tierRun
-			computed := false
-			// Another process computing (the tiers command, another server on the same
-			// PostgreSQL) is not waited for: this worker tries again at its next poll, and
-			// skips the work if that computation left the tiers current.
-			err := w.store.WithTierLock(ctx, false, func(ctx context.Context) error {
-				current, _, err := w.store.TiersCurrent(ctx)
-				if err != nil || current {
-					return err
+			if w.queue != nil {
+				// The job engine computes: one open job across servers, retried if it fails.
+				if err := w.queue(ctx); err != nil && ctx.Err() == nil {
+					w.log.Error("tiers: queueing the recomputation", "err", err)
 				}
-				computed = true
-				run, err = computeTiers(ctx, w.store, w.cfg)
-				return err
-			})
+				last, changedSince = "\x00", time.Time{}
+				break
+			}
+			_, err := w.compute(ctx)
 			if errors.Is(err, models.ErrTiersBusy) {
-				w.log.Debug("tiers: another process is computing them; trying again shortly")
 				break
 			}
 			if err != nil {
@@ -86,18 +128,7 @@ func (w *tiersWorker) run(ctx context.Context) {
 				}
 				break
 			}
-			changedSince = time.Time{}
-			if !computed {
-				last = "\x00"
-				break
-			}
-			if w.explain != nil {
-				w.explain.publish(run.in, run.result, start, time.Now())
-			}
-			c := run.counts
-			w.log.Info("tiers recomputed", "changed", run.changed, "signatory", c.Signatory, "advocate", c.Advocate, "ambassador", c.Ambassador,
-				"took", time.Since(start).Round(time.Millisecond).String())
-			last = "\x00"
+			last, changedSince = "\x00", time.Time{}
 		}
 		select {
 		case <-ctx.Done():

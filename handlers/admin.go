@@ -41,6 +41,8 @@ type adminView struct {
 
 	// DeclarationLangs are the languages a declaration text can be published in.
 	DeclarationLangs []string
+	// Jobs is the background work that needs an administrator's eye.
+	Jobs models.JobsView
 }
 
 // adminPage is the administrators' desk: organisations to verify, hidden entries, blocked
@@ -66,6 +68,9 @@ func (h *Handler) renderAdmin(c echo.Context, status int, message string, publis
 		return err
 	}
 	if v.Blocked, err = h.store.BlockedAccounts(ctx); err != nil {
+		return err
+	}
+	if v.Jobs, err = h.adminJobs(ctx); err != nil {
 		return err
 	}
 	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)

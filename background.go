@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/open-recognition/registry/jobs"
+	"github.com/open-recognition/registry/models"
+)
+
+// placesJobKind is the periodic job that gives a place on the map to entries stored without one.
+const placesJobKind = "places.locate"
+
+// placesEvery is how often it looks: entries without a place come only from an older registry or
+// an older backup, so once an hour is plenty; a server also runs it as soon as it starts.
+const placesEvery = time.Hour
+
+// background is the job engine of a server: the kinds it runs and how often the periodic ones
+// come round. The credential outbox (issuer.Worker) still runs on its own; it moves here next.
+func background(env *environment, store *models.Store, tw *tiersWorker) *jobs.Engine {
+	e := &jobs.Engine{Store: store, Log: env.log, Handlers: map[string]jobs.Handler{
+		placesJobKind: func(ctx context.Context, _ *jobs.Job) error { return locateMissing(ctx, env, store) },
+		tiersJobKind:  tw.tiersJob,
+	}}
+	e.Every(placesJobKind, placesEvery)
+	// The tier worker watches the graph and queues one recomputation after a quiet moment; the
+	// unique key keeps one open at a time across every server on the database.
+	key := tiersJobKind
+	tw.queue = func(ctx context.Context) error {
+		_, err := e.Queue(ctx, jobs.Job{Kind: tiersJobKind, UniqueKey: &key, Priority: jobs.Interactive})
+		return err
+	}
+	return e
+}

@@ -1,0 +1,231 @@
+// Background jobs: the table package jobs works from. Every query the engine runs is here; the
+// engine (package jobs) decides when to run them.
+
+package models
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Job priorities: work a person is waiting for goes before bulk work.
+const (
+	JobInteractive = 0
+	JobBulk        = 1
+)
+
+// JobMaxAttempts is how many times a job is tried before it is dead, unless it says otherwise.
+const JobMaxAttempts = 10
+
+// Job is one piece of background work.
+type Job struct {
+	ID   int64
+	Kind string
+	// Payload is the job's JSON.
+	Payload  string
+	Priority int
+	// UniqueKey, when set, keeps a second open job with the same key from being queued.
+	UniqueKey   *string
+	RunAt       time.Time
+	Attempts    int
+	MaxAttempts int
+	LastError   string
+	LeaseUntil  *time.Time
+	// LeasedBy is the claim's own token: only the run that claimed a job closes it.
+	LeasedBy  *string
+	DoneAt    *time.Time
+	FailedAt  *time.Time
+	CreatedAt time.Time
+}
+
+func (Job) TableName() string { return "jobs" }
+
+// Dead tells whether the job failed for good.
+func (j *Job) Dead() bool { return j.FailedAt != nil }
+
+// EnqueueJob queues a job in tx, the caller's transaction, so that the job exists exactly when
+// the change that asks for it is committed. It returns false, and queues nothing, when an open
+// job already holds the same unique key. A job without a due time is due now.
+func EnqueueJob(tx *gorm.DB, j *Job) (bool, error) {
+	if j.Kind == "" {
+		return false, errors.New("jobs: a job needs a kind")
+	}
+	if j.Payload == "" {
+		j.Payload = "{}"
+	}
+	if j.MaxAttempts == 0 {
+		j.MaxAttempts = JobMaxAttempts
+	}
+	if j.RunAt.IsZero() {
+		j.RunAt = tx.NowFunc()
+	}
+	j.RunAt = j.RunAt.UTC().Truncate(time.Microsecond)
+	j.ID, j.Attempts, j.LeaseUntil, j.LeasedBy, j.DoneAt, j.FailedAt = 0, 0, nil, nil, nil, nil
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(j)
+	if res.Error != nil {
+		return false, res.Error
+	}
+	return res.RowsAffected > 0, nil
+}
+
+// PeriodicKey is the unique key of a periodic kind's one row.
+func PeriodicKey(kind string) string { return "periodic:" + kind }
+
+// EnsurePeriodic makes sure a periodic kind has its one row, due now when it is new, and due
+// within one interval at the latest (the interval may have been shortened since it was queued).
+func (s *Store) EnsurePeriodic(ctx context.Context, kind string, interval time.Duration) error {
+	key := PeriodicKey(kind)
+	now := s.now()
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, err := EnqueueJob(tx, &Job{Kind: kind, UniqueKey: &key, RunAt: now, Priority: JobBulk}); err != nil {
+			return err
+		}
+		return tx.Model(&Job{}).Where("unique_key = ? AND done_at IS NULL AND failed_at IS NULL AND run_at > ?", key, now.Add(interval)).
+			Update("run_at", now.Add(interval)).Error
+	})
+}
+
+// ClaimJob takes the most urgent due job of the given kinds that nobody holds: interactive
+// before bulk, then the earliest due, then the oldest. It sets a lease until now+lease under a
+// token of its own and counts the attempt; nil means no job is due. Several processes may claim
+// at once on one database: on PostgreSQL the row is locked and skipped by the others (FOR
+// UPDATE SKIP LOCKED); SQLite runs the claim as one immediate write transaction, so that one
+// claim at a time reads and leases the row.
+func (s *Store) ClaimJob(ctx context.Context, kinds []string, token string, lease time.Duration) (*Job, error) {
+	if len(kinds) == 0 {
+		return nil, nil
+	}
+	now := s.now()
+	lock := ""
+	if s.Dialect == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	q := `UPDATE jobs SET attempts = attempts + 1, lease_until = ?, leased_by = ?
+WHERE id = (SELECT id FROM jobs
+	WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+		AND attempts < max_attempts AND kind IN ?
+	ORDER BY priority, run_at, id LIMIT 1` + lock + `)
+RETURNING *`
+	// A read first: an idle server polls without taking SQLite's write lock each time.
+	var due int64
+	err := s.DB.WithContext(ctx).Raw(`SELECT COUNT(*) FROM (SELECT 1 FROM jobs
+	WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+		AND attempts < max_attempts AND kind IN ? LIMIT 1) due`, now, now, kinds).Scan(&due).Error
+	if err != nil || due == 0 {
+		return nil, err
+	}
+	var got []Job
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return tx.Raw(q, now.Add(lease), token, now, now, kinds).Scan(&got).Error
+	})
+	if err != nil || len(got) == 0 {
+		return nil, err
+	}
+	return &got[0], nil
+}
+
+// ExtendJobLease keeps a long job held: false means the lease was lost (it ran out and another
+// process claimed the job).
+func (s *Store) ExtendJobLease(ctx context.Context, j *Job, lease time.Duration) (bool, error) {
+	res := s.DB.WithContext(ctx).Model(&Job{}).Where("id = ? AND leased_by = ? AND done_at IS NULL", j.ID, j.LeasedBy).
+		Update("lease_until", s.now().Add(lease))
+	return res.RowsAffected > 0, res.Error
+}
+
+// held selects the job only while this claim holds it.
+func held(tx *gorm.DB, j *Job) *gorm.DB {
+	return tx.Model(&Job{}).Where("id = ? AND leased_by = ?", j.ID, j.LeasedBy)
+}
+
+// FinishJob closes a job that ran.
+func (s *Store) FinishJob(ctx context.Context, j *Job) error {
+	return held(s.DB.WithContext(ctx), j).
+		Updates(map[string]any{"done_at": s.now(), "lease_until": nil, "leased_by": nil}).Error
+}
+
+// RetryJob records a failed run: the job is due again at next, or dead when it has used its
+// attempts.
+func (s *Store) RetryJob(ctx context.Context, j *Job, failure string, next time.Time) error {
+	set := map[string]any{"last_error": cutError(failure), "lease_until": nil, "leased_by": nil}
+	if j.Attempts >= j.MaxAttempts {
+		set["failed_at"] = s.now()
+	} else {
+		set["run_at"] = next.UTC().Truncate(time.Microsecond)
+	}
+	return held(s.DB.WithContext(ctx), j).Updates(set).Error
+}
+
+// RescheduleJob puts a periodic job's row back, due at next. A run that succeeded clears the
+// failures; one that failed keeps counting them, for administrators to see, but a periodic job
+// never dies: the next period tries again.
+func (s *Store) RescheduleJob(ctx context.Context, j *Job, failure string, next time.Time) error {
+	set := map[string]any{"run_at": next.UTC().Truncate(time.Microsecond), "lease_until": nil, "leased_by": nil}
+	if failure == "" {
+		set["attempts"], set["last_error"] = 0, ""
+	} else {
+		set["last_error"] = cutError(failure)
+		// Below max_attempts, or the claim would no longer take it.
+		set["attempts"] = min(j.Attempts, j.MaxAttempts-1)
+	}
+	return held(s.DB.WithContext(ctx), j).Updates(set).Error
+}
+
+// ReleaseJob gives back a job whose run was interrupted by a shutdown: the attempt does not
+// count, and the job is due as it was.
+func (s *Store) ReleaseJob(ctx context.Context, j *Job) error {
+	return held(s.DB.WithContext(ctx), j).
+		Updates(map[string]any{"attempts": gorm.Expr("attempts - 1"), "lease_until": nil, "leased_by": nil}).Error
+}
+
+// SweepJobs ends jobs whose last attempt was claimed by a process that died (their lease ran
+// out with no attempt left) and deletes jobs finished before keepDone ago.
+func (s *Store) SweepJobs(ctx context.Context, keepDone time.Duration) error {
+	now := s.now()
+	db := s.DB.WithContext(ctx)
+	err := db.Model(&Job{}).
+		Where("done_at IS NULL AND failed_at IS NULL AND lease_until < ? AND attempts >= max_attempts", now).
+		Updates(map[string]any{"failed_at": now, "lease_until": nil, "leased_by": nil,
+			"last_error": "its process stopped during the last attempt (the lease ran out)"}).Error
+	if err != nil {
+		return err
+	}
+	return db.Where("done_at < ?", now.Add(-keepDone)).Delete(&Job{}).Error
+}
+
+// JobsView is what administrators see of the background work.
+type JobsView struct {
+	// Open counts the jobs not done yet (due, running or waiting to be tried again); Dead the
+	// jobs that failed for good.
+	Open, Dead int64
+	// Trouble lists dead jobs and open jobs that have failed at least once, newest first.
+	Trouble []Job
+}
+
+// JobsTrouble reads the administrators' view, with at most limit jobs listed.
+func (s *Store) JobsTrouble(ctx context.Context, limit int) (JobsView, error) {
+	var v JobsView
+	db := s.DB.WithContext(ctx)
+	if err := db.Model(&Job{}).Where("done_at IS NULL AND failed_at IS NULL").Count(&v.Open).Error; err != nil {
+		return v, err
+	}
+	if err := db.Model(&Job{}).Where("failed_at IS NOT NULL").Count(&v.Dead).Error; err != nil {
+		return v, err
+	}
+	err := db.Where("failed_at IS NOT NULL OR (done_at IS NULL AND last_error <> '')").Order("id DESC").Limit(limit).Find(&v.Trouble).Error
+	return v, err
+}
+
+// cutError keeps a failure's first 2,000 bytes, on a character boundary.
+func cutError(s string) string {
+	const most = 2000
+	if len(s) <= most {
+		return s
+	}
+	// A character cut in two is dropped.
+	return strings.ToValidUTF8(s[:most], "") + "…"
+}
