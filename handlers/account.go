@@ -41,6 +41,8 @@ type accountView struct {
 	Withdrawal *withdrawalView
 	// TierNotice is a lowered tier the person had not been told of: shown here, and read.
 	TierNotice *models.TierNotice
+	// Notifications are the account's newest notifications, newest first (notices_list.go).
+	Notifications []notificationView
 }
 
 // withdrawalView is what withdrawing one's signature does, in words.
@@ -68,17 +70,34 @@ func (h *Handler) accountPage(c echo.Context) error {
 			return err
 		}
 	}
-	return h.renderAccountWith(c, acc, http.StatusOK, "", nil, notice)
+	// The list is read before it is marked read, so that the page shows which ones are new.
+	notes, err := h.store.Notifications(c.Request().Context(), acc.ID, notificationsShown)
+	if err != nil {
+		return err
+	}
+	if len(notes) > 0 && notes[0].ReadAt == nil {
+		if _, err := h.store.MarkNotificationsRead(c.Request().Context(), acc.ID, notes[0].ID); err != nil {
+			return err
+		}
+	}
+	return h.renderAccountWith(c, acc, http.StatusOK, "", nil, notice, notes)
 }
 
 // renderAccount shows the account page; f, when given, is an edit form coming back with errors.
 func (h *Handler) renderAccount(c echo.Context, acc *models.Account, status int, message string, f *formState) error {
-	return h.renderAccountWith(c, acc, status, message, f, nil)
+	return h.renderAccountWith(c, acc, status, message, f, nil, nil)
 }
 
 // renderAccountWith is renderAccount with the tier notice the page tells, if any.
-func (h *Handler) renderAccountWith(c echo.Context, acc *models.Account, status int, message string, f *formState, notice *models.TierNotice) error {
+// notes, when nil, are read here.
+func (h *Handler) renderAccountWith(c echo.Context, acc *models.Account, status int, message string, f *formState, notice *models.TierNotice, notes []models.NotificationRow) error {
 	ctx := c.Request().Context()
+	if notes == nil {
+		var err error
+		if notes, err = h.store.Notifications(ctx, acc.ID, notificationsShown); err != nil {
+			return err
+		}
+	}
 	ids, err := h.store.Identities(ctx, acc.ID)
 	if err != nil {
 		return err
@@ -92,7 +111,7 @@ func (h *Handler) renderAccountWith(c echo.Context, acc *models.Account, status 
 		have[id.Provider] = true
 	}
 	l := h.catalog.For(lang(c))
-	v := accountView{Identities: ids, Message: message, Entry: mine, Saved: c.QueryParam("saved") == "1", TierNotice: notice}
+	v := accountView{Identities: ids, Message: message, Entry: mine, Saved: c.QueryParam("saved") == "1", TierNotice: notice, Notifications: notificationViews(h.catalog.For(lang(c)), notes)}
 	pending, err := h.store.PendingEndorsements(ctx, acc.ID)
 	if err != nil {
 		return err

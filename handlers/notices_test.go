@@ -200,7 +200,7 @@ func TestLoweredTierIsToldOnTheNextVisit(t *testing.T) {
 		}
 		unread := func() int64 {
 			var n int64
-			s.DB.Table("notifications").Where("read_at IS NULL").Count(&n)
+			s.DB.Table("notifications").Where("read_at IS NULL AND kind = ?", models.KindTierLost).Count(&n)
 			return n
 		}
 
@@ -249,7 +249,7 @@ func TestLoweredTierIsToldOnTheNextVisit(t *testing.T) {
 			t.Fatalf("Ada is %s after the withdrawal", tier(adaE))
 		}
 		var ns []models.Notification
-		s.DB.Where("signatory_id = ?", adaE.ID).Find(&ns)
+		s.DB.Where("signatory_id = ? AND kind = ?", adaE.ID, models.KindTierLost).Find(&ns)
 		if len(ns) != 1 || ns[0].Kind != models.KindTierLost || *ns[0].FromTier != "advocate" || *ns[0].ToTier != "signatory" || ns[0].ReadAt != nil {
 			t.Fatalf("Ada's notifications: %+v", ns)
 		}
@@ -269,7 +269,7 @@ func TestLoweredTierIsToldOnTheNextVisit(t *testing.T) {
 		sam.form(samPage, samPage+"/endorse/withdraw", nil)
 		recompute(t, s)
 		var n int64
-		s.DB.Model(&models.Notification{}).Where("signatory_id = ?", adaE.ID).Count(&n)
+		s.DB.Model(&models.Notification{}).Where("signatory_id = ? AND kind = ?", adaE.ID, models.KindTierLost).Count(&n)
 		if n != 2 {
 			t.Fatalf("%d notifications for Ada before deleting, want 2", n)
 		}

@@ -28,6 +28,8 @@ type Page struct {
 	Pending int64
 	// Notice tells a signed-in member that a recomputation lowered their tier (notices.go).
 	Notice *models.TierNotice
+	// Unread counts the signed-in member's unread notifications (notices_list.go).
+	Unread int64
 	// CSRF goes into every form as _csrf.
 	CSRF string
 	// Path is the page's own address, for "log in and come back".
@@ -50,6 +52,7 @@ func (h *Handler) page(c echo.Context, title, nav string, data any) Page {
 	p.Admin, _ = c.Get("admin").(bool)
 	p.Pending, _ = c.Get("pending").(int64)
 	p.Notice = h.tierNotice(c)
+	p.Unread = h.unreadCount(c)
 	u := *c.Request().URL
 	if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead && !h.returnTo.match(u.Path) {
 		// A page answering a form (a login's hand-off to its provider, a refused development

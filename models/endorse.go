@@ -108,6 +108,9 @@ func (s *Store) Endorse(ctx context.Context, acc *Account, toPublicID, level, co
 		if err := tx.Where("from_id = ? AND to_id = ?", from.ID, to.ID).Take(&e).Error; err != nil {
 			return err
 		}
+		if err := notifyEndorsement(tx, KindEndorsementReceived, to.ID, from.ID, level, now); err != nil {
+			return err
+		}
 		if err := audit(tx, AuditEntry{At: now, ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: "endorsement.set",
 			SubjectType: "signatory", SubjectID: to.PublicID, Detail: level}); err != nil {
 			return err
@@ -191,6 +194,16 @@ func (s *Store) AnswerEndorsement(ctx context.Context, acc *Account, fromPublicI
 			}
 		} else if err := revokeEndorsementCredential(tx, e.ID, ReasonEndorsementDeclined, now); err != nil {
 			return err
+		}
+		// The endorser hears the answer while in the registry: one who left has no page to read it.
+		if from.Listed {
+			kind := KindEndorsementDeclined
+			if accept {
+				kind = KindEndorsementAccepted
+			}
+			if err := notifyEndorsement(tx, kind, from.ID, me.ID, e.Level, now); err != nil {
+				return err
+			}
 		}
 		if err := audit(tx, AuditEntry{At: now, ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: action,
 			SubjectType: "signatory", SubjectID: from.PublicID}); err != nil {

@@ -17,8 +17,19 @@ import (
 	"gorm.io/gorm"
 )
 
-// KindTierLost is a notification that a recomputation lowered the member's tier.
-const KindTierLost = "tier.lost"
+// The kinds of notification. Each is written in the transaction of its event.
+const (
+	// KindTierLost: a recomputation lowered the member's tier.
+	KindTierLost = "tier.lost"
+	// KindTierReached: a recomputation raised it.
+	KindTierReached = "tier.reached"
+	// KindEndorsementReceived: another member endorsed this one (OtherID, Level).
+	KindEndorsementReceived = "endorsement.received"
+	// KindEndorsementAccepted and KindEndorsementDeclined: the endorsee (OtherID) answered
+	// this member's endorsement.
+	KindEndorsementAccepted = "endorsement.accepted"
+	KindEndorsementDeclined = "endorsement.declined"
+)
 
 // Notification is one message for the member holding an entry; ReadAt is nil until they saw or
 // dismissed it.
@@ -28,8 +39,11 @@ type Notification struct {
 	Kind        string
 	// FromTier and ToTier are the tiers before and after, for a tier notification.
 	FromTier, ToTier *string
-	CreatedAt        time.Time
-	ReadAt           *time.Time
+	// OtherID is the other party of an endorsement notification, Level the level endorsed.
+	OtherID   *int64
+	Level     *string
+	CreatedAt time.Time
+	ReadAt    *time.Time
 }
 
 func (Notification) TableName() string { return "notifications" }
@@ -38,15 +52,19 @@ func (Notification) TableName() string { return "notifications" }
 // else.
 func TierRank(tier string) int { return slices.Index(Tiers, tier) }
 
-// notifyTierLost records, in the tier computation's transaction, that the listed signatories ids
-// went from one tier down to another. A move up records nothing.
-func notifyTierLost(tx *gorm.DB, from, to string, ids []int64, now time.Time) error {
-	if len(ids) == 0 || TierRank(to) >= TierRank(from) {
+// notifyTierMoved records, in the tier computation's transaction, that the listed signatories ids
+// went from one tier to another: a loss or a tier reached.
+func notifyTierMoved(tx *gorm.DB, from, to string, ids []int64, now time.Time) error {
+	if len(ids) == 0 || TierRank(to) == TierRank(from) {
 		return nil
+	}
+	kind := KindTierLost
+	if TierRank(to) > TierRank(from) {
+		kind = KindTierReached
 	}
 	rows := make([]Notification, len(ids))
 	for i, id := range ids {
-		rows[i] = Notification{SignatoryID: id, Kind: KindTierLost, FromTier: &from, ToTier: &to, CreatedAt: now}
+		rows[i] = Notification{SignatoryID: id, Kind: kind, FromTier: &from, ToTier: &to, CreatedAt: now}
 	}
 	// One INSERT for the chunk ApplyTiers updated (at most a few hundred rows).
 	return tx.Create(&rows).Error

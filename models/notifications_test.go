@@ -39,15 +39,25 @@ func TestApplyTiersRecordsLoweredTiers(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		count := func() int64 { return testutil.Count(t, s, "notifications") }
+		count := func() int64 {
+			var n int64
+			s.DB.Model(&models.Notification{}).Where("kind = ?", models.KindTierLost).Count(&n)
+			return n
+		}
 		apply(map[string]trust.Tier{"Ada": trust.Ambassador, "Bea": trust.Advocate, "Cy": trust.Advocate, "Gone": trust.Advocate})
 		if n := count(); n != 0 {
-			t.Fatalf("%d notifications after tiers went up", n)
+			t.Fatalf("%d tier-lost notifications after tiers went up", n)
+		}
+		// Each listed member raised is told of the tier reached, once; Gone, who left, is not.
+		var reached []models.Notification
+		s.DB.Where("kind = ?", models.KindTierReached).Order("signatory_id").Find(&reached)
+		if len(reached) != 3 || *reached[0].ToTier != "ambassador" || *reached[0].FromTier != "signatory" || reached[0].SignatoryID != rows[byName["Ada"]].ID {
+			t.Fatalf("tier-reached notifications %+v, want Ada, Bea and Cy", reached)
 		}
 		// Ada and Bea go down one tier, Cy stays, Gone (not listed) goes down too.
 		apply(map[string]trust.Tier{"Ada": trust.Advocate, "Cy": trust.Advocate})
 		var got []models.Notification
-		s.DB.Order("signatory_id").Find(&got)
+		s.DB.Where("kind = ?", models.KindTierLost).Order("signatory_id").Find(&got)
 		want := map[int64][2]string{rows[byName["Ada"]].ID: {"ambassador", "advocate"}, rows[byName["Bea"]].ID: {"advocate", "signatory"}}
 		if len(got) != len(want) {
 			t.Fatalf("notifications %+v, want %v", got, want)

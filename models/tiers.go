@@ -175,7 +175,7 @@ func (s *Store) applyTiers(ctx context.Context, in *TrustInput, tiers []trust.Ti
 				if err != nil {
 					return err
 				}
-				var moved []int64 // listed members moved: those moved down are told on their next visit
+				var moved []int64 // listed members moved: told on their next visit
 				for rows.Next() {
 					var id int64
 					var listed bool
@@ -201,7 +201,7 @@ func (s *Store) applyTiers(ctx context.Context, in *TrustInput, tiers []trust.Ti
 				if err := rows.Err(); err != nil {
 					return err
 				}
-				if err := notifyTierLost(tx, m.from, m.to, moved, now); err != nil {
+				if err := notifyTierMoved(tx, m.from, m.to, moved, now); err != nil {
 					return err
 				}
 			}

@@ -1,0 +1,77 @@
+package handlers
+
+import (
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/i18n"
+	"github.com/open-recognition/registry/models"
+)
+
+// notificationView is one notification on /account, worded in the page's language: the other
+// party by public name only when that name is public.
+type notificationView struct {
+	Text      string
+	Link      string
+	LinkText  string
+	Unread    bool
+	CreatedAt time.Time
+}
+
+// notificationsShown is how many notifications /account lists.
+const notificationsShown = 50
+
+// unreadCount is the header's count of a signed-in member's unread notifications. A visitor
+// costs no query; like the tier notice, a failure is logged and the page shown without it.
+func (h *Handler) unreadCount(c echo.Context) int64 {
+	acc := account(c)
+	if acc == nil {
+		return 0
+	}
+	n, err := h.store.UnreadNotifications(c.Request().Context(), acc.ID)
+	if err != nil {
+		h.log.Error("counting the notifications", "account", acc.PublicID, "err", err)
+		return 0
+	}
+	return n
+}
+
+// notificationViews words the notifications of /account.
+func notificationViews(l *i18n.Localizer, rows []models.NotificationRow) []notificationView {
+	out := make([]notificationView, 0, len(rows))
+	tier := func(t *string) string {
+		if t == nil {
+			return ""
+		}
+		return l.T("tier." + *t)
+	}
+	for _, r := range rows {
+		v := notificationView{Unread: r.ReadAt == nil, CreatedAt: r.CreatedAt}
+		other := l.T("endorse.someone")
+		if r.OtherName != nil && r.OtherNameVis != nil && *r.OtherNameVis == string(models.Public) && r.OtherListed != nil && *r.OtherListed {
+			other = models.CleanLine(*r.OtherName)
+		}
+		switch r.Kind {
+		case models.KindTierLost:
+			v.Text = l.T("notification.tier_lost", tier(r.FromTier), tier(r.ToTier))
+			v.Link, v.LinkText = "/signatories/"+r.PublicID+"/trust", l.T("notification.see_trust")
+		case models.KindTierReached:
+			v.Text = l.T("notification.tier_reached", tier(r.ToTier))
+			v.Link, v.LinkText = "/signatories/"+r.PublicID+"/trust", l.T("notification.see_trust")
+		case models.KindEndorsementReceived:
+			v.Text = l.T("notification.endorsement_received", other, tier(r.Level))
+			v.Link, v.LinkText = "/account#endorsements", l.T("notification.answer")
+		case models.KindEndorsementAccepted:
+			v.Text = l.T("notification.endorsement_accepted", other, tier(r.Level))
+			if r.OtherPublicID != nil && r.OtherListed != nil && *r.OtherListed {
+				v.Link, v.LinkText = "/signatories/"+*r.OtherPublicID+"/endorsements/"+r.PublicID, l.T("notification.see_endorsement")
+			}
+		case models.KindEndorsementDeclined:
+			v.Text = l.T("notification.endorsement_declined", other, tier(r.Level))
+		default:
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
+}

@@ -1,0 +1,106 @@
+package handlers_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/testutil"
+)
+
+// Endorsing, answering and a tier reached each write one notification for the person concerned;
+// /account lists them newest first in the page's language and reads them; the header counts
+// the unread ones; a double submit of the same endorsement tells once; visits write nothing.
+func TestNotificationsOnTheAccountPage(t *testing.T) {
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		site := newDevSite(t, s, true)
+		sam, samE := site.signed("Sam Seed")
+		ada, adaE := site.signed("Ada Example")
+		bea, beaE := site.signed("Bea Example")
+		if err := s.DB.Create(&models.Seed{SignatoryID: samE.ID, AppointedAt: time.Now()}).Error; err != nil {
+			t.Fatal(err)
+		}
+		of := func(sg models.Signatory, kind string) []models.Notification {
+			var ns []models.Notification
+			s.DB.Where("signatory_id = ? AND kind = ?", sg.ID, kind).Find(&ns)
+			return ns
+		}
+		badge := func(u *devUser) string {
+			return u.page("/").Find(`a[href="/account"] .unread-count`).First().Text()
+		}
+
+		// Ada endorses Bea, and sends the same form again: Bea is told once.
+		endorseAs(t, ada, bea, adaE, beaE, "advocate", false)
+		endorseAs(t, ada, bea, adaE, beaE, "advocate", false)
+		if ns := of(beaE, models.KindEndorsementReceived); len(ns) != 1 || *ns[0].OtherID != adaE.ID || *ns[0].Level != "advocate" {
+			t.Fatalf("Bea's endorsement notifications: %+v", ns)
+		}
+		if got := badge(bea); got != "1" {
+			t.Errorf("Bea's header counts %q unread, want 1", got)
+		}
+		if got := badge(ada); got != "" {
+			t.Errorf("Ada's header counts %q unread, want none", got)
+		}
+		// Nobody's visit writes: a visitor, and Bea's pages other than her account.
+		before := testutil.Count(t, s, "notifications")
+		anon := &devUser{site: site, c: site.newClient()}
+		if anon.page("/").Find(".unread-count").Length() != 0 {
+			t.Error("a visitor sees an unread count")
+		}
+		bea.page("/signatories")
+		var unread int64
+		s.DB.Model(&models.Notification{}).Where("read_at IS NULL").Count(&unread)
+		if testutil.Count(t, s, "notifications") != before || unread != before {
+			t.Errorf("visits wrote notifications: %d rows, %d unread, want %d", testutil.Count(t, s, "notifications"), unread, before)
+		}
+
+		// Bea's account lists it in French, as new, with the way to answer; then it is read.
+		list := bea.page("/account?lang=fr").Find("#notifications li")
+		wantText(t, "Bea's notifications", list, "Ada Example vous a recommandé·e comme Défenseur")
+		if list.Length() != 1 || !list.HasClass("unread") || list.Find(`a[href="/account#endorsements"]`).Length() != 1 {
+			t.Errorf("Bea's list: %d items, unread %v", list.Length(), list.HasClass("unread"))
+		}
+		if got := badge(bea); got != "" {
+			t.Errorf("Bea's header still counts %q after opening her account", got)
+		}
+		if bea.page("/account").Find("#notifications li.unread").Length() != 0 {
+			t.Error("the notification is still new on the second visit")
+		}
+
+		// Bea accepts: Ada is told, with the endorsement's page.
+		if res, _ := bea.form("/account", "/account/endorsements/"+adaE.PublicID+"/accept", nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("accept: %d", res.StatusCode)
+		}
+		if ns := of(adaE, models.KindEndorsementAccepted); len(ns) != 1 || *ns[0].OtherID != beaE.ID {
+			t.Fatalf("Ada's accepted notifications: %+v", ns)
+		}
+		// Sam endorses Bea as Ambassador; Bea declines: Sam is told once.
+		endorseAs(t, sam, bea, samE, beaE, "ambassador", false)
+		if res, _ := bea.form("/account", "/account/endorsements/"+samE.PublicID+"/decline", nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("decline: %d", res.StatusCode)
+		}
+		if ns := of(samE, models.KindEndorsementDeclined); len(ns) != 1 || *ns[0].OtherID != beaE.ID || *ns[0].Level != "ambassador" {
+			t.Fatalf("Sam's declined notifications: %+v", ns)
+		}
+		wantText(t, "Sam's notifications", sam.page("/account").Find("#notifications li"), "Bea Example declined your endorsement as Ambassador.")
+
+		// The tiers are computed: Sam, a founding Ambassador, reaches Ambassador (Ada's
+		// endorsement carries no trust and Bea declined Sam's, so nobody else moves).
+		recompute(t, s)
+		if ns := of(samE, models.KindTierReached); len(ns) != 1 || *ns[0].ToTier != "ambassador" {
+			t.Fatalf("Sam's tier notifications: %+v", ns)
+		}
+		if got := badge(sam); got != "1" {
+			t.Errorf("Sam's header counts %q unread, want 1", got)
+		}
+		items := sam.page("/account").Find("#notifications li")
+		if items.Length() != 2 {
+			t.Fatalf("Sam's list has %d items, want 2", items.Length())
+		}
+		wantText(t, "Sam's newest notification", items.First(), "You reached the Ambassador tier.")
+		if items.First().Find(`a[href="/signatories/`+samE.PublicID+`/trust"]`).Length() != 1 {
+			t.Error("the tier notification has no link to the trust page")
+		}
+	})
+}

@@ -1,0 +1,72 @@
+// The notifications of an account, as /account lists them and the header counts them, and the
+// endorsement notifications the endorsement flow writes.
+
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// notifyEndorsement records, in the endorsement's transaction, a notification of kind for the
+// member signatoryID about the other party. One unread notification per kind and other party is
+// enough: a second one (the same endorsement sent twice at once, or changed before it was read)
+// refreshes it instead of adding one. On PostgreSQL the second request waits on the endorsement
+// row the first wrote, so it sees the first's notification once that one commits.
+func notifyEndorsement(tx *gorm.DB, kind string, signatoryID, otherID int64, level string, now time.Time) error {
+	res := tx.Model(&Notification{}).
+		Where("signatory_id = ? AND other_id = ? AND kind = ? AND read_at IS NULL", signatoryID, otherID, kind).
+		Updates(map[string]any{"level": level, "created_at": now})
+	if res.Error != nil || res.RowsAffected > 0 {
+		return res.Error
+	}
+	return tx.Create(&Notification{SignatoryID: signatoryID, Kind: kind, OtherID: &otherID, Level: &level, CreatedAt: now}).Error
+}
+
+// NotificationRow is one notification as /account lists it.
+type NotificationRow struct {
+	ID   int64
+	Kind string
+	// PublicID is the member's own entry (for the trust page of a tier notification).
+	PublicID         string
+	FromTier, ToTier *string
+	Level            *string
+	// OtherPublicID, OtherName and OtherNameVis are the other party of an endorsement
+	// notification; the page shows the name only when it is public, and links the entry only
+	// while it is listed.
+	OtherPublicID, OtherName, OtherNameVis *string
+	OtherListed                            *bool
+	CreatedAt                              time.Time
+	ReadAt                                 *time.Time
+}
+
+// Notifications lists an account's newest notifications, newest first.
+func (s *Store) Notifications(ctx context.Context, accountID int64, limit int) ([]NotificationRow, error) {
+	var out []NotificationRow
+	err := s.DB.WithContext(ctx).Table("notifications n").
+		Select(`n.id, n.kind, s.public_id, n.from_tier, n.to_tier, n.level, o.public_id AS other_public_id,
+			o.name AS other_name, o.vis_name AS other_name_vis, o.listed AS other_listed, n.created_at, n.read_at`).
+		Joins("JOIN signatories s ON s.id = n.signatory_id").Joins("LEFT JOIN signatories o ON o.id = n.other_id").
+		Where("s.account_id = ?", accountID).Order("n.id DESC").Limit(limit).Scan(&out).Error
+	return out, err
+}
+
+// UnreadNotifications counts an account's unread notifications, for the header. It only reads.
+func (s *Store) UnreadNotifications(ctx context.Context, accountID int64) (int64, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&Notification{}).
+		Where("read_at IS NULL AND signatory_id IN (SELECT id FROM signatories WHERE account_id = ?)", accountID).
+		Count(&n).Error
+	return n, err
+}
+
+// MarkNotificationsRead marks read an account's notifications up to the newest one a page
+// showed (one written after the page was drawn stays unread), and returns how many.
+func (s *Store) MarkNotificationsRead(ctx context.Context, accountID, upTo int64) (int64, error) {
+	res := s.DB.WithContext(ctx).Model(&Notification{}).
+		Where("read_at IS NULL AND id <= ? AND signatory_id IN (SELECT id FROM signatories WHERE account_id = ?)", upTo, accountID).
+		Update("read_at", s.now())
+	return res.RowsAffected, res.Error
+}
