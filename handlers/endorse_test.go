@@ -161,6 +161,12 @@ func TestConcurrentIdenticalEndorsements(t *testing.T) {
 		if pending != endorsees {
 			t.Errorf("%d endorsements as sent, want %d", pending, endorsees)
 		}
+		// Each endorsee is told once, however many requests carried the endorsement.
+		var told int64
+		s.DB.Model(&models.Notification{}).Where("kind = ?", models.KindEndorsementReceived).Count(&told)
+		if told != endorsees {
+			t.Errorf("%d endorsement notifications, want %d (one per endorsee)", told, endorsees)
+		}
 		// Once accepted, the same endorsement sent again leaves it accepted; a changed one waits
 		// for the endorsee's answer again.
 		first := id("p0")
