@@ -83,7 +83,13 @@ func TestNotificationsOnTheAccountPage(t *testing.T) {
 		if ns := of(samE, models.KindEndorsementDeclined); len(ns) != 1 || *ns[0].OtherID != beaE.ID || *ns[0].Level != "ambassador" {
 			t.Fatalf("Sam's declined notifications: %+v", ns)
 		}
-		wantText(t, "Sam's notifications", sam.page("/account").Find("#notifications li"), "Bea Example declined your endorsement as Ambassador.")
+		// Bea's name is for members only now: Sam's list does not name her.
+		if err := s.DB.Exec("UPDATE signatories SET vis_name = ? WHERE id = ?", models.Members, beaE.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		samList := sam.page("/account").Find("#notifications li")
+		wantText(t, "Sam's notifications", samList, "A signatory declined your endorsement as Ambassador.")
+		wantNoText(t, "Sam's notifications", samList, "Bea")
 
 		// The tiers are computed: Sam, a founding Ambassador, reaches Ambassador (Ada's
 		// endorsement carries no trust and Bea declined Sam's, so nobody else moves).
