@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"strings"
@@ -171,8 +172,11 @@ func TestRestoreRefusals(t *testing.T) {
 	if err := os.WriteFile(truncated, raw[:len(raw)/2], 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// Pages 2 and 3 scribbled over: b-tree pages in use, whatever the schema's size (free space
+	// inside the first page, which holds the schema, is not checked by anyone).
 	scribbled := bytes.Clone(raw)
-	for i := 4096; i < len(scribbled) && i < 4096*3; i++ {
+	pageSize := int(binary.BigEndian.Uint16(raw[16:18]))
+	for i := pageSize; i < len(scribbled) && i < 3*pageSize; i++ {
 		scribbled[i] = 0xA5
 	}
 	corrupt := filepath.Join(dir, "corrupt.db")
