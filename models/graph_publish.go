@@ -78,9 +78,9 @@ func (s *Store) PublishedGraph(ctx context.Context, out GraphLines) error {
 	// Creation times in milliseconds, by the very expression LoadTrust orders by: the published
 	// times then give the computation's order exactly, ties included. The order of public ids
 	// is the computation's too: bytes, not the PostgreSQL locale's collation.
-	created, offset, collate := "CAST(julianday(e.created_at) * 86400000 AS INTEGER)", int64(julianUnixMillis), ""
+	created, offset, collate := s.createdMillis("e.created_at"), int64(julianUnixMillis), ""
 	if s.Dialect == Postgres {
-		created, offset, collate = "CAST(EXTRACT(EPOCH FROM e.created_at) * 1000 AS BIGINT)", 0, ` COLLATE "C"`
+		offset, collate = 0, ` COLLATE "C"`
 	}
 	return s.Snapshot(ctx, func(tx *gorm.DB) error {
 		head, err := readGraphHead(tx)

@@ -77,13 +77,7 @@ func (s *Store) LoadTrust(ctx context.Context) (*TrustInput, error) {
 			}
 		}
 	}
-	// Creation times in milliseconds, read by the database itself: the computation only orders by
-	// them.
-	created := "CAST(julianday(created_at) * 86400000 AS INTEGER)"
-	if s.Dialect == Postgres {
-		created = "CAST(EXTRACT(EPOCH FROM created_at) * 1000 AS BIGINT)"
-	}
-	rows, err = db.QueryContext(ctx, `SELECT from_id, to_id, level = 'ambassador', status = 'pending' OR status = 'accepted', `+created+` FROM endorsements`)
+	rows, err = db.QueryContext(ctx, `SELECT from_id, to_id, level = 'ambassador', status = 'pending' OR status = 'accepted', `+s.createdMillis("created_at")+` FROM endorsements`)
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +95,17 @@ func (s *Store) LoadTrust(ctx context.Context) (*TrustInput, error) {
 		in.Edges = append(in.Edges, e)
 	}
 	return in, rows.Err()
+}
+
+// createdMillis is the SQL expression of an endorsement's creation time in milliseconds, read by
+// the database itself, which the tier computation orders endorsements by and the published graph
+// states (so that a recomputation from it meets them in the same order, ties included). On SQLite
+// it counts from the Julian epoch (julianUnixMillis), on PostgreSQL from 1970.
+func (s *Store) createdMillis(column string) string {
+	if s.Dialect == Postgres {
+		return "CAST(EXTRACT(EPOCH FROM " + column + ") * 1000 AS BIGINT)"
+	}
+	return "CAST(julianday(" + column + ") * 86400000 AS INTEGER)"
 }
 
 // TierCounts are exclusive counts over the signatories in the registry.
