@@ -9,9 +9,11 @@ type Account struct {
 	DisplayName   string
 	Email         string
 	EmailVerified bool
-	CreatedAt     time.Time
-	BlockedAt     *time.Time
-	DeletedAt     *time.Time
+	// Language is the interface language the member last chose; their e-mail is written in it.
+	Language  string `gorm:"default:en"`
+	CreatedAt time.Time
+	BlockedAt *time.Time
+	DeletedAt *time.Time
 }
 
 func (Account) TableName() string { return "accounts" }

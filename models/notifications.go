@@ -29,7 +29,49 @@ const (
 	// this member's endorsement.
 	KindEndorsementAccepted = "endorsement.accepted"
 	KindEndorsementDeclined = "endorsement.declined"
+	// KindBadgeIssued: a badge credential was issued to the member (ToTier names the badge:
+	// signatory, advocate or ambassador).
+	KindBadgeIssued = "badge.issued"
+	// KindOrganisationVerified: an administrator verified the member's organisation entry.
+	KindOrganisationVerified = "organisation.verified"
+	// KindDeclarationVersion: a new version of the Declaration (Version) awaits the member's
+	// signature.
+	KindDeclarationVersion = "declaration.version"
+	// KindAccountDeleted: the member deleted their account. It has no row (the account and its
+	// notifications are erased); its e-mail is the confirmation.
+	KindAccountDeleted = "account.deleted"
 )
+
+// The categories of e-mail a member can turn off one by one on /account. Account mail (the
+// deletion confirmation) cannot be turned off.
+const (
+	CategoryEndorsements = "endorsements"
+	CategoryTiers        = "tiers"
+	CategoryBadges       = "badges"
+	CategoryOrganisation = "organisation"
+	CategoryDeclaration  = "declaration"
+	CategoryAccount      = "account"
+)
+
+// MailCategories are the categories a member can turn off, in the order /account lists them.
+var MailCategories = []string{CategoryEndorsements, CategoryTiers, CategoryBadges, CategoryOrganisation, CategoryDeclaration}
+
+// CategoryOf says which category of e-mail a kind of notification belongs to.
+func CategoryOf(kind string) string {
+	switch kind {
+	case KindEndorsementReceived, KindEndorsementAccepted, KindEndorsementDeclined:
+		return CategoryEndorsements
+	case KindTierLost, KindTierReached:
+		return CategoryTiers
+	case KindBadgeIssued:
+		return CategoryBadges
+	case KindOrganisationVerified:
+		return CategoryOrganisation
+	case KindDeclarationVersion:
+		return CategoryDeclaration
+	}
+	return CategoryAccount
+}
 
 // Notification is one message for the member holding an entry; ReadAt is nil until they saw or
 // dismissed it.
@@ -40,10 +82,16 @@ type Notification struct {
 	// FromTier and ToTier are the tiers before and after, for a tier notification.
 	FromTier, ToTier *string
 	// OtherID is the other party of an endorsement notification, Level the level endorsed.
-	OtherID   *int64
-	Level     *string
-	CreatedAt time.Time
-	ReadAt    *time.Time
+	OtherID *int64
+	Level   *string
+	// Version is the Declaration version of a declaration.version notification.
+	Version *int
+	// Mail is the notification's e-mail: nil when none is wanted, "due" until a message holding
+	// it is sent, then "sending" and "sent" (or "skipped"); MailMessageID that message.
+	Mail          *string
+	MailMessageID *int64
+	CreatedAt     time.Time
+	ReadAt        *time.Time
 }
 
 func (Notification) TableName() string { return "notifications" }
@@ -67,6 +115,16 @@ func notifyTierMoved(tx *gorm.DB, from, to string, ids []int64, now time.Time) e
 		rows[i] = Notification{SignatoryID: id, Kind: kind, FromTier: &from, ToTier: &to, CreatedAt: now}
 	}
 	// One INSERT for the chunk ApplyTiers updated (at most a few hundred rows).
+	return Notify(tx, rows...)
+}
+
+// Notify records notifications in tx, the transaction of their event, so that they exist
+// exactly when the event does. Every kind goes through here: the in-app list on /account and
+// the e-mail outbox both start from these rows.
+func Notify(tx *gorm.DB, rows ...Notification) error {
+	if len(rows) == 0 {
+		return nil
+	}
 	return tx.Create(&rows).Error
 }
 

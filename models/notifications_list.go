@@ -22,7 +22,7 @@ func notifyEndorsement(tx *gorm.DB, kind string, signatoryID, otherID int64, lev
 	if res.Error != nil || res.RowsAffected > 0 {
 		return res.Error
 	}
-	return tx.Create(&Notification{SignatoryID: signatoryID, Kind: kind, OtherID: &otherID, Level: &level, CreatedAt: now}).Error
+	return Notify(tx, Notification{SignatoryID: signatoryID, Kind: kind, OtherID: &otherID, Level: &level, CreatedAt: now})
 }
 
 // NotificationRow is one notification as /account lists it.
