@@ -33,6 +33,8 @@ type NotificationRow struct {
 	PublicID         string
 	FromTier, ToTier *string
 	Level            *string
+	// Version is the Declaration version of a declaration.version notification.
+	Version *int
 	// OtherPublicID, OtherName and OtherNameVis are the other party of an endorsement
 	// notification; the page shows the name only when it is public, and links the entry only
 	// while it is listed.
@@ -46,7 +48,7 @@ type NotificationRow struct {
 func (s *Store) Notifications(ctx context.Context, accountID int64, limit int) ([]NotificationRow, error) {
 	var out []NotificationRow
 	err := s.DB.WithContext(ctx).Table("notifications n").
-		Select(`n.id, n.kind, s.public_id, n.from_tier, n.to_tier, n.level, o.public_id AS other_public_id,
+		Select(`n.id, n.kind, s.public_id, n.from_tier, n.to_tier, n.level, n.version, o.public_id AS other_public_id,
 			o.name AS other_name, o.vis_name AS other_name_vis, o.listed AS other_listed, n.created_at, n.read_at`).
 		Joins("JOIN signatories s ON s.id = n.signatory_id").Joins("LEFT JOIN signatories o ON o.id = n.other_id").
 		Where("s.account_id = ?", accountID).Order("n.id DESC").Limit(limit).Scan(&out).Error
