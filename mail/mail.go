@@ -46,3 +46,8 @@ type Letter struct {
 	// MessageID is the id the message is to carry.
 	MessageID string
 }
+
+// Composer writes the message for a letter, in the letter's language.
+type Composer interface {
+	Write(l Letter) (Message, error)
+}
