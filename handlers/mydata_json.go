@@ -46,11 +46,18 @@ type MyDataPerson struct {
 	Name string `json:"name,omitempty"`
 }
 
-// MyDataNotification is one notification the registry kept for the person.
+// MyDataNotification is one notification the registry kept for the person: its other party by
+// public id only when the person may know it (listed, or an endorsement between them; also in
+// People), the level endorsed, the tiers before and after (to_tier names the badge of a
+// badge.issued), the Declaration version, and what became of its e-mail.
 type MyDataNotification struct {
 	Kind      string `json:"kind"`
+	Other     string `json:"other,omitempty"`
+	Level     string `json:"level,omitempty"`
 	FromTier  string `json:"from_tier,omitempty"`
 	ToTier    string `json:"to_tier,omitempty"`
+	Version   int    `json:"version,omitempty"`
+	Mail      string `json:"mail,omitempty"`
 	CreatedAt string `json:"created_at"`
 	ReadAt    string `json:"read_at,omitempty"`
 }
@@ -134,12 +141,13 @@ func myDataJSON(d *models.MyData, source string, now time.Time) *MyDataJSON {
 		person(x.FromPublicID, x.OtherName)
 	}
 	for _, x := range d.Notifications {
-		n := MyDataNotification{Kind: x.Kind, CreatedAt: fullStamp(x.CreatedAt), ReadAt: optFullStamp(x.ReadAt)}
-		if x.FromTier != nil {
-			n.FromTier = *x.FromTier
+		n := MyDataNotification{Kind: x.Kind, Other: x.OtherPublicID, Level: deref(x.Level), FromTier: deref(x.FromTier),
+			ToTier: deref(x.ToTier), Mail: deref(x.Mail), CreatedAt: fullStamp(x.CreatedAt), ReadAt: optFullStamp(x.ReadAt)}
+		if x.Version != nil {
+			n.Version = *x.Version
 		}
-		if x.ToTier != nil {
-			n.ToTier = *x.ToTier
+		if x.OtherPublicID != "" {
+			person(x.OtherPublicID, x.OtherName)
 		}
 		out.Notifications = append(out.Notifications, n)
 	}
@@ -174,6 +182,14 @@ func myDataJSON(d *models.MyData, source string, now time.Time) *MyDataJSON {
 		out.Audit = append(out.Audit, e)
 	}
 	return out
+}
+
+// deref reads an optional column, "" when it is NULL.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // aboutMe tells whether an audit entry's subject is the person's account or entry.

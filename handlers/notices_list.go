@@ -23,15 +23,15 @@ const notificationsShown = 50
 
 // unreadCount is the header's count of a signed-in member's unread notifications. A visitor
 // costs no query; like the tier notice, a failure is logged and the page shown without it.
-func (h *Handler) unreadCount(c echo.Context) int64 {
+func (h *Handler) unreadCount(c echo.Context) models.Unread {
 	acc := account(c)
 	if acc == nil {
-		return 0
+		return models.Unread{}
 	}
 	n, err := h.store.UnreadNotifications(c.Request().Context(), acc.ID)
 	if err != nil {
 		h.log.Error("counting the notifications", "account", acc.PublicID, "err", err)
-		return 0
+		return models.Unread{}
 	}
 	return n
 }
@@ -68,6 +68,26 @@ func notificationViews(l *i18n.Localizer, rows []models.NotificationRow) []notif
 			}
 		case models.KindEndorsementDeclined:
 			v.Text = l.T("notification.endorsement_declined", other, tier(r.Level))
+		case models.KindBadgeIssued:
+			v.Text = l.T("notification.badge_issued", tier(r.ToTier))
+			switch {
+			case r.CredentialID != nil:
+				v.Link, v.LinkText = "/credentials/"+*r.CredentialID, l.T("notification.see_badge")
+			case r.Listed:
+				// The badge was revoked since: the profile shows the ones held now.
+				v.Link, v.LinkText = "/signatories/"+r.PublicID, l.T("notification.see_profile")
+			}
+		case models.KindOrganisationVerified:
+			v.Text = l.T("notification.organisation_verified")
+			if r.Listed {
+				v.Link, v.LinkText = "/signatories/"+r.PublicID, l.T("notification.see_profile")
+			}
+		case models.KindDeclarationVersion:
+			if r.Version == nil {
+				continue
+			}
+			v.Text = l.T("notification.declaration_version", *r.Version)
+			v.Link, v.LinkText = "/sign", l.T("notification.sign_version", *r.Version)
 		default:
 			continue
 		}

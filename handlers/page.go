@@ -28,8 +28,9 @@ type Page struct {
 	Pending int64
 	// Notice tells a signed-in member that a recomputation lowered their tier (notices.go).
 	Notice *models.TierNotice
-	// Unread counts the signed-in member's unread notifications (notices_list.go).
-	Unread int64
+	// Unread counts the signed-in member's unread notifications (notices_list.go); UnreadUpTo
+	// is the newest one's id, up to which the header's "Mark all as read" marks.
+	Unread, UnreadUpTo int64
 	// CSRF goes into every form as _csrf.
 	CSRF string
 	// Path is the page's own address, for "log in and come back".
@@ -52,7 +53,8 @@ func (h *Handler) page(c echo.Context, title, nav string, data any) Page {
 	p.Admin, _ = c.Get("admin").(bool)
 	p.Pending, _ = c.Get("pending").(int64)
 	p.Notice = h.tierNotice(c)
-	p.Unread = h.unreadCount(c)
+	unread := h.unreadCount(c)
+	p.Unread, p.UnreadUpTo = unread.Count, unread.UpTo
 	u := *c.Request().URL
 	if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead && !h.returnTo.match(u.Path) {
 		// A page answering a form (a login's hand-off to its provider, a refused development

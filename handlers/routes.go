@@ -63,6 +63,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.POST("/account/delete", h.deleteAccount)
 	e.POST("/account/endorsements/:from/:answer", h.answerEndorsement)
 	e.POST("/account/notices/read", h.dismissNotice)
+	e.POST("/account/notifications/read", h.markAllRead)
 	e.POST("/signatories/:id/endorse", h.endorse, limited)
 	e.POST("/signatories/:id/endorse/withdraw", h.unendorse)
 	e.GET("/admin", h.adminPage)

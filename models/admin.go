@@ -128,7 +128,10 @@ func (s *Store) VerifyOrganisation(ctx context.Context, by Actor, publicID strin
 				return err
 			}
 		}
-		return s.setState(tx, sg, sg.Status, true, "")
+		if err := s.setState(tx, sg, sg.Status, true, ""); err != nil {
+			return err
+		}
+		return Notify(tx, Notification{SignatoryID: sg.ID, Kind: KindOrganisationVerified, CreatedAt: s.now()})
 	})
 }
 

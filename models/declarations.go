@@ -159,6 +159,13 @@ func (s *Store) PublishVersion(ctx context.Context, by Actor, d Declaration) err
 			SubjectType: "declaration", SubjectID: fmt.Sprintf("%d/%s", d.Version, d.Lang), Detail: d.SHA256}); err != nil {
 			return err
 		}
+		if d.Version == current+1 {
+			// The version's first text; its other languages (d.Version == current) are the same
+			// version, which the members have already been asked to sign.
+			if err := notifyNewVersion(tx, d.Version, s.now()); err != nil {
+				return err
+			}
+		}
 		return bumpChanges(tx)
 	})
 }

@@ -238,6 +238,9 @@ func (s *Store) CompleteBatch(ctx context.Context, items []Completion) (retry []
 					return fromDB(ins.Error)
 				}
 				if ins.RowsAffected > 0 {
+					if err := notifyBadgeIssued(tx, it.Job, it.Credential, now); err != nil {
+						return err
+					}
 					continue
 				}
 				// Nothing stored: either the signatory holds this badge already (issued meanwhile

@@ -25,7 +25,7 @@ type MyData struct {
 	Withdrawals []Withdrawal
 	// Given and Received are the endorsements both ways, the other party resolved.
 	Given, Received []MyEndorsement
-	Notifications   []Notification
+	Notifications   []MyNotification
 	// Credentials are those the entry holds: its badges and the endorsements it received.
 	Credentials []MyCredential
 	// Audit is every entry the person made, or made about their account or entry.
@@ -41,6 +41,14 @@ type MyEndorsement struct {
 	FromPublicID, ToPublicID string
 	// OtherName is the other party's name when they make it public and are listed; else empty.
 	OtherName string
+}
+
+// MyNotification is a notification with its other party as the person may know them: the
+// public id when that entry is listed or the two have an endorsement between them (the
+// endorsements already name it), the name only when it is public and listed; else empty.
+type MyNotification struct {
+	Notification
+	OtherPublicID, OtherName string
 }
 
 // MyCredential is a credential with what it refers to named by public ids.
@@ -118,7 +126,13 @@ func (d *MyData) readEntry(tx *gorm.DB) error {
 	if d.Received, err = myEndorsements(tx, "e.to_id = ?", "e.from_id", id); err != nil {
 		return err
 	}
-	if err := tx.Where("signatory_id = ?", id).Order("id").Find(&d.Notifications).Error; err != nil {
+	if err := tx.Table("notifications n").
+		Select(`n.*, CASE WHEN o.listed OR EXISTS (SELECT 1 FROM endorsements e
+				WHERE (e.from_id = n.signatory_id AND e.to_id = o.id) OR (e.from_id = o.id AND e.to_id = n.signatory_id))
+			THEN o.public_id ELSE '' END AS other_public_id,
+			CASE WHEN o.listed AND o.vis_name = 'public' THEN o.name ELSE '' END AS other_name`).
+		Joins("LEFT JOIN signatories o ON o.id = n.other_id").
+		Where("n.signatory_id = ?", id).Order("n.id").Scan(&d.Notifications).Error; err != nil {
 		return err
 	}
 	return tx.Table("credentials c").

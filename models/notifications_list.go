@@ -40,8 +40,13 @@ type NotificationRow struct {
 	// while it is listed.
 	OtherPublicID, OtherName, OtherNameVis *string
 	OtherListed                            *bool
-	CreatedAt                              time.Time
-	ReadAt                                 *time.Time
+	// Listed says the member's own entry is in the public registry (its profile can be linked).
+	Listed bool
+	// CredentialID is the live credential of a badge.issued notification's badge, for its
+	// verification page; nil once that badge was revoked.
+	CredentialID *string
+	CreatedAt    time.Time
+	ReadAt       *time.Time
 }
 
 // Notifications lists an account's newest notifications, newest first.
@@ -49,19 +54,31 @@ func (s *Store) Notifications(ctx context.Context, accountID int64, limit int) (
 	var out []NotificationRow
 	err := s.DB.WithContext(ctx).Table("notifications n").
 		Select(`n.id, n.kind, s.public_id, n.from_tier, n.to_tier, n.level, n.version, o.public_id AS other_public_id,
-			o.name AS other_name, o.vis_name AS other_name_vis, o.listed AS other_listed, n.created_at, n.read_at`).
+			o.name AS other_name, o.vis_name AS other_name_vis, o.listed AS other_listed, s.listed, c.id AS credential_id, n.created_at, n.read_at`).
 		Joins("JOIN signatories s ON s.id = n.signatory_id").Joins("LEFT JOIN signatories o ON o.id = n.other_id").
+		// At most one live credential per badge (credentials_one_live; SQLite uses that partial
+		// index only when the query repeats "kind <> 'endorsement'").
+		Joins(`LEFT JOIN credentials c ON n.kind = ? AND c.signatory_id = n.signatory_id AND c.kind = n.to_tier
+			AND c.revoked_at IS NULL AND c.kind <> 'endorsement'`, KindBadgeIssued).
 		Where("s.account_id = ?", accountID).Order("n.id DESC").Limit(limit).Scan(&out).Error
 	return out, err
 }
 
+// Unread is what the header says of an account's unread notifications: how many, and the
+// newest one's id, up to which "Mark all as read" marks (one written after the page was drawn
+// stays unread).
+type Unread struct {
+	Count int64
+	UpTo  int64
+}
+
 // UnreadNotifications counts an account's unread notifications, for the header. It only reads.
-func (s *Store) UnreadNotifications(ctx context.Context, accountID int64) (int64, error) {
-	var n int64
-	err := s.DB.WithContext(ctx).Model(&Notification{}).
+func (s *Store) UnreadNotifications(ctx context.Context, accountID int64) (Unread, error) {
+	var u Unread
+	err := s.DB.WithContext(ctx).Model(&Notification{}).Select("COUNT(*) AS count, COALESCE(MAX(id), 0) AS up_to").
 		Where("read_at IS NULL AND signatory_id IN (SELECT id FROM signatories WHERE account_id = ?)", accountID).
-		Count(&n).Error
-	return n, err
+		Scan(&u).Error
+	return u, err
 }
 
 // MarkNotificationsRead marks read an account's notifications up to the newest one a page
