@@ -133,6 +133,25 @@ func TestDownloadMyData(t *testing.T) {
 		drain(t, worker)
 		var beaRow models.Signatory
 		s.DB.Where("public_id = ?", id("bea")).Take(&beaRow)
+		// Notifications naming another party: Hana (hidden name, endorses Bea), and a stranger
+		// who left the registry and has no endorsement with Bea.
+		var hana models.Signatory
+		s.DB.Where("public_id = ?", id("hana")).Take(&hana)
+		stranger := models.Signatory{PublicID: id("quinn"), Kind: "person", Name: "Quinn Unlisted", Country: "FR",
+			Visibility: models.AllPublic(), Tier: "signatory", Status: "withdrawn", Verified: true, SignedAt: s.Now(), CreatedAt: s.Now(), UpdatedAt: s.Now()}
+		if err := s.DB.Create(&stranger).Error; err != nil {
+			t.Fatal(err)
+		}
+		level, due, version := "advocate", "due", 2
+		for _, n := range []models.Notification{
+			{SignatoryID: beaRow.ID, Kind: models.KindEndorsementReceived, OtherID: &hana.ID, Level: &level, Mail: &due, CreatedAt: s.Now()},
+			{SignatoryID: beaRow.ID, Kind: models.KindEndorsementDeclined, OtherID: &stranger.ID, Level: &level, CreatedAt: s.Now()},
+			{SignatoryID: beaRow.ID, Kind: models.KindDeclarationVersion, Version: &version, Mail: &due, CreatedAt: s.Now()},
+		} {
+			if err := s.DB.Create(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
 		from, to := "ambassador", "advocate"
 		s.DB.Create(&models.Notification{SignatoryID: beaRow.ID, Kind: models.KindTierLost, FromTier: &from, ToTier: &to, CreatedAt: s.Now()})
 
@@ -182,6 +201,24 @@ func TestDownloadMyData(t *testing.T) {
 		if n := data["notifications"].([]any); int64(len(n)) != kept || n[len(n)-1].(map[string]any)["from_tier"] != "ambassador" {
 			t.Errorf("notifications: %v, the registry keeps %d", n, kept)
 		}
+		// Each with its other party (by public id when Bea may know them), level, version and
+		// e-mail state.
+		byKind := map[string]map[string]any{}
+		for _, x := range data["notifications"].([]any) {
+			byKind[x.(map[string]any)["kind"].(string)] = x.(map[string]any)
+		}
+		if n := byKind[models.KindEndorsementReceived]; n["other"] != id("hana") || n["level"] != "advocate" || n["mail"] != "due" {
+			t.Errorf("the endorsement notification: %v", n)
+		}
+		if n := byKind[models.KindEndorsementDeclined]; n["other"] != nil || n["level"] != "advocate" || n["mail"] != nil {
+			t.Errorf("the notification about an unlisted stranger: %v", n)
+		}
+		if n := byKind[models.KindDeclarationVersion]; n["version"] != float64(2) || n["mail"] != "due" {
+			t.Errorf("the declaration notification: %v", n)
+		}
+		if bytes.Contains(raw, []byte(id("quinn"))) {
+			t.Error("data.json names the unlisted stranger's entry")
+		}
 		if v := data["visibility"].(map[string]any); v["city"] != "members" || v["name"] != "public" {
 			t.Errorf("visibility: %v", v)
 		}
@@ -197,7 +234,7 @@ func TestDownloadMyData(t *testing.T) {
 
 		// Nothing private of anyone else: no other e-mail, hidden name, hidden field, session.
 		for _, secret := range []string{"ada@", "kofi@", "hana@", "lee@", "zed@", "jana@", "Hana Hidden", "Secret Harbour",
-			"hana's private statement", "Jana Private", "token", "session"} {
+			"hana's private statement", "Jana Private", "Quinn Unlisted", "token", "session"} {
 			for name, b := range files {
 				if bytes.Contains(b, []byte(secret)) {
 					t.Errorf("%s holds %q", name, secret)

@@ -27,7 +27,7 @@ func TestNotificationsOnTheAccountPage(t *testing.T) {
 			return ns
 		}
 		badge := func(u *devUser) string {
-			return u.page("/").Find(`a[href="/account"] .unread-count`).First().Text()
+			return u.page("/").Find(`a[href="/account#notifications"] .unread-count`).First().Text()
 		}
 
 		// Ada endorses Bea, and sends the same form again: Bea is told once.
