@@ -120,7 +120,9 @@ func notifyTierMoved(tx *gorm.DB, from, to string, ids []int64, now time.Time) e
 
 // Notify records notifications in tx, the transaction of their event, so that they exist
 // exactly when the event does. Every kind goes through here: the in-app list on /account and
-// the e-mail outbox both start from these rows.
+// the e-mail outbox both start from these rows. One exception: a new Declaration version
+// (notifyNewVersion) may address a hundred thousand members and writes its rows with one
+// INSERT … SELECT, mail = 'due', which the mail sweep picks up.
 func Notify(tx *gorm.DB, rows ...Notification) error {
 	if len(rows) == 0 {
 		return nil
