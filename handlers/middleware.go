@@ -62,6 +62,7 @@ func (h *Handler) middleware(e *echo.Echo) {
 	}
 	e.Use(h.language)
 	e.Use(h.session)
+	e.Use(h.rememberLanguage)
 	// Every form carries a token the site set in a cookie: a form posted from another site
 	// cannot, and gets 403. The API reads only.
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
@@ -175,6 +176,23 @@ func (h *Handler) language(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Response().Header().Add("Vary", "Accept-Language, Cookie")
 		}
 		c.SetRequest(r.WithContext(context.WithValue(r.Context(), langKey{}, lang)))
+		return next(c)
+	}
+}
+
+// rememberLanguage records the language a signed-in member picks with ?lang= on their account,
+// so that the registry's e-mail to them is written in it. It runs after the session is known;
+// only a change writes.
+func (h *Handler) rememberLanguage(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		acc := account(c)
+		choice := c.QueryParam("lang")
+		if acc != nil && i18n.Supported(choice) && acc.Language != choice {
+			if err := h.store.SetAccountLanguage(c.Request().Context(), acc.ID, choice); err != nil {
+				return err
+			}
+			acc.Language = choice
+		}
 		return next(c)
 	}
 }
