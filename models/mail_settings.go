@@ -17,7 +17,7 @@ import (
 
 // MailSetting is one category of e-mail a member turned off.
 type MailSetting struct {
-	AccountID int64 `gorm:"primaryKey"`
+	AccountID int64  `gorm:"primaryKey"`
 	Category  string `gorm:"primaryKey"`
 	OffAt     time.Time
 }
