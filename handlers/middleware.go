@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/open-recognition/registry/i18n"
+	"github.com/open-recognition/registry/mail"
 	"golang.org/x/time/rate"
 )
 
@@ -69,6 +70,13 @@ func (h *Handler) middleware(e *echo.Echo) {
 		Skipper: func(c echo.Context) bool {
 			p := c.Request().URL.Path
 			if strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/assets/") || p == "/healthz" {
+				return true
+			}
+			if p == mail.UnsubscribePath && c.Request().Method == http.MethodPost {
+				// RFC 8058: a mail program posts the one-click unsubscribe itself, with no
+				// session and no page of ours before it, so it cannot carry a token. The link's
+				// own HMAC (mail.VerifyUnsubscribe) is what proves it came from our message,
+				// and all it can do is turn one category of e-mail off.
 				return true
 			}
 			if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
