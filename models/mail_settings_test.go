@@ -84,6 +84,16 @@ func TestMailSettingsRoundTrip(t *testing.T) {
 		if err := s.UnsubscribeMail(ctx, uuid.NewString(), models.CategoryTiers); models.ErrorCode(err) != models.ENOTFOUND {
 			t.Errorf("unsubscribing an unknown account: %v", err)
 		}
+		// Deleting the account erases its choices; a link of an old message then finds nobody.
+		if err := s.DeleteAccount(ctx, &acc); err != nil {
+			t.Fatal(err)
+		}
+		if n := testutil.Count(t, s, "mail_settings"); n != 0 {
+			t.Errorf("%d mail settings left after the account's deletion", n)
+		}
+		if err := s.UnsubscribeMail(ctx, acc.PublicID, models.CategoryTiers); models.ErrorCode(err) != models.ENOTFOUND {
+			t.Errorf("unsubscribing a deleted account: %v", err)
+		}
 	})
 }
 
