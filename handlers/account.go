@@ -43,6 +43,8 @@ type accountView struct {
 	TierNotice *models.TierNotice
 	// Notifications are the account's newest notifications, newest first (notices_list.go).
 	Notifications []notificationView
+	// Mail is the E-mail section (account_mail.go).
+	Mail mailSettingsView
 }
 
 // withdrawalView is what withdrawing one's signature does, in words.
@@ -112,6 +114,9 @@ func (h *Handler) renderAccountWith(c echo.Context, acc *models.Account, status 
 	}
 	l := h.catalog.For(lang(c))
 	v := accountView{Identities: ids, Message: message, Entry: mine, Saved: c.QueryParam("saved") == "1", TierNotice: notice, Notifications: notificationViews(h.catalog.For(lang(c)), notes)}
+	if v.Mail, err = h.mailSettings(c, l, acc); err != nil {
+		return err
+	}
 	pending, err := h.store.PendingEndorsements(ctx, acc.ID)
 	if err != nil {
 		return err

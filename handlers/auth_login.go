@@ -137,7 +137,9 @@ func (h *Handler) authCallback(c echo.Context) error {
 		h.log.Warn("login provider gave no user", "provider", name, "err", err)
 		return httpError(http.StatusBadGateway, "error.login.no_user", "the login provider did not say who you are; try again")
 	}
-	acc, err := h.store.Login(c.Request().Context(), auth.Identity(name, user), st.AccountID)
+	who := auth.Identity(name, user)
+	who.Lang = lang(c)
+	acc, err := h.store.Login(c.Request().Context(), who, st.AccountID)
 	if err != nil {
 		return err
 	}
@@ -177,7 +179,7 @@ func (h *Handler) devLogin(c echo.Context) error {
 	if len(f.Errors) > 0 {
 		return h.renderLogin(c, http.StatusBadRequest, f)
 	}
-	acc, err := h.store.Login(c.Request().Context(), models.LoginIdentity{Provider: "dev", Subject: email, Email: email, EmailVerified: true, Name: name}, nil)
+	acc, err := h.store.Login(c.Request().Context(), models.LoginIdentity{Provider: "dev", Subject: email, Email: email, EmailVerified: true, Name: name, Lang: lang(c)}, nil)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/open-recognition/registry/i18n"
 	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/sharelink"
 )
 
 // badgeCards is what views/partials/badge_card.html shows wherever a signatory meets their
@@ -55,7 +56,7 @@ func (h *Handler) badgeCards(c echo.Context, l *i18n.Localizer, sg *models.Signa
 		out.Cards = append(out.Cards, badgeView{ID: cr.ID, Kind: cr.Kind, Name: name, ImageURL: "/achievements/" + cr.Kind + ".svg",
 			IssuedISO: cr.IssuedAt.UTC().Format(time.RFC3339), IssuedOn: l.Date(cr.IssuedAt),
 			URL: u, JSONURL: u + ".json", PNGURL: u + ".png", SVGURL: u + ".svg", ShareURL: page,
-			LinkedInURL: linkedInAddURL(name, l.T("site.name"), cr.IssuedAt, page, cr.ID),
+			LinkedInURL: sharelink.Badge{Kind: cr.Kind, CredentialID: cr.ID, IssuedAt: cr.IssuedAt}.LinkedIn(l, h.cfg.BaseURL),
 			Shares:      badgeShareLinks(l, name, page), QRURL: u + "/qr.png"})
 	}
 	if acc := account(c); acc != nil && sg.AccountID != nil && *sg.AccountID == acc.ID && sg.Listed {

@@ -37,6 +37,8 @@ type Config struct {
 	// AdvocateCapacities and AmbassadorCapacities are the capacity tables in force, which the
 	// tier criteria pages state.
 	AdvocateCapacities, AmbassadorCapacities []int
+	// MailOn says this server sends e-mail (an SMTP server is configured): /account says so.
+	MailOn bool
 }
 
 // Deps are the handler's dependencies, built in main.
@@ -54,6 +56,9 @@ type Deps struct {
 	Worker *issuer.Worker
 	// Explainer says why a signatory holds their tier.
 	Explainer Explainer
+	// MailSecret checks the unsubscribe links of the registry's e-mail: the secret the mail
+	// writer signs them with (mail.Writer.Secret). Without it no unsubscribe link verifies.
+	MailSecret []byte
 }
 
 // Handler holds what every action needs.
@@ -92,6 +97,8 @@ type Handler struct {
 	returnTo returnPaths
 	// shares draws and keeps the cards shown where a page is shared.
 	shares *shareImages
+	// mailSecret checks unsubscribe links (mail_unsubscribe.go).
+	mailSecret []byte
 }
 
 // New builds the web application: handler, templates, middleware and routes.
@@ -117,6 +124,7 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		keys:           d.Keys,
 		worker:         d.Worker,
 		explainer:      d.Explainer,
+		mailSecret:     d.MailSecret,
 		status:         &statusCache{lists: map[string]statusEntry{}},
 		countryOptions: map[string]string{},
 		maps:           &mapCache{},

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/open-recognition/registry/i18n"
+	"github.com/open-recognition/registry/mail"
 	"golang.org/x/time/rate"
 )
 
@@ -62,12 +63,20 @@ func (h *Handler) middleware(e *echo.Echo) {
 	}
 	e.Use(h.language)
 	e.Use(h.session)
+	e.Use(h.rememberLanguage)
 	// Every form carries a token the site set in a cookie: a form posted from another site
 	// cannot, and gets 403. The API reads only.
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		Skipper: func(c echo.Context) bool {
 			p := c.Request().URL.Path
 			if strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/assets/") || p == "/healthz" {
+				return true
+			}
+			if p == mail.UnsubscribePath && c.Request().Method == http.MethodPost {
+				// RFC 8058: a mail program posts the one-click unsubscribe itself, with no
+				// session and no page of ours before it, so it cannot carry a token. The link's
+				// own HMAC (mail.VerifyUnsubscribe) is what proves it came from our message,
+				// and all it can do is turn one category of e-mail off.
 				return true
 			}
 			if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
@@ -175,6 +184,23 @@ func (h *Handler) language(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Response().Header().Add("Vary", "Accept-Language, Cookie")
 		}
 		c.SetRequest(r.WithContext(context.WithValue(r.Context(), langKey{}, lang)))
+		return next(c)
+	}
+}
+
+// rememberLanguage records the language a signed-in member picks with ?lang= on their account,
+// so that the registry's e-mail to them is written in it. It runs after the session is known;
+// only a change writes.
+func (h *Handler) rememberLanguage(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		acc := account(c)
+		choice := c.QueryParam("lang")
+		if acc != nil && i18n.Supported(choice) && acc.Language != choice {
+			if err := h.store.SetAccountLanguage(c.Request().Context(), acc.ID, choice); err != nil {
+				return err
+			}
+			acc.Language = choice
+		}
 		return next(c)
 	}
 }

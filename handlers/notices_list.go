@@ -47,9 +47,9 @@ func notificationViews(l *i18n.Localizer, rows []models.NotificationRow) []notif
 	}
 	for _, r := range rows {
 		v := notificationView{Unread: r.ReadAt == nil, CreatedAt: r.CreatedAt}
-		other := l.T("endorse.someone")
-		if r.OtherName != nil && r.OtherNameVis != nil && *r.OtherNameVis == string(models.Public) && r.OtherListed != nil && *r.OtherListed {
-			other = models.CleanLine(*r.OtherName)
+		other, ok := r.OtherPublicName()
+		if !ok {
+			other = l.T("endorse.someone")
 		}
 		switch r.Kind {
 		case models.KindTierLost:

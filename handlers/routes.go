@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/mail"
 )
 
 // readable are the methods of every public page: HEAD too, for monitors and link checkers (the
@@ -47,6 +48,8 @@ func (h *Handler) routes(e *echo.Echo) {
 
 	e.Match(readable, "/login", h.login)
 	limited := h.formLimit()
+	e.Match(readable, mail.UnsubscribePath, h.unsubscribePage)
+	e.POST(mail.UnsubscribePath, h.unsubscribe, limited)
 	e.POST("/auth/dev", h.devLogin, limited)
 	e.POST("/auth/:provider", h.authBegin, limited)
 	e.GET("/auth/:provider/callback", h.authCallback, limited)
@@ -61,7 +64,9 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.POST("/account/entry", h.updateEntry)
 	e.POST("/account/withdraw", h.withdraw)
 	e.POST("/account/delete", h.deleteAccount)
+	e.GET("/account/endorsements/:from/:answer", h.answerEndorsementPage)
 	e.POST("/account/endorsements/:from/:answer", h.answerEndorsement)
+	e.POST("/account/mail", h.saveMailSettings)
 	e.POST("/account/notices/read", h.dismissNotice)
 	e.POST("/account/notifications/read", h.markAllRead)
 	e.POST("/signatories/:id/endorse", h.endorse, limited)

@@ -2,9 +2,7 @@ package handlers
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/open-recognition/registry/i18n"
 )
@@ -12,23 +10,6 @@ import (
 // shareLink is one outbound link of a badge card: a network's own share page, opened by the
 // person's browser. The registry itself never calls these hosts.
 type shareLink struct{ Network, URL string }
-
-// linkedInAddURL is LinkedIn's "add to profile" form for a certification, filled in: the badge's
-// name, the registry as the issuing organisation, the month it was issued, and the verification
-// page with the credential's id.
-func linkedInAddURL(name, organisation string, issued time.Time, certURL, certID string) string {
-	issued = issued.UTC()
-	q := url.Values{
-		"startTask":        {"CERTIFICATION_NAME"},
-		"name":             {name},
-		"organizationName": {organisation},
-		"issueYear":        {strconv.Itoa(issued.Year())},
-		"issueMonth":       {strconv.Itoa(int(issued.Month()))},
-		"certUrl":          {certURL},
-		"certId":           {certID},
-	}
-	return "https://www.linkedin.com/profile/add?" + q.Encode()
-}
 
 // badgeShareLinks are the share pages of common networks and an e-mail, for a badge's
 // verification page. Mastodon has no share page common to its instances, so it has none here:

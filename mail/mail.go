@@ -38,6 +38,8 @@ type Sender interface {
 // is empty and Deleted is set.
 type Letter struct {
 	AccountID int64
+	// AccountPublicID names the member in the message's unsubscribe link (never the internal id).
+	AccountPublicID string
 	// Email, Name and Lang are the member's address, name and language.
 	Email, Name, Lang string
 	Category          string

@@ -19,6 +19,9 @@ type LoginIdentity struct {
 	Email         string
 	EmailVerified bool
 	Name          string
+	// Lang is the interface language of the login's request: the member's e-mail is written
+	// in the language they last used the registry in.
+	Lang string
 }
 
 // Login returns the account of an identity, creating it on a first login. Accounts are keyed by
@@ -67,7 +70,7 @@ func (s *Store) Login(ctx context.Context, id LoginIdentity, attachTo *int64) (A
 				return err
 			}
 		default:
-			acc = Account{PublicID: uuid.NewString(), DisplayName: id.Name, Email: id.Email, EmailVerified: id.EmailVerified, CreatedAt: now}
+			acc = Account{PublicID: uuid.NewString(), DisplayName: id.Name, Email: id.Email, EmailVerified: id.EmailVerified, Language: id.Lang, CreatedAt: now}
 			if err := tx.Create(&acc).Error; err != nil {
 				return fromDB(err)
 			}
@@ -82,6 +85,12 @@ func (s *Store) Login(ctx context.Context, id LoginIdentity, attachTo *int64) (A
 			if err := claim(tx, &acc, now); err != nil {
 				return err
 			}
+		}
+		if id.Lang != "" && acc.Language != id.Lang {
+			if err := tx.Model(&Account{}).Where("id = ?", acc.ID).Update("language", id.Lang).Error; err != nil {
+				return err
+			}
+			acc.Language = id.Lang
 		}
 		if acc.BlockedAt != nil || acc.DeletedAt != nil {
 			return Errorf(EFORBIDDEN, "this account is blocked; write to the registry's administrators if you think this is a mistake").Says("error.login.blocked")

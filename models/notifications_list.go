@@ -49,6 +49,16 @@ type NotificationRow struct {
 	ReadAt       *time.Time
 }
 
+// OtherPublicName is the other party's name when it may be shown to the member: only when that
+// person made it public and their entry is listed. The pages and the e-mail both name people
+// through it, so a private name never leaves the registry.
+func (r NotificationRow) OtherPublicName() (string, bool) {
+	if r.OtherName == nil || r.OtherNameVis == nil || *r.OtherNameVis != string(Public) || r.OtherListed == nil || !*r.OtherListed {
+		return "", false
+	}
+	return CleanLine(*r.OtherName), true
+}
+
 // Notifications lists an account's newest notifications, newest first.
 func (s *Store) Notifications(ctx context.Context, accountID int64, limit int) ([]NotificationRow, error) {
 	var out []NotificationRow

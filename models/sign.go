@@ -319,6 +319,10 @@ func (s *Store) DeleteAccount(ctx context.Context, acc *Account) error {
 		if err := tx.Where("account_id = ?", acc.ID).Delete(&Role{}).Error; err != nil {
 			return err
 		}
+		// The member's e-mail choices go with the address they were about.
+		if err := tx.Where("account_id = ?", acc.ID).Delete(&MailSetting{}).Error; err != nil {
+			return err
+		}
 		if err := tx.Model(&Account{}).Where("id = ?", acc.ID).Updates(map[string]any{"display_name": "", "email": "", "email_verified": false, "deleted_at": now}).Error; err != nil {
 			return err
 		}
