@@ -31,6 +31,7 @@ type options struct {
 	Addr, DB, BaseURL, Keys, Declarations, TrustedProxies, RateLimit, TileURL string
 	AdvocateCapacities, AmbassadorCapacities                                  string
 	IssuerEmail                                                               string
+	SMTPURL, MailFrom                                                         string
 	DevLogin, ChangeBaseURL                                                   bool
 
 	// import
@@ -103,6 +104,8 @@ func globalFlags(fs *flag.FlagSet, o *options, getenv func(string) string) {
 	fs.StringVar(&o.AdvocateCapacities, "advocate-capacities", env("REGISTRY_ADVOCATE_CAPACITIES", ""), "Advocate capacity table, e.g. 200,20,5,2,1; empty: follows the size of the registry (REGISTRY_ADVOCATE_CAPACITIES)")
 	fs.StringVar(&o.AmbassadorCapacities, "ambassador-capacities", env("REGISTRY_AMBASSADOR_CAPACITIES", ""), "Ambassador capacity table; empty: follows the size of the registry (REGISTRY_AMBASSADOR_CAPACITIES)")
 	fs.StringVar(&o.IssuerEmail, "issuer-email", env("REGISTRY_ISSUER_EMAIL", ""), "the issuer's e-mail in badges and Open Badges 2.0 documents (default registry@ the base URL's host) (REGISTRY_ISSUER_EMAIL)")
+	fs.StringVar(&o.SMTPURL, "smtp-url", env("REGISTRY_SMTP_URL", ""), "SMTP server for e-mail: smtp://user:password@host:587 (STARTTLS required unless the host is loopback) or smtps://…; empty: no e-mail is sent (REGISTRY_SMTP_URL)")
+	fs.StringVar(&o.MailFrom, "mail-from", env("REGISTRY_MAIL_FROM", ""), "sender of the registry's e-mail (default registry@ the base URL's host) (REGISTRY_MAIL_FROM)")
 	fs.BoolVar(&o.ChangeBaseURL, "change-base-url", false, "accept a base URL that differs from the stored one (breaks earlier credential URLs)")
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/open-recognition/registry/geo"
 	"github.com/open-recognition/registry/i18n"
 	"github.com/open-recognition/registry/issuer"
+	"github.com/open-recognition/registry/jobs"
 	"github.com/open-recognition/registry/markdown"
 	"github.com/open-recognition/registry/models"
 	"github.com/open-recognition/registry/views"
@@ -54,6 +55,9 @@ type Deps struct {
 	Worker *issuer.Worker
 	// Explainer says why a signatory holds their tier.
 	Explainer Explainer
+	// Jobs is the background job engine; the handlers wake it after a change that queued a
+	// job (e-mail about a notification), so that it starts at once instead of at the next poll.
+	Jobs *jobs.Engine
 }
 
 // Handler holds what every action needs.
@@ -76,6 +80,7 @@ type Handler struct {
 	did    string
 	signer *issuer.Signer
 	worker *issuer.Worker
+	jobs   *jobs.Engine
 	status *statusCache
 	// explainer says why a signatory holds their tier.
 	explainer Explainer
@@ -116,6 +121,7 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		hasher:         auth.NewHasher(d.SessionSecret),
 		keys:           d.Keys,
 		worker:         d.Worker,
+		jobs:           d.Jobs,
 		explainer:      d.Explainer,
 		status:         &statusCache{lists: map[string]statusEntry{}},
 		countryOptions: map[string]string{},
