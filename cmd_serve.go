@@ -148,12 +148,16 @@ func mailOutbox(env *environment, store *models.Store) (*mail.Outbox, error) {
 	if err != nil {
 		return nil, err
 	}
+	interval, err := mailInterval(o.MailInterval)
+	if err != nil {
+		return nil, err
+	}
 	catalog, err := i18n.Load()
 	if err != nil {
 		return nil, err
 	}
 	outbox := &mail.Outbox{Store: store, Composer: &noticeComposer{catalog: catalog, baseURL: o.BaseURL}, Log: env.log,
-		Host: mailHost(o.BaseURL)}
+		Host: mailHost(o.BaseURL), Spacing: interval}
 	if cfg.On() {
 		outbox.Sender = &mail.SMTP{Config: cfg}
 		env.log.Info("e-mail is on", "smtp", cfg.Redacted(), "from", cfg.From)

@@ -86,6 +86,9 @@ func run(ctx context.Context, args []string, e Env, stdin io.Reader, stdout, std
 	if _, err := mail.ParseConfig(o.SMTPURL, o.MailFrom); err != nil {
 		return &usageError{msg: err.Error(), usage: usageLine(cmd)}
 	}
+	if _, err := mailInterval(o.MailInterval); err != nil {
+		return &usageError{msg: err.Error(), usage: usageLine(cmd)}
+	}
 	if _, _, err := rateLimit(o.RateLimit); err != nil {
 		return &usageError{msg: err.Error(), usage: usageLine(cmd)}
 	}

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/url"
@@ -67,6 +68,8 @@ func Start(t testing.TB, o Options) *Server {
 	s.srv.WriteTimeout = 30 * time.Second
 	s.srv.MaxMessageBytes = 1 << 20
 	s.srv.AllowInsecureAuth = true
+	// Clients that die mid-session are what the crash tests do: not worth a line each.
+	s.srv.ErrorLog = log.New(io.Discard, "", 0)
 	if o.StartTLS {
 		cfg, roots, err := selfSigned(o.TLSNames)
 		if err != nil {
