@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/open-recognition/registry/jobs"
+	"github.com/open-recognition/registry/mail"
 	"github.com/open-recognition/registry/models"
 )
 
@@ -17,12 +18,15 @@ const placesEvery = time.Hour
 
 // background is the job engine of a server: the kinds it runs and how often the periodic ones
 // come round. The credential outbox (issuer.Worker) still runs on its own; it moves here next.
-func background(env *environment, store *models.Store, tw *tiersWorker) *jobs.Engine {
+func background(env *environment, store *models.Store, tw *tiersWorker, outbox *mail.Outbox) *jobs.Engine {
 	e := &jobs.Engine{Store: store, Log: env.log, Handlers: map[string]jobs.Handler{
 		placesJobKind: func(ctx context.Context, _ *jobs.Job) error { return locateMissing(ctx, env, store) },
 		tiersJobKind:  tw.tiersJob,
 	}}
 	e.Every(placesJobKind, placesEvery)
+	// E-mail: the notifications' outbox, the sweep, the deletion confirmation. Registered even
+	// when mail is off, so that due notifications are marked skipped instead of waiting.
+	outbox.Register(e)
 	// The tier worker watches the graph and queues one recomputation after a quiet moment; the
 	// unique key keeps one open at a time across every server on the database.
 	key := tiersJobKind

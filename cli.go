@@ -11,6 +11,7 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/open-recognition/registry/issuer"
 )
@@ -31,6 +32,7 @@ type options struct {
 	Addr, DB, BaseURL, Keys, Declarations, TrustedProxies, RateLimit, TileURL string
 	AdvocateCapacities, AmbassadorCapacities                                  string
 	IssuerEmail                                                               string
+	SMTPURL, MailFrom, MailInterval                                           string
 	DevLogin, ChangeBaseURL                                                   bool
 
 	// import
@@ -103,6 +105,9 @@ func globalFlags(fs *flag.FlagSet, o *options, getenv func(string) string) {
 	fs.StringVar(&o.AdvocateCapacities, "advocate-capacities", env("REGISTRY_ADVOCATE_CAPACITIES", ""), "Advocate capacity table, e.g. 200,20,5,2,1; empty: follows the size of the registry (REGISTRY_ADVOCATE_CAPACITIES)")
 	fs.StringVar(&o.AmbassadorCapacities, "ambassador-capacities", env("REGISTRY_AMBASSADOR_CAPACITIES", ""), "Ambassador capacity table; empty: follows the size of the registry (REGISTRY_AMBASSADOR_CAPACITIES)")
 	fs.StringVar(&o.IssuerEmail, "issuer-email", env("REGISTRY_ISSUER_EMAIL", ""), "the issuer's e-mail in badges and Open Badges 2.0 documents (default registry@ the base URL's host) (REGISTRY_ISSUER_EMAIL)")
+	fs.StringVar(&o.SMTPURL, "smtp-url", env("REGISTRY_SMTP_URL", ""), "SMTP server for e-mail: smtp://user:password@host:587 (STARTTLS required unless the host is loopback) or smtps://…; empty: no e-mail is sent (REGISTRY_SMTP_URL)")
+	fs.StringVar(&o.MailFrom, "mail-from", env("REGISTRY_MAIL_FROM", ""), "sender of the registry's e-mail (default registry@ the base URL's host) (REGISTRY_MAIL_FROM)")
+	fs.StringVar(&o.MailInterval, "mail-interval", env("REGISTRY_MAIL_INTERVAL", "1h"), "least time between two messages to a member about one category; what comes meanwhile goes as one digest (REGISTRY_MAIL_INTERVAL)")
 	fs.BoolVar(&o.ChangeBaseURL, "change-base-url", false, "accept a base URL that differs from the stored one (breaks earlier credential URLs)")
 }
 
@@ -269,6 +274,15 @@ func trustedProxies(v string) ([]*net.IPNet, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// mailInterval reads --mail-interval: a Go duration of a second or more.
+func mailInterval(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d < time.Second {
+		return 0, fmt.Errorf("--mail-interval: %q is not a duration of a second or more, such as 1h or 30m", v)
+	}
+	return d, nil
 }
 
 // issuerEmail is the issuer's e-mail in credentials: the --issuer-email given, a bare address,

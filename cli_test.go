@@ -377,6 +377,11 @@ func TestUsageErrors(t *testing.T) {
 		{"bad issuer e-mail", nil, []string{"migrate", "--issuer-email", "registry"}, []string{"--issuer-email"}},
 		{"issuer e-mail with a name", nil, []string{"serve", "--issuer-email", "Registry <badges@registry.example>"}, []string{"--issuer-email"}},
 		{"bad issuer e-mail from the environment", map[string]string{"REGISTRY_ISSUER_EMAIL": "@registry.example"}, []string{"serve"}, []string{"--issuer-email"}},
+		{"SMTP URL of another scheme", nil, []string{"serve", "--smtp-url", "https://mail.example.org"}, []string{"--smtp-url"}},
+		{"SMTP URL without a host", map[string]string{"REGISTRY_SMTP_URL": "smtp://"}, []string{"serve"}, []string{"--smtp-url"}},
+		{"bad mail sender", nil, []string{"serve", "--smtp-url", "smtp://127.0.0.1:25", "--mail-from", "registry"}, []string{"--mail-from"}},
+		{"bad mail sender from the environment", map[string]string{"REGISTRY_SMTP_URL": "smtp://127.0.0.1:25", "REGISTRY_MAIL_FROM": "@x"}, []string{"serve"}, []string{"--mail-from"}},
+		{"bad mail interval", nil, []string{"serve", "--mail-interval", "hourly"}, []string{"--mail-interval"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -7,13 +7,17 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/open-recognition/registry/auth"
 	"github.com/open-recognition/registry/geo"
 	"github.com/open-recognition/registry/handlers"
+	"github.com/open-recognition/registry/i18n"
 	"github.com/open-recognition/registry/issuer"
+	"github.com/open-recognition/registry/mail"
+	"github.com/open-recognition/registry/models"
 )
 
 // minSessionSecret is the shortest SESSION_SECRET accepted: 32 characters.
@@ -70,8 +74,16 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		return err
 	}
 	worker.IssuerEmail = o.IssuerEmail
+	outbox, err := mailOutbox(env, store)
+	if err != nil {
+		return err
+	}
+	tw := &tiersWorker{store: store, cfg: tcfg, log: env.log, poll: 500 * time.Millisecond, quiet: 1500 * time.Millisecond, maxWait: 6 * time.Second, explain: explain}
+	// In the background: a large registry from before places answers at once, and its map
+	// fills in within seconds (the places job runs as soon as the engine starts).
+	work := background(env, store, tw, outbox)
 	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Keys: keys, Worker: worker,
-		Explainer: explain, Config: handlers.Config{
+		Explainer: explain, Jobs: work, Config: handlers.Config{
 			BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL,
 			Admins: splitList(env.getenv("REGISTRY_ADMINS")), IssuerEmail: o.IssuerEmail,
 			AdvocateCapacities: tcfg.Advocate, AmbassadorCapacities: tcfg.Ambassador}})
@@ -93,10 +105,6 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	workCtx, stopWork := context.WithCancel(ctx)
 	defer stopWork()
 	go worker.Run(workCtx)
-	tw := &tiersWorker{store: store, cfg: tcfg, log: env.log, poll: 500 * time.Millisecond, quiet: 1500 * time.Millisecond, maxWait: 6 * time.Second, explain: explain}
-	// In the background: a large registry from before places answers at once, and its map
-	// fills in within seconds (the places job runs as soon as the engine starts).
-	work := background(env, store, tw)
 	go tw.run(workCtx)
 	workDone := make(chan struct{})
 	go func() {
@@ -129,6 +137,42 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		return err
 	}
 	return nil
+}
+
+// mailOutbox sets up the server's e-mail from --smtp-url and --mail-from (checked by run).
+// Without a server, the registry says so once at start and sends nothing: notifications still
+// show on /account.
+func mailOutbox(env *environment, store *models.Store) (*mail.Outbox, error) {
+	o := env.opts
+	cfg, err := mail.ParseConfig(o.SMTPURL, o.MailFrom)
+	if err != nil {
+		return nil, err
+	}
+	interval, err := mailInterval(o.MailInterval)
+	if err != nil {
+		return nil, err
+	}
+	catalog, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	outbox := &mail.Outbox{Store: store, Composer: &noticeComposer{catalog: catalog, baseURL: o.BaseURL}, Log: env.log,
+		Host: mailHost(o.BaseURL), Spacing: interval}
+	if cfg.On() {
+		outbox.Sender = &mail.SMTP{Config: cfg}
+		env.log.Info("e-mail is on", "smtp", cfg.Redacted(), "from", cfg.From)
+	} else {
+		env.log.Warn("e-mail is off: nothing is sent (notifications only show on /account); set --smtp-url or REGISTRY_SMTP_URL to send it")
+	}
+	return outbox, nil
+}
+
+// mailHost is the host of the base URL, which ends every Message-ID.
+func mailHost(baseURL string) string {
+	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "localhost"
 }
 
 // loopbackAddr reports whether a listen address accepts connections from this machine only: a

@@ -14,6 +14,8 @@ import (
 
 	"github.com/open-recognition/registry/data"
 	"github.com/open-recognition/registry/declaration"
+	"github.com/open-recognition/registry/issuer"
+	"github.com/open-recognition/registry/mail"
 	"github.com/open-recognition/registry/models"
 	"golang.org/x/term"
 )
@@ -76,6 +78,15 @@ func run(ctx context.Context, args []string, e Env, stdin io.Reader, stdout, std
 	}
 	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
 	if o.IssuerEmail, err = issuerEmail(o.IssuerEmail, o.BaseURL); err != nil {
+		return &usageError{msg: err.Error(), usage: usageLine(cmd)}
+	}
+	if o.MailFrom == "" {
+		o.MailFrom = issuer.DefaultIssuerEmail(o.BaseURL)
+	}
+	if _, err := mail.ParseConfig(o.SMTPURL, o.MailFrom); err != nil {
+		return &usageError{msg: err.Error(), usage: usageLine(cmd)}
+	}
+	if _, err := mailInterval(o.MailInterval); err != nil {
 		return &usageError{msg: err.Error(), usage: usageLine(cmd)}
 	}
 	if _, _, err := rateLimit(o.RateLimit); err != nil {

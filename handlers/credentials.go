@@ -17,10 +17,14 @@ import (
 	"github.com/open-recognition/registry/models"
 )
 
-// wake tells the credential worker that there is something to issue or revoke.
+// wake tells the credential worker and the job engine that there is something to do: a
+// credential to issue or revoke, a notification to mail.
 func (h *Handler) wake() {
 	if h.worker != nil {
 		h.worker.Wake()
+	}
+	if h.jobs != nil {
+		h.jobs.Wake()
 	}
 }
 

@@ -17,6 +17,7 @@ func (h *Handler) endorse(c echo.Context) error {
 	if _, err := h.store.Endorse(c.Request().Context(), acc, id, c.FormValue("level"), c.FormValue("comment")); err != nil {
 		return err
 	}
+	h.wake() // the endorsee's notification is to be mailed
 	return c.Redirect(http.StatusSeeOther, "/signatories/"+id+"?endorsed=1#endorse")
 }
 
@@ -46,6 +47,7 @@ func (h *Handler) answerEndorsement(c echo.Context) error {
 	if err := h.store.AnswerEndorsement(c.Request().Context(), acc, c.Param("from"), answer == "accept"); err != nil {
 		return err
 	}
+	h.wake() // the endorser's notification is to be mailed, an accepted endorsement's credential issued
 	return c.Redirect(http.StatusSeeOther, "/account#endorsements")
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/open-recognition/registry/geo"
 	"github.com/open-recognition/registry/i18n"
 	"github.com/open-recognition/registry/issuer"
+	"github.com/open-recognition/registry/jobs"
 	"github.com/open-recognition/registry/markdown"
 	"github.com/open-recognition/registry/models"
 	"github.com/open-recognition/registry/views"
@@ -59,6 +60,9 @@ type Deps struct {
 	// MailSecret checks the unsubscribe links of the registry's e-mail: the secret the mail
 	// writer signs them with (mail.Writer.Secret). Without it no unsubscribe link verifies.
 	MailSecret []byte
+	// Jobs is the background job engine; the handlers wake it after a change that queued a
+	// job (e-mail about a notification), so that it starts at once instead of at the next poll.
+	Jobs *jobs.Engine
 }
 
 // Handler holds what every action needs.
@@ -81,6 +85,7 @@ type Handler struct {
 	did    string
 	signer *issuer.Signer
 	worker *issuer.Worker
+	jobs   *jobs.Engine
 	status *statusCache
 	// explainer says why a signatory holds their tier.
 	explainer Explainer
@@ -123,6 +128,7 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		hasher:         auth.NewHasher(d.SessionSecret),
 		keys:           d.Keys,
 		worker:         d.Worker,
+		jobs:           d.Jobs,
 		explainer:      d.Explainer,
 		mailSecret:     d.MailSecret,
 		status:         &statusCache{lists: map[string]statusEntry{}},

@@ -7,6 +7,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -79,9 +80,29 @@ type Engine struct {
 	KeepDone time.Duration
 
 	periodic map[string]time.Duration
+	forget   map[string]bool
 	wake     chan struct{}
 	once     sync.Once
 }
+
+// ForgetPayload makes the payload of kind's jobs erased once they are done or dead: for jobs
+// that carry personal data of someone who is gone (the address an account-deletion
+// confirmation is sent to). Call it before Run.
+func (e *Engine) ForgetPayload(kind string) {
+	if e.forget == nil {
+		e.forget = map[string]bool{}
+	}
+	e.forget[kind] = true
+}
+
+// again is the error of Again.
+type again struct{ at time.Time }
+
+func (a again) Error() string { return "due again at " + a.at.UTC().Format(time.RFC3339) }
+
+// Again is what a handler returns when its job has nothing to do before at (a rule says "not
+// yet", nothing failed): the job is due again then, and the run counts as no attempt.
+func Again(at time.Time) error { return again{at: at} }
 
 // Every makes kind a periodic job, run once per interval by one process among all that share
 // the database, the first time as soon as the engine starts. Call it before Run.
@@ -188,6 +209,7 @@ func (e *Engine) Run(ctx context.Context) error {
 // claims whose process died on their last attempt and deletes old finished jobs. A failure is
 // logged and tried at the next sweep: the database may be busy or away for a moment.
 func (e *Engine) sweep(ctx context.Context) {
+	e.releaseDead(ctx)
 	for kind, interval := range e.periodic {
 		if err := e.Store.EnsurePeriodic(ctx, kind, interval); err != nil && ctx.Err() == nil {
 			e.Log.Error("jobs: scheduling a periodic job", "kind", kind, "err", err)
@@ -217,10 +239,14 @@ func (e *Engine) run(ctx context.Context, j *Job) {
 	}
 	interval, periodic := e.periodic[j.Kind]
 	now := e.Store.Now()
+	j.ForgetPayload = e.forget[j.Kind]
+	var later again
 	switch {
 	case err != nil && ctx.Err() != nil:
 		// Interrupted by a shutdown: the next process does it again, without counting an attempt.
 		err = record(func() error { return e.Store.ReleaseJob(rec, j) })
+	case errors.As(err, &later) && !periodic:
+		err = record(func() error { return e.Store.PostponeJob(rec, j, later.at) })
 	case periodic:
 		failure := ""
 		if err != nil {
@@ -248,6 +274,8 @@ func (e *Engine) run(ctx context.Context, j *Job) {
 	if err != nil {
 		e.Log.Error("jobs: recording the outcome", "kind", j.Kind, "id", j.ID, "err", err)
 	}
+	// The job may have queued others (a tier change queues e-mail): look at once.
+	e.Wake()
 }
 
 // call runs the job's handler, renewing its lease while it runs, and turns a panic into an error.

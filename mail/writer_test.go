@@ -78,7 +78,6 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-func ptr[T any](v T) *T { return &v }
 
 // notify records notifications for Ada as the events do, and returns them as the outbox reads
 // them (Store.Notifications), newest first.

@@ -41,6 +41,9 @@ type Job struct {
 	DoneAt    *time.Time
 	FailedAt  *time.Time
 	CreatedAt time.Time
+	// ForgetPayload, set by the engine for kinds that ask, erases the payload when the job is
+	// done or dead. Not a column.
+	ForgetPayload bool `gorm:"-"`
 }
 
 func (Job) TableName() string { return "jobs" }
@@ -144,8 +147,39 @@ func held(tx *gorm.DB, j *Job) *gorm.DB {
 
 // FinishJob closes a job that ran.
 func (s *Store) FinishJob(ctx context.Context, j *Job) error {
-	return held(s.DB.WithContext(ctx), j).
-		Updates(map[string]any{"done_at": s.now(), "lease_until": nil, "leased_by": nil}).Error
+	set := map[string]any{"done_at": s.now(), "lease_until": nil, "leased_by": nil}
+	if j.ForgetPayload {
+		set["payload"] = "{}"
+	}
+	return held(s.DB.WithContext(ctx), j).Updates(set).Error
+}
+
+// PostponeJob puts back a job that had nothing to do yet: due at next, the attempt not counted.
+func (s *Store) PostponeJob(ctx context.Context, j *Job, next time.Time) error {
+	return held(s.DB.WithContext(ctx), j).Updates(map[string]any{"run_at": next.UTC().Truncate(time.Microsecond),
+		"attempts": gorm.Expr("attempts - 1"), "lease_until": nil, "leased_by": nil}).Error
+}
+
+// JobClaim is an open job's claim: which process holds it.
+type JobClaim struct {
+	ID       int64
+	LeasedBy string
+}
+
+// JobClaims lists the claims on open jobs whose holder's name starts with prefix (a host). A _
+// in the prefix matches any character: callers check the names they get.
+func (s *Store) JobClaims(ctx context.Context, prefix string) ([]JobClaim, error) {
+	var out []JobClaim
+	err := s.DB.WithContext(ctx).Model(&Job{}).Select("id, leased_by").
+		Where("done_at IS NULL AND failed_at IS NULL AND leased_by LIKE ?", strings.ReplaceAll(prefix, "%", "_")+"%").Scan(&out).Error
+	return out, err
+}
+
+// ExpireJobLease ends a claim whose process is known to be gone: its job is claimed again at
+// once (or ended by the sweep, when that was its last attempt) instead of after the lease.
+func (s *Store) ExpireJobLease(ctx context.Context, c JobClaim) error {
+	return s.DB.WithContext(ctx).Model(&Job{}).Where("id = ? AND leased_by = ? AND done_at IS NULL", c.ID, c.LeasedBy).
+		Update("lease_until", s.now().Add(-time.Second)).Error
 }
 
 // RetryJob records a failed run: the job is due again at next, or dead when it has used its
@@ -154,6 +188,9 @@ func (s *Store) RetryJob(ctx context.Context, j *Job, failure string, next time.
 	set := map[string]any{"last_error": cutError(failure), "lease_until": nil, "leased_by": nil}
 	if j.Attempts >= j.MaxAttempts {
 		set["failed_at"] = s.now()
+		if j.ForgetPayload {
+			set["payload"] = "{}"
+		}
 	} else {
 		set["run_at"] = next.UTC().Truncate(time.Microsecond)
 	}

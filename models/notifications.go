@@ -120,14 +120,41 @@ func notifyTierMoved(tx *gorm.DB, from, to string, ids []int64, now time.Time) e
 
 // Notify records notifications in tx, the transaction of their event, so that they exist
 // exactly when the event does. Every kind goes through here: the in-app list on /account and
-// the e-mail outbox both start from these rows. One exception: a new Declaration version
-// (notifyNewVersion) may address a hundred thousand members and writes its rows with one
-// INSERT … SELECT, mail = 'due', which the mail sweep picks up.
+// the e-mail outbox both start from these rows. A notification to a member with an account is
+// due to be mailed, and its account's mail job for the category is queued in the same
+// transaction (the job decides later whether a message goes: verified address, the member's
+// settings, the hourly rule). Call the job engine's Wake after the commit.
+// One exception: a new Declaration version (notifyNewVersion) may address a hundred thousand
+// members and writes its rows with one INSERT … SELECT, mail = 'due', which the mail sweep
+// (mail.sweep, every minute) queues.
 func Notify(tx *gorm.DB, rows ...Notification) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	return tx.Create(&rows).Error
+	ids := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.SignatoryID)
+	}
+	slices.Sort(ids)
+	accounts, err := mailAccounts(tx, slices.Compact(ids))
+	if err != nil {
+		return err
+	}
+	keys := map[MailJob]bool{}
+	for i := range rows {
+		account, ok := accounts[rows[i].SignatoryID]
+		category := CategoryOf(rows[i].Kind)
+		if !ok || category == CategoryAccount {
+			continue
+		}
+		due := MailDue
+		rows[i].Mail = &due
+		keys[MailJob{AccountID: account, Category: category}] = true
+	}
+	if err := tx.Create(&rows).Error; err != nil {
+		return err
+	}
+	return queueMail(tx, keys)
 }
 
 // eraseNotifications removes every notification of an entry, in account deletion's transaction:

@@ -281,6 +281,13 @@ func (s *Store) DeleteAccount(ctx context.Context, acc *Account) error {
 		now := s.now()
 		var sg Signatory
 		err := tx.Where("account_id = ?", acc.ID).Take(&sg).Error
+		// The confirmation is queued before the address is erased, from what the account
+		// holds now; the job keeps the address only until it is sent.
+		if err == nil || errors.Is(err, gorm.ErrRecordNotFound) {
+			if err := queueAccountDeletedMail(tx, acc.ID, sg.Name); err != nil {
+				return err
+			}
+		}
 		switch {
 		case err == nil:
 			if err := tx.Model(&Signatory{}).Where("id = ?", sg.ID).Updates(map[string]any{
