@@ -18,6 +18,7 @@ import (
 	"github.com/open-recognition/registry/issuer"
 	"github.com/open-recognition/registry/mail"
 	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/views"
 )
 
 // minSessionSecret is the shortest SESSION_SECRET accepted: 32 characters.
@@ -74,7 +75,7 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		return err
 	}
 	worker.IssuerEmail = o.IssuerEmail
-	outbox, err := mailOutbox(env, store)
+	outbox, mailSecret, err := mailOutbox(ctx, env, store)
 	if err != nil {
 		return err
 	}
@@ -83,7 +84,7 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	// fills in within seconds (the places job runs as soon as the engine starts).
 	work := background(env, store, tw, outbox)
 	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Keys: keys, Worker: worker,
-		Explainer: explain, Jobs: work, Config: handlers.Config{
+		Explainer: explain, Jobs: work, MailSecret: mailSecret, Config: handlers.Config{MailOn: outbox.Sender != nil,
 			BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL,
 			Admins: splitList(env.getenv("REGISTRY_ADMINS")), IssuerEmail: o.IssuerEmail,
 			AdvocateCapacities: tcfg.Advocate, AmbassadorCapacities: tcfg.Ambassador}})
@@ -142,29 +143,39 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 // mailOutbox sets up the server's e-mail from --smtp-url and --mail-from (checked by run).
 // Without a server, the registry says so once at start and sends nothing: notifications still
 // show on /account.
-func mailOutbox(env *environment, store *models.Store) (*mail.Outbox, error) {
+func mailOutbox(ctx context.Context, env *environment, store *models.Store) (*mail.Outbox, []byte, error) {
 	o := env.opts
 	cfg, err := mail.ParseConfig(o.SMTPURL, o.MailFrom)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	interval, err := mailInterval(o.MailInterval)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	catalog, err := i18n.Load()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	outbox := &mail.Outbox{Store: store, Composer: &noticeComposer{catalog: catalog, baseURL: o.BaseURL}, Log: env.log,
-		Host: mailHost(o.BaseURL), Spacing: interval}
+	templates, err := views.LoadMail()
+	if err != nil {
+		return nil, nil, err
+	}
+	// The unsubscribe links of every message sent must keep working after a restart and on every
+	// server of the database: the secret is kept in the database, made at the first start.
+	secret, err := store.MailSecret(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	writer := &mail.Writer{Catalog: catalog, BaseURL: o.BaseURL, Secret: secret, Store: store, Templates: templates}
+	outbox := &mail.Outbox{Store: store, Composer: writer, Log: env.log, Host: mailHost(o.BaseURL), Spacing: interval}
 	if cfg.On() {
 		outbox.Sender = &mail.SMTP{Config: cfg}
 		env.log.Info("e-mail is on", "smtp", cfg.Redacted(), "from", cfg.From)
 	} else {
 		env.log.Warn("e-mail is off: nothing is sent (notifications only show on /account); set --smtp-url or REGISTRY_SMTP_URL to send it")
 	}
-	return outbox, nil
+	return outbox, secret, nil
 }
 
 // mailHost is the host of the base URL, which ends every Message-ID.

@@ -76,9 +76,11 @@ func (o *Outbox) notify(ctx context.Context, j *jobs.Job) error {
 	off := false
 	if to.Reachable() {
 		// The member's setting on /account.
-		if off, err = o.Store.MailOff(ctx, p.AccountID, p.Category); err != nil {
+		wanted, err := models.MailWanted(o.Store.DB.WithContext(ctx), p.AccountID, p.Category)
+		if err != nil {
 			return err
 		}
+		off = !wanted
 	}
 	if o.Sender == nil || !to.Reachable() || off {
 		n, err := o.Store.SkipMail(ctx, p.AccountID, p.Category)
@@ -136,7 +138,7 @@ func (o *Outbox) send(ctx context.Context, to *models.MailRecipient, m *models.M
 		// Its notifications went with their entry (deleted outright): nothing left to tell.
 		return o.Store.DropMail(ctx, m)
 	}
-	msg, err := o.Composer.Write(Letter{AccountID: to.ID, Email: to.Email, Name: to.DisplayName, Lang: to.Language,
+	msg, err := o.Composer.Write(Letter{AccountID: to.ID, AccountPublicID: to.PublicID, Email: to.Email, Name: to.DisplayName, Lang: to.Language,
 		Category: m.Category, Notifications: notes, MessageID: m.MessageID})
 	if err != nil {
 		return fmt.Errorf("mail: writing message %s: %w", m.MessageID, err)
@@ -175,7 +177,7 @@ func (o *Outbox) accountDeleted(ctx context.Context, j *jobs.Job) error {
 		return nil
 	}
 	id := fmt.Sprintf("account-deleted.%d@%s", j.ID, o.Host)
-	msg, err := o.Composer.Write(Letter{Email: p.Email, Name: p.Name, Lang: p.Language, Category: models.CategoryAccount,
+	msg, err := o.Composer.Write(Letter{AccountPublicID: p.AccountPublicID, Email: p.Email, Name: p.Name, Lang: p.Language, Category: models.CategoryAccount,
 		Deleted: true, MessageID: id})
 	if err != nil {
 		return fmt.Errorf("mail: writing the deletion confirmation: %w", err)

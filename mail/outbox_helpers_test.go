@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/open-recognition/registry/i18n"
 	"github.com/open-recognition/registry/jobs"
 	"github.com/open-recognition/registry/mail"
 	"github.com/open-recognition/registry/mail/mailtest"
@@ -55,7 +56,12 @@ func (w *world) engine(store *models.Store, sender mail.Sender, name string) *jo
 	// move keeps a running job from being taken over by the other slot (no process dies here).
 	e := &jobs.Engine{Store: store, Poll: 10 * time.Millisecond, Name: name, Log: testLog(t), Lease: 24 * time.Hour,
 		Backoff: func(int) time.Duration { return 20 * time.Millisecond }}
-	o := &mail.Outbox{Store: store, Composer: testComposer{}, Host: "registry.example.org", Log: testLog(t)}
+	catalog, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	writer := &mail.Writer{Catalog: catalog, BaseURL: "https://registry.example.org", Secret: []byte("the unsubscribe links' test key"), Store: store}
+	o := &mail.Outbox{Store: store, Composer: writer, Host: "registry.example.org", Log: testLog(t)}
 	if sender != nil {
 		o.Sender = sender
 	}

@@ -114,7 +114,7 @@ func TestNoMailWithoutAVerifiedAddressOrWhenTurnedOff(t *testing.T) {
 		if got := w.mailTo("dan@example.org"); len(got) != 0 {
 			t.Errorf("mail to an unverified address: %v", got)
 		}
-		if got := w.mailTo("eve@example.org"); len(got) != 1 || !strings.HasPrefix(got[0].Subject, models.CategoryTiers) {
+		if got := w.mailTo("eve@example.org"); len(got) != 1 || got[0].Subject != "You reached the Advocate tier" {
 			t.Errorf("Eve got %v, want her tier message only", got)
 		}
 		w.exactlyOnce()
@@ -277,7 +277,7 @@ func TestAMessageInFlightIsSentAgainAsItWas(t *testing.T) {
 		w.engine(s, w.sender(), "")
 		got := w.srv.Wait(t, 1, 10*time.Second)
 		w.settle()
-		if len(got) != 1 || got[0].MessageID != "stopped@registry.example.org" || !strings.HasPrefix(got[0].Subject, "tiers: 1") {
+		if len(got) != 1 || got[0].MessageID != "stopped@registry.example.org" || got[0].Subject != "You reached the Advocate tier" {
 			t.Fatalf("got %v, want the stopped message with its one notification", got)
 		}
 		w.advance(61 * time.Minute)

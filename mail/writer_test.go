@@ -78,7 +78,6 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-
 // notify records notifications for Ada as the events do, and returns them as the outbox reads
 // them (Store.Notifications), newest first.
 func (f *fixture) notify(t *testing.T, rows ...models.Notification) []models.NotificationRow {

@@ -199,13 +199,6 @@ func (s *Store) MailRecipientOf(ctx context.Context, accountID int64) (*MailReci
 	return &rows[0], nil
 }
 
-// MailOff tells whether the member turned a category of e-mail off on /account.
-func (s *Store) MailOff(ctx context.Context, accountID int64, category string) (bool, error) {
-	var n int64
-	err := s.DB.WithContext(ctx).Table("mail_settings").Where("account_id = ? AND category = ?", accountID, category).Count(&n).Error
-	return n > 0, err
-}
-
 // mailIDs lists an account's notifications of a category whose mail is in state, oldest first.
 func mailIDs(tx *gorm.DB, accountID int64, category, state string) ([]int64, error) {
 	var rows []struct {

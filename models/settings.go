@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -79,4 +81,32 @@ func bumpChanges(tx *gorm.DB) error {
 // audit appends to the audit log inside the caller's transaction.
 func audit(tx *gorm.DB, e AuditEntry) error {
 	return tx.Create(&e).Error
+}
+
+// mailSecretKey is the setting holding the key of the e-mail's unsubscribe links.
+const mailSecretKey = "mail_secret"
+
+// MailSecret returns the key that signs the unsubscribe links of the registry's e-mail, made at
+// random the first time. It lives in the database so that every server of one registry, and the
+// same server after a restart, accepts the links of every message already sent.
+func (s *Store) MailSecret(ctx context.Context) ([]byte, error) {
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, err
+	}
+	db := s.DB.WithContext(ctx)
+	// Two servers starting at once: the first insert wins and both read it back.
+	err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&setting{Key: mailSecretKey, Value: hex.EncodeToString(fresh)}).Error
+	if err != nil {
+		return nil, err
+	}
+	v, _, err := s.Setting(ctx, mailSecretKey)
+	if err != nil {
+		return nil, err
+	}
+	key, err := hex.DecodeString(v)
+	if err != nil || len(key) < 16 {
+		return nil, fmt.Errorf("the stored e-mail link key (setting %s) is damaged: delete that setting to make a new one (links in e-mail already sent stop working)", mailSecretKey)
+	}
+	return key, nil
 }
