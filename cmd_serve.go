@@ -70,7 +70,16 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		return err
 	}
 	worker.IssuerEmail = o.IssuerEmail
-	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Keys: keys, Worker: worker,
+	tw := &tiersWorker{store: store, cfg: tcfg, log: env.log, poll: 500 * time.Millisecond, quiet: 1500 * time.Millisecond, maxWait: 6 * time.Second, explain: explain}
+	// In the background: a large registry from before places answers at once, and its map
+	// fills in within seconds (the places job runs as soon as the engine starts).
+	work := background(env, store, tw, worker)
+	// Outbox rows written before the credential job existed (an older registry, a restored
+	// backup) get their job now.
+	if err := store.QueueOpenIssuance(ctx); err != nil {
+		return err
+	}
+	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Keys: keys, Jobs: work,
 		Explainer: explain, Config: handlers.Config{
 			BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL,
 			Admins: splitList(env.getenv("REGISTRY_ADMINS")), IssuerEmail: o.IssuerEmail,
@@ -92,11 +101,6 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	}
 	workCtx, stopWork := context.WithCancel(ctx)
 	defer stopWork()
-	go worker.Run(workCtx)
-	tw := &tiersWorker{store: store, cfg: tcfg, log: env.log, poll: 500 * time.Millisecond, quiet: 1500 * time.Millisecond, maxWait: 6 * time.Second, explain: explain}
-	// In the background: a large registry from before places answers at once, and its map
-	// fills in within seconds (the places job runs as soon as the engine starts).
-	work := background(env, store, tw)
 	go tw.run(workCtx)
 	workDone := make(chan struct{})
 	go func() {

@@ -17,10 +17,11 @@ import (
 	"github.com/open-recognition/registry/models"
 )
 
-// wake tells the credential worker that there is something to issue or revoke.
+// wake tells the job engine that a change has just queued work (a badge to issue or revoke), so
+// that it starts now rather than at the engine's next poll.
 func (h *Handler) wake() {
-	if h.worker != nil {
-		h.worker.Wake()
+	if h.jobs != nil {
+		h.jobs.Wake()
 	}
 }
 

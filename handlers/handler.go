@@ -15,6 +15,7 @@ import (
 	"github.com/open-recognition/registry/geo"
 	"github.com/open-recognition/registry/i18n"
 	"github.com/open-recognition/registry/issuer"
+	"github.com/open-recognition/registry/jobs"
 	"github.com/open-recognition/registry/markdown"
 	"github.com/open-recognition/registry/models"
 	"github.com/open-recognition/registry/views"
@@ -50,8 +51,10 @@ type Deps struct {
 	SessionSecret string
 	// Keys are the issuer's signing keys.
 	Keys *issuer.Keys
-	// Worker issues credentials; the handlers wake it when a signature is recorded.
-	Worker *issuer.Worker
+	// Jobs is the engine that runs background work; the handlers wake it after a change that
+	// queued a job (a signature's badge), so that the job starts at once. Nil in tests that
+	// drain the credential outbox themselves.
+	Jobs *jobs.Engine
 	// Explainer says why a signatory holds their tier.
 	Explainer Explainer
 }
@@ -75,7 +78,7 @@ type Handler struct {
 	keys   *issuer.Keys
 	did    string
 	signer *issuer.Signer
-	worker *issuer.Worker
+	jobs   *jobs.Engine
 	status *statusCache
 	// explainer says why a signatory holds their tier.
 	explainer Explainer
@@ -115,7 +118,7 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		providers:      d.Providers,
 		hasher:         auth.NewHasher(d.SessionSecret),
 		keys:           d.Keys,
-		worker:         d.Worker,
+		jobs:           d.Jobs,
 		explainer:      d.Explainer,
 		status:         &statusCache{lists: map[string]statusEntry{}},
 		countryOptions: map[string]string{},

@@ -7,6 +7,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -51,6 +52,23 @@ func (e *Engine) Queue(ctx context.Context, j Job) (bool, error) {
 	}
 	return queued, err
 }
+
+// EnqueueAgain queues j in tx, or asks the open job holding j.UniqueKey for again (see
+// models.EnqueueAgain): for the one job that works off a queue of the domain's own rows.
+func EnqueueAgain(tx *gorm.DB, j Job) error {
+	return models.EnqueueAgain(tx, j)
+}
+
+// Continue, returned by a handler, puts its job back due at At with priority Priority instead of
+// closing it: a job that works off a long queue does it a slice at a time, so that each slice
+// is claimed by priority like any job, and rests between slices when the work should not take
+// the whole machine. A job asked for again meanwhile is due at once.
+type Continue struct {
+	At       time.Time
+	Priority int
+}
+
+func (c *Continue) Error() string { return "continues at " + c.At.UTC().Format(time.RFC3339Nano) }
 
 // Handler does one job. An error makes the job due again after a backoff (or dead after its
 // last attempt); a handler must therefore be safe to run again, since a process can also die
@@ -217,7 +235,13 @@ func (e *Engine) run(ctx context.Context, j *Job) {
 	}
 	interval, periodic := e.periodic[j.Kind]
 	now := e.Store.Now()
+	var more *Continue
 	switch {
+	case errors.As(err, &more) && !periodic:
+		err = record(func() error { return e.Store.ContinueJob(rec, j, more.At, more.Priority) })
+		if more.At.After(now) {
+			e.later(more.At.Sub(now))
+		}
 	case err != nil && ctx.Err() != nil:
 		// Interrupted by a shutdown: the next process does it again, without counting an attempt.
 		err = record(func() error { return e.Store.ReleaseJob(rec, j) })
@@ -248,6 +272,12 @@ func (e *Engine) run(ctx context.Context, j *Job) {
 	if err != nil {
 		e.Log.Error("jobs: recording the outcome", "kind", j.Kind, "id", j.ID, "err", err)
 	}
+}
+
+// later wakes the engine after d, so that a job that rests between slices comes back on time
+// rather than at the next poll.
+func (e *Engine) later(d time.Duration) {
+	time.AfterFunc(d, e.Wake)
 }
 
 // call runs the job's handler, renewing its lease while it runs, and turns a panic into an error.
