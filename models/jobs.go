@@ -196,9 +196,10 @@ func (s *Store) FinishJob(ctx context.Context, j *Job) error {
 // the two. The run made progress, so the attempts start again from zero.
 func (s *Store) ContinueJob(ctx context.Context, j *Job, at time.Time, priority int) error {
 	at = at.UTC().Truncate(time.Microsecond)
-	now := s.now().UTC().Truncate(time.Microsecond)
+	// Asked for again, run_at already holds a due time: the earlier of its due time at the
+	// claim and the time of the change.
 	return held(s.DB.WithContext(ctx), j).Updates(map[string]any{
-		"run_at":   gorm.Expr("CASE WHEN again THEN ? ELSE ? END", now, at),
+		"run_at":   gorm.Expr("CASE WHEN again THEN run_at ELSE ? END", at),
 		"priority": gorm.Expr("CASE WHEN again AND priority < ? THEN priority ELSE ? END", priority, priority),
 		"attempts": 0, "last_error": "", "again": false, "lease_until": nil, "leased_by": nil,
 	}).Error
