@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/open-recognition/registry/issuer"
 	"github.com/open-recognition/registry/jobs"
 	"github.com/open-recognition/registry/mail"
 	"github.com/open-recognition/registry/models"
@@ -17,11 +18,14 @@ const placesJobKind = "places.locate"
 const placesEvery = time.Hour
 
 // background is the job engine of a server: the kinds it runs and how often the periodic ones
-// come round. The credential outbox (issuer.Worker) still runs on its own; it moves here next.
-func background(env *environment, store *models.Store, tw *tiersWorker, outbox *mail.Outbox) *jobs.Engine {
+// come round. Credentials are signed by the credentials.issue job, which the changes that fill
+// the issuance outbox queue in their own transaction (one open at a time across every server,
+// so two runs never overlap); e-mail by the mail outbox's jobs.
+func background(env *environment, store *models.Store, tw *tiersWorker, credentials *issuer.Worker, outbox *mail.Outbox) *jobs.Engine {
 	e := &jobs.Engine{Store: store, Log: env.log, Handlers: map[string]jobs.Handler{
-		placesJobKind: func(ctx context.Context, _ *jobs.Job) error { return locateMissing(ctx, env, store) },
-		tiersJobKind:  tw.tiersJob,
+		placesJobKind:          func(ctx context.Context, _ *jobs.Job) error { return locateMissing(ctx, env, store) },
+		tiersJobKind:           tw.tiersJob,
+		models.IssuanceJobKind: credentials.IssueJob,
 	}}
 	e.Every(placesJobKind, placesEvery)
 	// E-mail: the notifications' outbox, the sweep, the deletion confirmation. Registered even

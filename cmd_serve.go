@@ -82,9 +82,14 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	tw := &tiersWorker{store: store, cfg: tcfg, log: env.log, poll: 500 * time.Millisecond, quiet: 1500 * time.Millisecond, maxWait: 6 * time.Second, explain: explain}
 	// In the background: a large registry from before places answers at once, and its map
 	// fills in within seconds (the places job runs as soon as the engine starts).
-	work := background(env, store, tw, outbox)
-	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Keys: keys, Worker: worker,
-		Explainer: explain, Jobs: work, MailSecret: mailSecret, Config: handlers.Config{MailOn: outbox.Sender != nil,
+	work := background(env, store, tw, worker, outbox)
+	// Outbox rows written before the credential job existed (an older registry, a restored
+	// backup) get their job now.
+	if err := store.QueueOpenIssuance(ctx); err != nil {
+		return err
+	}
+	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Keys: keys, Jobs: work,
+		Explainer: explain, MailSecret: mailSecret, Config: handlers.Config{MailOn: outbox.Sender != nil,
 			BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL,
 			Admins: splitList(env.getenv("REGISTRY_ADMINS")), IssuerEmail: o.IssuerEmail,
 			AdvocateCapacities: tcfg.Advocate, AmbassadorCapacities: tcfg.Ambassador}})
@@ -105,7 +110,6 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	}
 	workCtx, stopWork := context.WithCancel(ctx)
 	defer stopWork()
-	go worker.Run(workCtx)
 	go tw.run(workCtx)
 	workDone := make(chan struct{})
 	go func() {

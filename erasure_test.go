@@ -102,7 +102,7 @@ func TestDeleteAccountErasesCredentialsAndTheFullExport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e, _, err := handlers.New(handlers.Deps{Store: s, Logger: log, Keys: keys, Worker: w,
+		e, _, err := handlers.New(handlers.Deps{Store: s, Logger: log, Keys: keys,
 			Config: handlers.Config{BaseURL: srv.URL, DevLogin: true}})
 		if err != nil {
 			t.Fatal(err)

@@ -17,12 +17,9 @@ import (
 	"github.com/open-recognition/registry/models"
 )
 
-// wake tells the credential worker and the job engine that there is something to do: a
-// credential to issue or revoke, a notification to mail.
+// wake tells the job engine that a change has just queued work (a badge to issue or revoke), so
+// that it starts now rather than at the engine's next poll (a notification's e-mail likewise).
 func (h *Handler) wake() {
-	if h.worker != nil {
-		h.worker.Wake()
-	}
 	if h.jobs != nil {
 		h.jobs.Wake()
 	}

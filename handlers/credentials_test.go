@@ -41,7 +41,7 @@ func workerSite(t *testing.T, s *models.Store, cfg handlers.Config) (*oidcSite, 
 		t.Fatal(err)
 	}
 	cfg.BaseURL = srv.URL
-	e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Keys: keys, Worker: w, Config: cfg})
+	e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Keys: keys, Config: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,16 +53,15 @@ type Deps struct {
 	SessionSecret string
 	// Keys are the issuer's signing keys.
 	Keys *issuer.Keys
-	// Worker issues credentials; the handlers wake it when a signature is recorded.
-	Worker *issuer.Worker
+	// Jobs is the engine that runs background work; the handlers wake it after a change that
+	// queued a job (a signature's badge, a notification's e-mail), so that the job starts at once. Nil in tests that
+	// drain the credential outbox themselves.
+	Jobs *jobs.Engine
 	// Explainer says why a signatory holds their tier.
 	Explainer Explainer
 	// MailSecret checks the unsubscribe links of the registry's e-mail: the secret the mail
 	// writer signs them with (mail.Writer.Secret). Without it no unsubscribe link verifies.
 	MailSecret []byte
-	// Jobs is the background job engine; the handlers wake it after a change that queued a
-	// job (e-mail about a notification), so that it starts at once instead of at the next poll.
-	Jobs *jobs.Engine
 }
 
 // Handler holds what every action needs.
@@ -84,7 +83,6 @@ type Handler struct {
 	keys   *issuer.Keys
 	did    string
 	signer *issuer.Signer
-	worker *issuer.Worker
 	jobs   *jobs.Engine
 	status *statusCache
 	// explainer says why a signatory holds their tier.
@@ -127,7 +125,6 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		providers:      d.Providers,
 		hasher:         auth.NewHasher(d.SessionSecret),
 		keys:           d.Keys,
-		worker:         d.Worker,
 		jobs:           d.Jobs,
 		explainer:      d.Explainer,
 		mailSecret:     d.MailSecret,

@@ -92,11 +92,8 @@ func TestJourneyOAuthLogin(t *testing.T) {
 		if worker, err = issuer.NewWorker(s, keys, base, discardLogger()); err != nil {
 			t.Fatal(err)
 		}
-		d.Keys, d.Worker = keys, worker
+		d.Keys, d.Jobs = keys, credentialEngine(t, s, worker)
 	})
-	workCtx, stop := context.WithCancel(context.Background())
-	t.Cleanup(stop)
-	go worker.Run(workCtx)
 	j := &journey{t: t, ctx: ctx, base: site.srv.URL}
 
 	j.open("/login?return_to=" + url.QueryEscape("/sign"))

@@ -337,7 +337,7 @@ func TestJourneyEveryPage(t *testing.T) {
 		if worker, err = issuer.NewWorker(s, keys, base, discardLogger()); err != nil {
 			t.Fatal(err)
 		}
-		d.Keys, d.Worker, d.Explainer = keys, worker, tiers
+		d.Keys, d.Explainer = keys, tiers
 		d.Config.Admins = []string{"admin@pages.example"}
 	})
 	bg := context.Background()

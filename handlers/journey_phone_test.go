@@ -50,7 +50,7 @@ func phoneSite(t *testing.T) (*oidcSite, *issuer.Worker, *computedTiers) {
 		if w, err = issuer.NewWorker(s, keys, base, discardLogger()); err != nil {
 			t.Fatal(err)
 		}
-		d.Keys, d.Worker, d.Explainer = keys, w, x
+		d.Keys, d.Explainer = keys, x
 		d.Config.DevLogin, d.Config.Admins = true, []string{"admin@registry.example"}
 	})
 	if _, err := w.Drain(context.Background()); err != nil {

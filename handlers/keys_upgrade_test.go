@@ -49,7 +49,7 @@ func TestUpgradedRegistryKeepsEarlierCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Keys: keys, Worker: w,
+	e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Keys: keys,
 		Config: handlers.Config{BaseURL: srv.URL, DevLogin: true}})
 	if err != nil {
 		t.Fatal(err)

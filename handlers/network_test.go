@@ -55,7 +55,7 @@ func networkSite(t *testing.T, s *models.Store) (*oidcSite, *devUser, *issuer.Wo
 		if worker, err = issuer.NewWorker(s, keys, base, discardLogger()); err != nil {
 			t.Fatal(err)
 		}
-		d.Keys, d.Worker, d.Explainer = keys, worker, tiers
+		d.Keys, d.Explainer = keys, tiers
 	})
 	tiers.compute(t, s)
 	drain(t, worker)

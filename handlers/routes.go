@@ -73,6 +73,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.POST("/signatories/:id/endorse/withdraw", h.unendorse)
 	e.GET("/admin", h.adminPage)
 	e.POST("/admin/declarations", h.adminPublish)
+	e.POST("/admin/jobs/:id/:action", h.adminJobAction)
 	e.POST("/admin/:kind/:id/:action", h.adminAction)
 
 	api := e.Group("/api/v1")

@@ -17,8 +17,9 @@ import (
 )
 
 // Worker works off the issuance outbox: it signs each badge outside any database transaction
-// and stores it together with the closing of its job, so that a crash at any point leaves
-// either a finished job or one that is simply done again.
+// and stores it together with the closing of its outbox row, so that a crash at any point leaves
+// either a closed row or one that is simply done again. In a server it runs as the job engine's
+// credentials.issue job (IssueJob); the command line drains the outbox in-process (Drain).
 type Worker struct {
 	Store      *models.Store
 	Keys       *Keys
@@ -27,13 +28,8 @@ type Worker struct {
 	DID        string
 	IssuerName string
 	Log        *slog.Logger
-	// Poll is how often the outbox is read when nothing wakes the worker (changes made by
-	// another process); 1 s by default.
-	Poll time.Duration
 	// IssuerEmail is the issuer Profile's e-mail (--issuer-email); empty means registry@<host>.
 	IssuerEmail string
-
-	wake chan struct{}
 }
 
 // NewWorker prepares a worker.
@@ -47,50 +43,7 @@ func NewWorker(store *models.Store, keys *Keys, baseURL string, log *slog.Logger
 		return nil, err
 	}
 	return &Worker{Store: store, Keys: keys, Signer: signer, BaseURL: baseURL, DID: did, IssuerName: "Open Recognition Registry",
-		Log: log, Poll: time.Second, wake: make(chan struct{}, 1)}, nil
-}
-
-// Wake makes the worker look at the outbox now (a signature was just recorded).
-func (w *Worker) Wake() {
-	select {
-	case w.wake <- struct{}{}:
-	default:
-	}
-}
-
-// Run works until ctx ends. Interactive work (a person waiting for their badge) is done as soon
-// as it is queued, on every core. A long bulk backlog (a large import) is worked off at half a
-// core on average: after each full batch the worker rests so that its signing takes half the
-// time of one core, so that pages stay fast while thousands of badges are signed. A job queued
-// meanwhile ends the rest (Wake), and the next batch takes it ahead of the backlog.
-func (w *Worker) Run(ctx context.Context) {
-	t := time.NewTicker(w.Poll)
-	defer t.Stop()
-	for {
-		start := time.Now()
-		r, err := w.batch(ctx, w.bulkSigners())
-		if err != nil && ctx.Err() == nil {
-			w.Log.Error("issuing credentials", "err", err)
-		}
-		switch {
-		case err == nil && r.taken > 0 && !r.bulk:
-			continue // interactive work done: more may be waiting, of any kind
-		case err == nil && r.taken == batchSize:
-			select {
-			case <-ctx.Done():
-				return
-			case <-w.wake:
-			case <-time.After(time.Since(start) * time.Duration(2*r.signers-1)):
-			}
-			continue
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-w.wake:
-		case <-t.C:
-		}
-	}
+		Log: log}, nil
 }
 
 // batchSize is how many jobs one transaction closes.

@@ -53,6 +53,25 @@ func (e *Engine) Queue(ctx context.Context, j Job) (bool, error) {
 	return queued, err
 }
 
+// EnqueueAgain queues j in tx, or asks the open job holding j.UniqueKey for again (see
+// models.EnqueueAgain): for the one job that works off a queue of the domain's own rows.
+func EnqueueAgain(tx *gorm.DB, j Job) error {
+	return models.EnqueueAgain(tx, j)
+}
+
+// Continue, returned by a handler, puts its job back due at At with priority Priority instead of
+// closing it: a job that works off a long queue does it a slice at a time, so that each slice
+// is claimed by priority like any job, and rests between slices when the work should not take
+// the whole machine. A job asked for again meanwhile is due at once.
+type Continue struct {
+	At       time.Time
+	Priority int
+	// keepPriority keeps the job's own priority (Again).
+	keepPriority bool
+}
+
+func (c *Continue) Error() string { return "continues at " + c.At.UTC().Format(time.RFC3339Nano) }
+
 // Handler does one job. An error makes the job due again after a backoff (or dead after its
 // last attempt); a handler must therefore be safe to run again, since a process can also die
 // after the work and before the job is closed.
@@ -96,13 +115,10 @@ func (e *Engine) ForgetPayload(kind string) {
 }
 
 // again is the error of Again.
-type again struct{ at time.Time }
-
-func (a again) Error() string { return "due again at " + a.at.UTC().Format(time.RFC3339) }
-
 // Again is what a handler returns when its job has nothing to do before at (a rule says "not
-// yet", nothing failed): the job is due again then, and the run counts as no attempt.
-func Again(at time.Time) error { return again{at: at} }
+// yet", nothing failed): the job is due again then, at its priority, and the run counts as no
+// failed attempt.
+func Again(at time.Time) error { return &Continue{At: at, keepPriority: true} }
 
 // Every makes kind a periodic job, run once per interval by one process among all that share
 // the database, the first time as soon as the engine starts. Call it before Run.
@@ -240,13 +256,20 @@ func (e *Engine) run(ctx context.Context, j *Job) {
 	interval, periodic := e.periodic[j.Kind]
 	now := e.Store.Now()
 	j.ForgetPayload = e.forget[j.Kind]
-	var later again
+	var more *Continue
 	switch {
+	case errors.As(err, &more) && !periodic:
+		priority := more.Priority
+		if more.keepPriority {
+			priority = j.Priority
+		}
+		err = record(func() error { return e.Store.ContinueJob(rec, j, more.At, priority) })
+		if more.At.After(now) {
+			e.later(more.At.Sub(now))
+		}
 	case err != nil && ctx.Err() != nil:
 		// Interrupted by a shutdown: the next process does it again, without counting an attempt.
 		err = record(func() error { return e.Store.ReleaseJob(rec, j) })
-	case errors.As(err, &later) && !periodic:
-		err = record(func() error { return e.Store.PostponeJob(rec, j, later.at) })
 	case periodic:
 		failure := ""
 		if err != nil {
@@ -276,6 +299,12 @@ func (e *Engine) run(ctx context.Context, j *Job) {
 	}
 	// The job may have queued others (a tier change queues e-mail): look at once.
 	e.Wake()
+}
+
+// later wakes the engine after d, so that a job that rests between slices comes back on time
+// rather than at the next poll.
+func (e *Engine) later(d time.Duration) {
+	time.AfterFunc(d, e.Wake)
 }
 
 // call runs the job's handler, renewing its lease while it runs, and turns a panic into an error.

@@ -33,7 +33,10 @@ func queueEndorsementCredentials(tx *gorm.DB, now time.Time, priority int, where
 	}
 	q += " ON CONFLICT DO NOTHING"
 	res := tx.Exec(q, append([]any{now, priority}, args...)...)
-	return res.RowsAffected, fromDB(res.Error)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return 0, fromDB(res.Error)
+	}
+	return res.RowsAffected, queueIssuance(tx, priority)
 }
 
 // revokeEndorsementCredential marks revoked the live credential of an endorsement, in the

@@ -67,6 +67,10 @@ func (s *Store) Import(ctx context.Context, set *ImportSet, progress Progress) (
 			return err
 		}
 		w.written += queued
+		// The badges and revocations it wrote in bulk (new signatories, a backup's open outbox).
+		if err := queueOpenIssuance(tx); err != nil {
+			return err
+		}
 		if !w.changed() {
 			return nil
 		}

@@ -346,7 +346,10 @@ func queueJobs(tx *gorm.DB, jobs []IssuanceJob, priority int, now time.Time) err
 			}
 		}
 	}
-	return nil
+	if len(jobs) == 0 {
+		return nil
+	}
+	return queueIssuance(tx, priority)
 }
 
 // StatusListFill returns the list new credentials go to and how many it holds.

@@ -41,6 +41,9 @@ type Job struct {
 	DoneAt    *time.Time
 	FailedAt  *time.Time
 	CreatedAt time.Time
+	// Again says the job was asked for again (EnqueueAgain) since its claim: the run closing it
+	// puts it back instead.
+	Again bool
 	// ForgetPayload, set by the engine for kinds that ask, erases the payload when the job is
 	// done or dead. Not a column.
 	ForgetPayload bool `gorm:"-"`
@@ -76,6 +79,39 @@ func EnqueueJob(tx *gorm.DB, j *Job) (bool, error) {
 	return res.RowsAffected > 0, nil
 }
 
+// EnqueueAgain queues j in tx, the caller's transaction, or, when an open job already holds
+// j.UniqueKey, asks that job for again: it becomes due no later than j and at j's priority if that
+// is more urgent, and if it is running, the run does not close it but puts it back (Job.Again).
+// This is for one job that works off a queue of the domain's own rows (the credential outbox):
+// the change that adds a row calls it in its transaction, so a row is never left without a job
+// to do it, even when the job that was running had read the queue before the row was committed.
+//
+// It is one INSERT … ON CONFLICT DO UPDATE, atomic on both engines: on PostgreSQL it waits for a
+// run closing the job at the same moment and then inserts a new job instead. The open job's row
+// stays locked until the caller commits, so call it late in the transaction.
+func EnqueueAgain(tx *gorm.DB, j Job) error {
+	if j.Kind == "" || j.UniqueKey == nil {
+		return errors.New("jobs: a job asked for again needs a kind and a unique key")
+	}
+	if j.Payload == "" {
+		j.Payload = "{}"
+	}
+	if j.MaxAttempts == 0 {
+		j.MaxAttempts = JobMaxAttempts
+	}
+	now := tx.NowFunc().UTC().Truncate(time.Microsecond)
+	if j.RunAt.IsZero() {
+		j.RunAt = now
+	}
+	return tx.Exec(`INSERT INTO jobs (kind, payload, priority, unique_key, run_at, attempts, max_attempts, last_error, created_at, again)
+VALUES (?, ?, ?, ?, ?, 0, ?, '', ?, FALSE)
+ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND done_at IS NULL AND failed_at IS NULL DO UPDATE SET
+	again = TRUE,
+	run_at = CASE WHEN excluded.run_at < jobs.run_at THEN excluded.run_at ELSE jobs.run_at END,
+	priority = CASE WHEN excluded.priority < jobs.priority THEN excluded.priority ELSE jobs.priority END`,
+		j.Kind, j.Payload, j.Priority, *j.UniqueKey, j.RunAt.UTC().Truncate(time.Microsecond), j.MaxAttempts, now).Error
+}
+
 // PeriodicKey is the unique key of a periodic kind's one row.
 func PeriodicKey(kind string) string { return "periodic:" + kind }
 
@@ -108,7 +144,7 @@ func (s *Store) ClaimJob(ctx context.Context, kinds []string, token string, leas
 	if s.Dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	q := `UPDATE jobs SET attempts = attempts + 1, lease_until = ?, leased_by = ?
+	q := `UPDATE jobs SET attempts = attempts + 1, lease_until = ?, leased_by = ?, again = FALSE
 WHERE id = (SELECT id FROM jobs
 	WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= ? AND (lease_until IS NULL OR lease_until < ?)
 		AND attempts < max_attempts AND kind IN ?
@@ -145,19 +181,34 @@ func held(tx *gorm.DB, j *Job) *gorm.DB {
 	return tx.Model(&Job{}).Where("id = ? AND leased_by = ?", j.ID, j.LeasedBy)
 }
 
-// FinishJob closes a job that ran.
+// FinishJob closes a job that ran, unless it was asked for again meanwhile (EnqueueAgain): then
+// it is put back, due as that asked, for a run that sees what the change queued.
 func (s *Store) FinishJob(ctx context.Context, j *Job) error {
+	db := s.DB.WithContext(ctx)
 	set := map[string]any{"done_at": s.now(), "lease_until": nil, "leased_by": nil}
 	if j.ForgetPayload {
 		set["payload"] = "{}"
 	}
-	return held(s.DB.WithContext(ctx), j).Updates(set).Error
+	res := held(db, j).Where("NOT again").Updates(set)
+	if res.Error != nil || res.RowsAffected > 0 {
+		return res.Error
+	}
+	return held(db, j).Where("again").
+		Updates(map[string]any{"attempts": 0, "last_error": "", "again": false, "lease_until": nil, "leased_by": nil}).Error
 }
 
-// PostponeJob puts back a job that had nothing to do yet: due at next, the attempt not counted.
-func (s *Store) PostponeJob(ctx context.Context, j *Job, next time.Time) error {
-	return held(s.DB.WithContext(ctx), j).Updates(map[string]any{"run_at": next.UTC().Truncate(time.Microsecond),
-		"attempts": gorm.Expr("attempts - 1"), "lease_until": nil, "leased_by": nil}).Error
+// ContinueJob puts back a job whose run did part of its work and asks to go on at the given time
+// and priority. A job asked for again meanwhile is due at once, at the more urgent priority of
+// the two. The run made progress, so the attempts start again from zero.
+func (s *Store) ContinueJob(ctx context.Context, j *Job, at time.Time, priority int) error {
+	at = at.UTC().Truncate(time.Microsecond)
+	// Asked for again, run_at already holds a due time: the earlier of its due time at the
+	// claim and the time of the change.
+	return held(s.DB.WithContext(ctx), j).Updates(map[string]any{
+		"run_at":   gorm.Expr("CASE WHEN again THEN run_at ELSE ? END", at),
+		"priority": gorm.Expr("CASE WHEN again AND priority < ? THEN priority ELSE ? END", priority, priority),
+		"attempts": 0, "last_error": "", "again": false, "lease_until": nil, "leased_by": nil,
+	}).Error
 }
 
 // JobClaim is an open job's claim: which process holds it.

@@ -277,7 +277,13 @@ func reconcileTierBadges(tx *gorm.DB, now time.Time) (int64, error) {
 	if revoke.Error != nil {
 		return 0, fromDB(revoke.Error)
 	}
-	return issue.RowsAffected + revoke.RowsAffected, nil
+	queued := issue.RowsAffected + revoke.RowsAffected
+	if queued > 0 {
+		if err := queueIssuance(tx, PriorityBulk); err != nil {
+			return 0, err
+		}
+	}
+	return queued, nil
 }
 
 type standing struct {

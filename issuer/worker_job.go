@@ -1,0 +1,38 @@
+package issuer
+
+import (
+	"context"
+	"time"
+
+	"github.com/open-recognition/registry/jobs"
+)
+
+// IssueJob is the credentials.issue job: one batch of the outbox per run, then the job goes back
+// to the engine, due again by the outbox's first open row. Interactive work (a person waiting for
+// their badge) comes back at once, at interactive priority, so a run never makes it wait behind a
+// backlog. A full batch of a bulk backlog (a large import) comes back after a rest that keeps its
+// signing to about half a core, so that pages stay fast while thousands of badges are signed;
+// a signature queued meanwhile asks for the job again (models.EnqueueAgain), which ends the rest,
+// and its badge goes into the next batch ahead of the backlog. An empty outbox closes the job.
+func (w *Worker) IssueJob(ctx context.Context, _ *jobs.Job) error {
+	start := time.Now()
+	r, err := w.batch(ctx, w.bulkSigners())
+	if err != nil {
+		return err
+	}
+	open, priority, err := w.Store.IssuanceHead(ctx)
+	if err != nil || !open {
+		return err
+	}
+	at := w.Store.Now()
+	if r.bulk && r.taken == batchSize && priority != jobs.Interactive {
+		at = at.Add(w.rest(time.Since(start), r.signers))
+	}
+	return &jobs.Continue{At: at, Priority: priority}
+}
+
+// rest is how long the worker waits after a full batch of bulk work that took took with signers
+// signing at once: signing then takes half of one core on average.
+func (w *Worker) rest(took time.Duration, signers int) time.Duration {
+	return took * time.Duration(2*signers-1)
+}
