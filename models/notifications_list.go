@@ -16,13 +16,43 @@ import (
 // refreshes it instead of adding one. On PostgreSQL the second request waits on the endorsement
 // row the first wrote, so it sees the first's notification once that one commits.
 func notifyEndorsement(tx *gorm.DB, kind string, signatoryID, otherID int64, level string, now time.Time) error {
-	res := tx.Model(&Notification{}).
-		Where("signatory_id = ? AND other_id = ? AND kind = ? AND read_at IS NULL", signatoryID, otherID, kind).
-		Updates(map[string]any{"level": level, "created_at": now})
-	if res.Error != nil || res.RowsAffected > 0 {
-		return res.Error
+	var unread []Notification
+	if err := tx.Select("id", "mail").Where("signatory_id = ? AND other_id = ? AND kind = ? AND read_at IS NULL",
+		signatoryID, otherID, kind).Find(&unread).Error; err != nil {
+		return err
 	}
-	return Notify(tx, Notification{SignatoryID: signatoryID, Kind: kind, OtherID: &otherID, Level: &level, CreatedAt: now})
+	if len(unread) == 0 {
+		return Notify(tx, Notification{SignatoryID: signatoryID, Kind: kind, OtherID: &otherID, Level: &level, CreatedAt: now})
+	}
+	ids := make([]int64, len(unread))
+	told := false
+	for i, n := range unread {
+		ids[i] = n.ID
+		told = told || (n.Mail != nil && *n.Mail != MailDue)
+	}
+	change := map[string]any{"level": level, "created_at": now}
+	var account int64
+	if told {
+		accounts, err := mailAccounts(tx, []int64{signatoryID})
+		if err != nil {
+			return err
+		}
+		account, told = accounts[signatoryID]
+	}
+	if !told {
+		// Not mailed yet (or never to be): the next message tells the new level.
+		return tx.Model(&Notification{}).Where("id IN ?", ids).Updates(change).Error
+	}
+	// Already mailed, being mailed or given up: the new level is news the member has not
+	// heard. Due again, and out of the message that told the old level: a message in flight
+	// goes as it is (or is dropped once it holds nothing), and the new level goes in the next
+	// one, which the hourly rule spaces as it spaces any other. The job decides again whether
+	// to send at all, as it does for a new notification.
+	change["mail"], change["mail_message_id"] = MailDue, nil
+	if err := tx.Model(&Notification{}).Where("id IN ?", ids).Updates(change).Error; err != nil {
+		return err
+	}
+	return queueMail(tx, map[MailJob]bool{{AccountID: account, Category: CategoryOf(kind)}: true})
 }
 
 // NotificationRow is one notification as /account lists it.
