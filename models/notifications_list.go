@@ -72,6 +72,9 @@ type NotificationRow struct {
 	OtherListed                            *bool
 	// Listed says the member's own entry is in the public registry (its profile can be linked).
 	Listed bool
+	// Answerable says the endorsement of an endorsement.received notification still waits for
+	// the member's answer, from a listed endorser: what the answer page can act on.
+	Answerable bool
 	// CredentialID is the live credential of a badge.issued notification's badge, for its
 	// verification page; nil once that badge was revoked.
 	CredentialID *string
@@ -94,7 +97,10 @@ func (s *Store) Notifications(ctx context.Context, accountID int64, limit int) (
 	var out []NotificationRow
 	err := s.DB.WithContext(ctx).Table("notifications n").
 		Select(`n.id, n.kind, s.public_id, n.from_tier, n.to_tier, n.level, n.version, o.public_id AS other_public_id,
-			o.name AS other_name, o.vis_name AS other_name_vis, o.listed AS other_listed, s.listed, c.id AS credential_id, n.created_at, n.read_at`).
+			o.name AS other_name, o.vis_name AS other_name_vis, o.listed AS other_listed, s.listed, c.id AS credential_id, n.created_at, n.read_at,
+			CASE WHEN n.kind = ? AND o.listed AND EXISTS (SELECT 1 FROM endorsements e
+				WHERE e.from_id = n.other_id AND e.to_id = n.signatory_id AND e.status = 'pending') THEN 1 ELSE 0 END AS answerable`,
+			KindEndorsementReceived).
 		Joins("JOIN signatories s ON s.id = n.signatory_id").Joins("LEFT JOIN signatories o ON o.id = n.other_id").
 		// At most one live credential per badge (credentials_one_live; SQLite uses that partial
 		// index only when the query repeats "kind <> 'endorsement'").
