@@ -37,6 +37,20 @@ type MyDataJSON struct {
 	Notifications []MyDataNotification  `json:"notifications"`
 	Credentials   []MyDataCredential    `json:"credentials"`
 	Audit         []records.Audit       `json:"audit"`
+	// Mail is the e-mail the registry wrote to the person, oldest first.
+	Mail []MyDataMail `json:"mail"`
+}
+
+// MyDataMail is one message the registry wrote to the person: its Message-ID (the one their
+// mailbox shows), its category, how many notifications it told (more than one: a digest), when
+// it was written and when the mail server accepted it ("sending" until then).
+type MyDataMail struct {
+	MessageID     string `json:"message_id"`
+	Category      string `json:"category"`
+	Notifications int    `json:"notifications"`
+	State         string `json:"state"`
+	CreatedAt     string `json:"created_at"`
+	SentAt        string `json:"sent_at,omitempty"`
 }
 
 // MyDataPerson is the other party of an endorsement: its public id, and its name only when the
@@ -51,15 +65,17 @@ type MyDataPerson struct {
 // People), the level endorsed, the tiers before and after (to_tier names the badge of a
 // badge.issued), the Declaration version, and what became of its e-mail.
 type MyDataNotification struct {
-	Kind      string `json:"kind"`
-	Other     string `json:"other,omitempty"`
-	Level     string `json:"level,omitempty"`
-	FromTier  string `json:"from_tier,omitempty"`
-	ToTier    string `json:"to_tier,omitempty"`
-	Version   int    `json:"version,omitempty"`
-	Mail      string `json:"mail,omitempty"`
-	CreatedAt string `json:"created_at"`
-	ReadAt    string `json:"read_at,omitempty"`
+	Kind     string `json:"kind"`
+	Other    string `json:"other,omitempty"`
+	Level    string `json:"level,omitempty"`
+	FromTier string `json:"from_tier,omitempty"`
+	ToTier   string `json:"to_tier,omitempty"`
+	Version  int    `json:"version,omitempty"`
+	Mail     string `json:"mail,omitempty"`
+	// MailMessage is the Message-ID of the e-mail that told it (in Mail).
+	MailMessage string `json:"mail_message,omitempty"`
+	CreatedAt   string `json:"created_at"`
+	ReadAt      string `json:"read_at,omitempty"`
 }
 
 // MyDataCredential is a credential as the full dump holds it, with the files of the ZIP that
@@ -79,11 +95,14 @@ func myDataJSON(d *models.MyData, source string, now time.Time) *MyDataJSON {
 	}
 	a := d.Account
 	out := &MyDataJSON{Format: MyDataFormat, Version: 1, Source: source, ExportedAt: fullStamp(now),
-		Account: records.Account{Type: "account", ID: a.PublicID, DisplayName: a.DisplayName, Email: a.Email,
-			EmailVerified: a.EmailVerified, CreatedAt: fullStamp(a.CreatedAt), BlockedAt: optFullStamp(a.BlockedAt), DeletedAt: optFullStamp(a.DeletedAt)},
+		Account:    records.AccountRecord(a, d.MailOff),
 		Identities: []records.Identity{}, Roles: []records.Role{}, Signatures: []records.Signature{}, Withdrawals: []records.Withdrawal{},
 		Given: []records.Endorsement{}, Received: []records.Endorsement{}, People: []MyDataPerson{},
-		Notifications: []MyDataNotification{}, Credentials: []MyDataCredential{}, Audit: []records.Audit{}}
+		Notifications: []MyDataNotification{}, Credentials: []MyDataCredential{}, Audit: []records.Audit{}, Mail: []MyDataMail{}}
+	for _, m := range d.MailMessages {
+		out.Mail = append(out.Mail, MyDataMail{MessageID: m.MessageID, Category: m.Category, Notifications: m.Notifications,
+			State: m.State, CreatedAt: fullStamp(m.CreatedAt), SentAt: optFullStamp(m.SentAt)})
+	}
 	for _, x := range d.Identities {
 		// The provider's subject and e-mail are the person's own; no token is ever stored.
 		out.Identities = append(out.Identities, records.Identity{Type: "identity", Account: a.PublicID, Provider: x.Provider,
@@ -142,7 +161,7 @@ func myDataJSON(d *models.MyData, source string, now time.Time) *MyDataJSON {
 	}
 	for _, x := range d.Notifications {
 		n := MyDataNotification{Kind: x.Kind, Other: x.OtherPublicID, Level: deref(x.Level), FromTier: deref(x.FromTier),
-			ToTier: deref(x.ToTier), Mail: deref(x.Mail), CreatedAt: fullStamp(x.CreatedAt), ReadAt: optFullStamp(x.ReadAt)}
+			ToTier: deref(x.ToTier), Mail: deref(x.Mail), MailMessage: x.MessageID, CreatedAt: fullStamp(x.CreatedAt), ReadAt: optFullStamp(x.ReadAt)}
 		if x.Version != nil {
 			n.Version = *x.Version
 		}

@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/open-recognition/registry/issuer"
 	"github.com/open-recognition/registry/models"
@@ -152,6 +153,31 @@ func TestDownloadMyData(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// Her language and e-mail choices, the messages the registry wrote to her (one told a
+		// notification, one is still being sent), and a message to Kofi that is none of hers.
+		if err := s.SetAccountLanguage(ctx, *beaRow.AccountID, "it"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetMailSettings(ctx, *beaRow.AccountID, map[string]bool{models.CategoryTiers: false, models.CategoryDeclaration: false}); err != nil {
+			t.Fatal(err)
+		}
+		var kofiRow models.Signatory
+		s.DB.Where("public_id = ?", id("kofi")).Take(&kofiRow)
+		sentAt := s.Now().Add(time.Minute)
+		told := models.MailMessage{AccountID: beaRow.AccountID, Category: models.CategoryOrganisation, MessageID: "told-bea@registry.test",
+			State: models.MailSent, Notifications: 1, CreatedAt: s.Now(), SentAt: &sentAt}
+		for _, m := range []*models.MailMessage{&told,
+			{AccountID: beaRow.AccountID, Category: models.CategoryEndorsements, MessageID: "sending-bea@registry.test", State: models.MailSending, Notifications: 2, CreatedAt: s.Now()},
+			{AccountID: kofiRow.AccountID, Category: models.CategoryEndorsements, MessageID: "kofis-own@registry.test", State: models.MailSent, Notifications: 1, CreatedAt: s.Now(), SentAt: &sentAt},
+		} {
+			if err := s.DB.Create(m).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		sent := models.MailSent
+		if err := s.DB.Create(&models.Notification{SignatoryID: beaRow.ID, Kind: models.KindOrganisationVerified, Mail: &sent, MailMessageID: &told.ID, CreatedAt: s.Now()}).Error; err != nil {
+			t.Fatal(err)
+		}
 		from, to := "ambassador", "advocate"
 		s.DB.Create(&models.Notification{SignatoryID: beaRow.ID, Kind: models.KindTierLost, FromTier: &from, ToTier: &to, CreatedAt: s.Now()})
 
@@ -215,6 +241,35 @@ func TestDownloadMyData(t *testing.T) {
 		}
 		if n := byKind[models.KindDeclarationVersion]; n["version"] != float64(2) || n["mail"] != "due" {
 			t.Errorf("the declaration notification: %v", n)
+		}
+		if n := byKind[models.KindOrganisationVerified]; n["mail"] != "sent" || n["mail_message"] != "told-bea@registry.test" {
+			t.Errorf("the notification an e-mail told: %v", n)
+		}
+		// Her language and choices (the account record above is the dump's, so these are in
+		// the full export too), and each message written to her, not Kofi's.
+		if a := data["account"].(map[string]any); a["language"] != "it" ||
+			!reflect.DeepEqual(categories(a["mail_off"]), []string{"declaration", "tiers"}) {
+			t.Errorf("account: %v", a)
+		}
+		var mine []models.MailMessage
+		s.DB.Where("account_id = ?", *beaRow.AccountID).Order("id").Find(&mine)
+		mail, _ := data["mail"].([]any)
+		if len(mine) != 2 || len(mail) != len(mine) {
+			t.Fatalf("mail: %v, the registry wrote her %d messages", mail, len(mine))
+		}
+		for i, m := range mine {
+			got := mail[i].(map[string]any)
+			want := map[string]any{"message_id": m.MessageID, "category": m.Category, "notifications": float64(m.Notifications),
+				"state": m.State, "created_at": m.CreatedAt.UTC().Format(time.RFC3339Nano)}
+			if m.SentAt != nil {
+				want["sent_at"] = m.SentAt.UTC().Format(time.RFC3339Nano)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("mail[%d] = %v, want %v", i, got, want)
+			}
+		}
+		if bytes.Contains(raw, []byte("kofis-own@")) {
+			t.Error("data.json holds a message written to Kofi")
 		}
 		if bytes.Contains(raw, []byte(id("quinn"))) {
 			t.Error("data.json names the unlisted stranger's entry")
@@ -288,6 +343,16 @@ func TestDownloadMyData(t *testing.T) {
 			t.Errorf("Kofi's download: %d", res.StatusCode)
 		}
 	})
+}
+
+// categories lists the categories of an account record's mail_off.
+func categories(v any) []string {
+	var out []string
+	list, _ := v.([]any)
+	for _, m := range list {
+		out = append(out, m.(map[string]any)["category"].(string))
+	}
+	return out
 }
 
 func countKind(creds []models.Credential, kind string) int {

@@ -12,10 +12,19 @@ import (
 // party by public name only when that name is public.
 type notificationView struct {
 	Text      string
-	Link      string
-	LinkText  string
+	Links     []notificationLink
 	Unread    bool
 	CreatedAt time.Time
+}
+
+// notificationLink is one link of a notification: where to act on it or see more.
+type notificationLink struct {
+	Href, Text string
+}
+
+// link sets a notification's one link.
+func (v *notificationView) link(href, text string) {
+	v.Links = []notificationLink{{href, text}}
 }
 
 // notificationsShown is how many notifications /account lists.
@@ -54,17 +63,25 @@ func notificationViews(l *i18n.Localizer, rows []models.NotificationRow) []notif
 		switch r.Kind {
 		case models.KindTierLost:
 			v.Text = l.T("notification.tier_lost", tier(r.FromTier), tier(r.ToTier))
-			v.Link, v.LinkText = "/signatories/"+r.PublicID+"/trust", l.T("notification.see_trust")
+			v.link("/signatories/"+r.PublicID+"/trust", l.T("notification.see_trust"))
 		case models.KindTierReached:
 			v.Text = l.T("notification.tier_reached", tier(r.ToTier))
-			v.Link, v.LinkText = "/signatories/"+r.PublicID+"/trust", l.T("notification.see_trust")
+			v.link("/signatories/"+r.PublicID+"/trust", l.T("notification.see_trust"))
 		case models.KindEndorsementReceived:
 			v.Text = l.T("notification.endorsement_received", other, tier(r.Level))
-			v.Link, v.LinkText = "/account#endorsements", l.T("notification.answer")
+			switch {
+			case r.Answerable:
+				// The links of the e-mail: each lands on the page that answers by a signed-in POST.
+				to := "/account/endorsements/" + *r.OtherPublicID
+				v.Links = []notificationLink{{to + "/accept", l.T("endorse.accept")}, {to + "/decline", l.T("endorse.decline")}}
+			case r.OtherPublicID != nil:
+				// Answered or withdrawn since: its history is in the member's network.
+				v.link("/account/network", l.T("mail.see_network"))
+			}
 		case models.KindEndorsementAccepted:
 			v.Text = l.T("notification.endorsement_accepted", other, tier(r.Level))
 			if r.OtherPublicID != nil && r.OtherListed != nil && *r.OtherListed {
-				v.Link, v.LinkText = "/signatories/"+*r.OtherPublicID+"/endorsements/"+r.PublicID, l.T("notification.see_endorsement")
+				v.link("/signatories/"+*r.OtherPublicID+"/endorsements/"+r.PublicID, l.T("notification.see_endorsement"))
 			}
 		case models.KindEndorsementDeclined:
 			v.Text = l.T("notification.endorsement_declined", other, tier(r.Level))
@@ -72,22 +89,22 @@ func notificationViews(l *i18n.Localizer, rows []models.NotificationRow) []notif
 			v.Text = l.T("notification.badge_issued", tier(r.ToTier))
 			switch {
 			case r.CredentialID != nil:
-				v.Link, v.LinkText = "/credentials/"+*r.CredentialID, l.T("notification.see_badge")
+				v.link("/credentials/"+*r.CredentialID, l.T("notification.see_badge"))
 			case r.Listed:
 				// The badge was revoked since: the profile shows the ones held now.
-				v.Link, v.LinkText = "/signatories/"+r.PublicID, l.T("notification.see_profile")
+				v.link("/signatories/"+r.PublicID, l.T("notification.see_profile"))
 			}
 		case models.KindOrganisationVerified:
 			v.Text = l.T("notification.organisation_verified")
 			if r.Listed {
-				v.Link, v.LinkText = "/signatories/"+r.PublicID, l.T("notification.see_profile")
+				v.link("/signatories/"+r.PublicID, l.T("notification.see_profile"))
 			}
 		case models.KindDeclarationVersion:
 			if r.Version == nil {
 				continue
 			}
 			v.Text = l.T("notification.declaration_version", *r.Version)
-			v.Link, v.LinkText = "/sign", l.T("notification.sign_version", *r.Version)
+			v.link("/sign", l.T("notification.sign_version", *r.Version))
 		default:
 			continue
 		}

@@ -1,10 +1,17 @@
 package handlers_test
 
 import (
+	"context"
+	"html"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+	"github.com/open-recognition/registry/i18n"
+	"github.com/open-recognition/registry/mail"
 	"github.com/open-recognition/registry/models"
 	"github.com/open-recognition/registry/testutil"
 )
@@ -58,7 +65,7 @@ func TestNotificationsOnTheAccountPage(t *testing.T) {
 		// Bea's account lists it in French, as new, with the way to answer; then it is read.
 		list := bea.page("/account?lang=fr").Find("#notifications li")
 		wantText(t, "Bea's notifications", list, "Ada Example vous a recommandé·e comme Défenseur")
-		if list.Length() != 1 || !list.HasClass("unread") || list.Find(`a[href="/account#endorsements"]`).Length() != 1 {
+		if list.Length() != 1 || !list.HasClass("unread") || list.Find(`a[href="/account/endorsements/`+adaE.PublicID+`/accept"]`).Length() != 1 {
 			t.Errorf("Bea's list: %d items, unread %v", list.Length(), list.HasClass("unread"))
 		}
 		if got := badge(bea); got != "" {
@@ -107,6 +114,69 @@ func TestNotificationsOnTheAccountPage(t *testing.T) {
 		wantText(t, "Sam's newest notification", items.First(), "You reached the Ambassador tier.")
 		if items.First().Find(`a[href="/signatories/`+samE.PublicID+`/trust"]`).Length() != 1 {
 			t.Error("the tier notification has no link to the trust page")
+		}
+	})
+}
+
+// An endorsement waiting for an answer is answered from /account's notification as from its
+// e-mail: the same Accept and Decline links, to the page that asks for the signed-in POST. Once
+// answered, the notification leads to the member's network instead.
+func TestEndorsementNotificationLinksAsItsMail(t *testing.T) {
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		site := newDevSite(t, s, true)
+		ada, adaE := site.signed("Ada Example")
+		bea, beaE := site.signed("Bea Example")
+		endorseAs(t, ada, bea, adaE, beaE, "advocate", false)
+
+		// The e-mail the registry writes Bea about it, from the same rows.
+		const base = "https://registry.example"
+		catalog, err := i18n.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := s.Notifications(context.Background(), *beaE.AccountID, 10)
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("Bea's notifications: %v %v", rows, err)
+		}
+		msg, err := mail.Writer{Catalog: catalog, BaseURL: base + "/", Secret: mailSecret, Store: s}.Write(mail.Letter{
+			AccountID: *beaE.AccountID, AccountPublicID: "bea", Email: "bea@example.org", Name: "Bea", Lang: "en",
+			Category: models.CategoryEndorsements, Notifications: rows, MessageID: "m@registry.example"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mailed []string
+		for _, part := range strings.Split(msg.HTML, `href="`)[1:] {
+			href := html.UnescapeString(part[:strings.Index(part, `"`)])
+			if path, ok := strings.CutPrefix(href, base+"/account/endorsements/"); ok {
+				mailed = append(mailed, "/account/endorsements/"+path)
+			}
+		}
+
+		links := func() (hrefs, texts []string) {
+			bea.page("/account").Find("#notifications li a").Each(func(_ int, a *goquery.Selection) {
+				hrefs = append(hrefs, a.AttrOr("href", ""))
+				texts = append(texts, a.Text())
+			})
+			return hrefs, texts
+		}
+		answer := "/account/endorsements/" + adaE.PublicID
+		hrefs, texts := links()
+		if want := []string{answer + "/accept", answer + "/decline"}; !slices.Equal(hrefs, want) || !slices.Equal(mailed, want) ||
+			!slices.Equal(texts, []string{"Accept", "Decline"}) {
+			t.Errorf("the page links %v %v, the e-mail %v; want both %v", hrefs, texts, mailed, want)
+		}
+		// Each link lands on its answer's form.
+		for _, h := range hrefs {
+			if bea.page(h).Find(`form[action="`+h+`"]`).Length() != 1 {
+				t.Errorf("%s has no form that answers", h)
+			}
+		}
+
+		if res, _ := bea.form(answer+"/accept", answer+"/accept", nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("accept: %d", res.StatusCode)
+		}
+		if hrefs, _ := links(); !slices.Equal(hrefs, []string{"/account/network"}) {
+			t.Errorf("after accepting, the notification links %v, want the network", hrefs)
 		}
 	})
 }

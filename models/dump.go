@@ -1,6 +1,8 @@
 package models
 
 import (
+	"time"
+
 	"gorm.io/gorm"
 )
 
@@ -82,6 +84,48 @@ func (d *Dump) EachCredential(fn func(*CredentialRow) error) error {
 		Select("c.*, e.from_id AS e_from, e.to_id AS e_to, s.declaration_version AS sig_version").
 		Joins("LEFT JOIN endorsements e ON e.id = c.endorsement_id").
 		Joins("LEFT JOIN signatures s ON s.id = c.signature_id").Order("c.issued_at, c.id"), d.tx, fn)
+}
+
+// AccountRow is an account with the categories of e-mail it turned off, by category.
+type AccountRow struct {
+	Account
+	MailOff []MailSetting
+}
+
+// accountMailRow is one row of the join EachAccount reads: an account, and one category it
+// turned off (none when it turned nothing off).
+type accountMailRow struct {
+	Account
+	MailCategory *string
+	MailOffAt    *time.Time
+}
+
+// EachAccount streams the accounts by id, each with its mail choices. One query, grouped as the
+// rows come: a second query while rows are open is not allowed on one PostgreSQL connection,
+// and holding every choice in memory would not scale with the accounts.
+func (d *Dump) EachAccount(fn func(*AccountRow) error) error {
+	var cur *AccountRow
+	err := each(d.tx.Table("accounts a").Select("a.*, m.category AS mail_category, m.off_at AS mail_off_at").
+		Joins("LEFT JOIN mail_settings m ON m.account_id = a.id").Order("a.id, m.category"), d.tx,
+		func(r *accountMailRow) error {
+			if cur != nil && cur.ID != r.ID {
+				if err := fn(cur); err != nil {
+					return err
+				}
+				cur = nil
+			}
+			if cur == nil {
+				cur = &AccountRow{Account: r.Account}
+			}
+			if r.MailCategory != nil && r.MailOffAt != nil {
+				cur.MailOff = append(cur.MailOff, MailSetting{AccountID: r.ID, Category: *r.MailCategory, OffAt: *r.MailOffAt})
+			}
+			return nil
+		})
+	if err != nil || cur == nil {
+		return err
+	}
+	return fn(cur)
 }
 
 // EachPublicEndorsement streams the accepted endorsements between listed signatories, oldest

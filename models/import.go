@@ -172,8 +172,12 @@ func (w *importer) account(line int, publicID string) (*int64, error) {
 
 func (w *importer) accountsAndRoles() error {
 	for _, a := range w.set.Accounts {
+		lang := a.Language
+		if lang == "" {
+			lang = DefaultLanguage
+		}
 		row := Account{PublicID: a.PublicID, DisplayName: a.DisplayName, Email: a.Email, EmailVerified: a.Verified,
-			CreatedAt: a.CreatedAt, BlockedAt: a.BlockedAt, DeletedAt: a.DeletedAt}
+			Language: lang, CreatedAt: a.CreatedAt, BlockedAt: a.BlockedAt, DeletedAt: a.DeletedAt}
 		res := w.tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 		if res.Error != nil {
 			return lineErr(a.Line, res.Error)
@@ -183,9 +187,23 @@ func (w *importer) accountsAndRoles() error {
 		} else {
 			w.newAccts++
 		}
-		if _, err := w.account(a.Line, a.PublicID); err != nil {
+		id, err := w.account(a.Line, a.PublicID)
+		if err != nil {
 			return err
 		}
+		if res.RowsAffected == 0 || len(a.MailOff) == 0 {
+			// An account already here keeps the choices it has: the member may have turned a
+			// category back on since the file was written.
+			continue
+		}
+		off := make([]MailSetting, len(a.MailOff))
+		for i, m := range a.MailOff {
+			off[i] = MailSetting{AccountID: *id, Category: m.Category, OffAt: m.OffAt}
+		}
+		if err := w.tx.Create(&off).Error; err != nil {
+			return lineErr(a.Line, fromDB(err))
+		}
+		w.written += int64(len(off))
 	}
 	for _, i := range w.set.Identities {
 		acc, err := w.account(i.Line, i.Account)

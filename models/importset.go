@@ -66,6 +66,10 @@ type AccountIn struct {
 	CreatedAt   time.Time
 	BlockedAt   *time.Time
 	DeletedAt   *time.Time
+	// Language is the language of the member's e-mail; MailOff the categories they turned off
+	// (AccountID unset: the account's row is known once it is written).
+	Language string
+	MailOff  []MailSetting
 }
 
 type IdentityIn struct {

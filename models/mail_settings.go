@@ -127,6 +127,10 @@ func MailWanted(tx *gorm.DB, accountID int64, category string) (bool, error) {
 	return n == 0, err
 }
 
+// DefaultLanguage is the language of an account that never chose one (the column's default):
+// the interface's fallback.
+const DefaultLanguage = "en"
+
 // SetAccountLanguage records the interface language a member chose, which their e-mail is
 // written in. Only a change writes.
 func (s *Store) SetAccountLanguage(ctx context.Context, accountID int64, lang string) error {

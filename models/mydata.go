@@ -15,9 +15,13 @@ import (
 
 // MyData is everything about one account and its entry.
 type MyData struct {
-	Account    Account
-	Identities []Identity
-	Roles      []Role
+	Account Account
+	// MailOff are the categories of e-mail the person turned off, by category; MailMessages the
+	// messages the registry wrote to them, oldest first.
+	MailOff      []MailSetting
+	MailMessages []MailMessage
+	Identities   []Identity
+	Roles        []Role
 	// Entry is nil for an account that never signed; Seed is set for a founding Ambassador.
 	Entry       *Signatory
 	Seed        *Seed
@@ -49,6 +53,8 @@ type MyEndorsement struct {
 type MyNotification struct {
 	Notification
 	OtherPublicID, OtherName string
+	// MessageID is the Message-ID of the e-mail that told it, if any.
+	MessageID string
 }
 
 // MyCredential is a credential with what it refers to named by public ids.
@@ -64,6 +70,12 @@ func (s *Store) MyData(ctx context.Context, accountID int64) (*MyData, error) {
 	out := &MyData{Others: map[int64]bool{}}
 	err := s.Snapshot(ctx, func(tx *gorm.DB) error {
 		if err := tx.Take(&out.Account, accountID).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("account_id = ?", accountID).Order("category").Find(&out.MailOff).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("account_id = ?", accountID).Order("id").Find(&out.MailMessages).Error; err != nil {
 			return err
 		}
 		if err := tx.Where("account_id = ?", accountID).Order("id").Find(&out.Identities).Error; err != nil {
@@ -130,8 +142,10 @@ func (d *MyData) readEntry(tx *gorm.DB) error {
 		Select(`n.*, CASE WHEN o.listed OR EXISTS (SELECT 1 FROM endorsements e
 				WHERE (e.from_id = n.signatory_id AND e.to_id = o.id) OR (e.from_id = o.id AND e.to_id = n.signatory_id))
 			THEN o.public_id ELSE '' END AS other_public_id,
-			CASE WHEN o.listed AND o.vis_name = 'public' THEN o.name ELSE '' END AS other_name`).
+			CASE WHEN o.listed AND o.vis_name = 'public' THEN o.name ELSE '' END AS other_name,
+			COALESCE(m.message_id, '') AS message_id`).
 		Joins("LEFT JOIN signatories o ON o.id = n.other_id").
+		Joins("LEFT JOIN mail_messages m ON m.id = n.mail_message_id").
 		Where("n.signatory_id = ?", id).Order("n.id").Scan(&d.Notifications).Error; err != nil {
 		return err
 	}

@@ -16,13 +16,43 @@ import (
 // refreshes it instead of adding one. On PostgreSQL the second request waits on the endorsement
 // row the first wrote, so it sees the first's notification once that one commits.
 func notifyEndorsement(tx *gorm.DB, kind string, signatoryID, otherID int64, level string, now time.Time) error {
-	res := tx.Model(&Notification{}).
-		Where("signatory_id = ? AND other_id = ? AND kind = ? AND read_at IS NULL", signatoryID, otherID, kind).
-		Updates(map[string]any{"level": level, "created_at": now})
-	if res.Error != nil || res.RowsAffected > 0 {
-		return res.Error
+	var unread []Notification
+	if err := tx.Select("id", "mail").Where("signatory_id = ? AND other_id = ? AND kind = ? AND read_at IS NULL",
+		signatoryID, otherID, kind).Find(&unread).Error; err != nil {
+		return err
 	}
-	return Notify(tx, Notification{SignatoryID: signatoryID, Kind: kind, OtherID: &otherID, Level: &level, CreatedAt: now})
+	if len(unread) == 0 {
+		return Notify(tx, Notification{SignatoryID: signatoryID, Kind: kind, OtherID: &otherID, Level: &level, CreatedAt: now})
+	}
+	ids := make([]int64, len(unread))
+	told := false
+	for i, n := range unread {
+		ids[i] = n.ID
+		told = told || (n.Mail != nil && *n.Mail != MailDue)
+	}
+	change := map[string]any{"level": level, "created_at": now}
+	var account int64
+	if told {
+		accounts, err := mailAccounts(tx, []int64{signatoryID})
+		if err != nil {
+			return err
+		}
+		account, told = accounts[signatoryID]
+	}
+	if !told {
+		// Not mailed yet (or never to be): the next message tells the new level.
+		return tx.Model(&Notification{}).Where("id IN ?", ids).Updates(change).Error
+	}
+	// Already mailed, being mailed or given up: the new level is news the member has not
+	// heard. Due again, and out of the message that told the old level: a message in flight
+	// goes as it is (or is dropped once it holds nothing), and the new level goes in the next
+	// one, which the hourly rule spaces as it spaces any other. The job decides again whether
+	// to send at all, as it does for a new notification.
+	change["mail"], change["mail_message_id"] = MailDue, nil
+	if err := tx.Model(&Notification{}).Where("id IN ?", ids).Updates(change).Error; err != nil {
+		return err
+	}
+	return queueMail(tx, map[MailJob]bool{{AccountID: account, Category: CategoryOf(kind)}: true})
 }
 
 // NotificationRow is one notification as /account lists it.
@@ -42,6 +72,9 @@ type NotificationRow struct {
 	OtherListed                            *bool
 	// Listed says the member's own entry is in the public registry (its profile can be linked).
 	Listed bool
+	// Answerable says the endorsement of an endorsement.received notification still waits for
+	// the member's answer, from a listed endorser: what the answer page can act on.
+	Answerable bool
 	// CredentialID is the live credential of a badge.issued notification's badge, for its
 	// verification page; nil once that badge was revoked.
 	CredentialID *string
@@ -64,7 +97,10 @@ func (s *Store) Notifications(ctx context.Context, accountID int64, limit int) (
 	var out []NotificationRow
 	err := s.DB.WithContext(ctx).Table("notifications n").
 		Select(`n.id, n.kind, s.public_id, n.from_tier, n.to_tier, n.level, n.version, o.public_id AS other_public_id,
-			o.name AS other_name, o.vis_name AS other_name_vis, o.listed AS other_listed, s.listed, c.id AS credential_id, n.created_at, n.read_at`).
+			o.name AS other_name, o.vis_name AS other_name_vis, o.listed AS other_listed, s.listed, c.id AS credential_id, n.created_at, n.read_at,
+			CASE WHEN n.kind = ? AND o.listed AND EXISTS (SELECT 1 FROM endorsements e
+				WHERE e.from_id = n.other_id AND e.to_id = n.signatory_id AND e.status = 'pending') THEN 1 ELSE 0 END AS answerable`,
+			KindEndorsementReceived).
 		Joins("JOIN signatories s ON s.id = n.signatory_id").Joins("LEFT JOIN signatories o ON o.id = n.other_id").
 		// At most one live credential per badge (credentials_one_live; SQLite uses that partial
 		// index only when the query repeats "kind <> 'endorsement'").

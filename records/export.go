@@ -159,9 +159,8 @@ func (e *exportRun) full() error {
 			})
 		},
 		func() error {
-			return models.Each(d, "id", "", nil, func(x *models.Account) error {
-				return e.write(Account{Type: "account", ID: x.PublicID, DisplayName: x.DisplayName, Email: x.Email,
-					EmailVerified: x.EmailVerified, CreatedAt: stamp(x.CreatedAt), BlockedAt: optStamp(x.BlockedAt), DeletedAt: optStamp(x.DeletedAt)})
+			return d.EachAccount(func(x *models.AccountRow) error {
+				return e.write(AccountRecord(x.Account, x.MailOff))
 			})
 		},
 		func() error {
@@ -244,6 +243,21 @@ func (e *exportRun) full() error {
 		}
 	}
 	return nil
+}
+
+// AccountRecord is an account as the full dump writes it, with its language (left out when it is
+// the default, "en") and the categories of e-mail it turned off. The download of one's data
+// writes the same record.
+func AccountRecord(a models.Account, off []models.MailSetting) Account {
+	r := Account{Type: "account", ID: a.PublicID, DisplayName: a.DisplayName, Email: a.Email, EmailVerified: a.EmailVerified,
+		CreatedAt: stamp(a.CreatedAt), BlockedAt: optStamp(a.BlockedAt), DeletedAt: optStamp(a.DeletedAt)}
+	if a.Language != models.DefaultLanguage {
+		r.Language = a.Language
+	}
+	for _, m := range off {
+		r.MailOff = append(r.MailOff, MailOff{Category: m.Category, OffAt: stamp(m.OffAt)})
+	}
+	return r
 }
 
 func pair(p *[2]string) *Pair {

@@ -2,9 +2,12 @@ package records
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/open-recognition/registry/declaration"
+	"github.com/open-recognition/registry/i18n"
 	"github.com/open-recognition/registry/models"
 )
 
@@ -63,9 +66,44 @@ func (st *parser) account(n int, r *Account) error {
 	if err := models.ValidateEmail(email); err != nil {
 		return err
 	}
+	lang := r.Language
+	if lang == "" {
+		lang = models.DefaultLanguage
+	}
+	if !i18n.Supported(lang) {
+		return models.FieldError("language", "%q is not a language of the interface (%s)", r.Language, strings.Join(i18n.Languages, ", "))
+	}
+	off, err := mailOff(r.MailOff)
+	if err != nil {
+		return err
+	}
 	st.set.Accounts = append(st.set.Accounts, models.AccountIn{Line: n, PublicID: r.ID, DisplayName: models.CleanLine(r.DisplayName),
-		Email: email, Verified: r.EmailVerified, CreatedAt: created, BlockedAt: blocked, DeletedAt: deleted})
+		Email: email, Verified: r.EmailVerified, CreatedAt: created, BlockedAt: blocked, DeletedAt: deleted, Language: lang, MailOff: off})
 	return nil
+}
+
+// mailOff checks an account's mail choices: each a category a member can turn off (account
+// mail cannot be), once, with the date it was turned off.
+func mailOff(list []MailOff) ([]models.MailSetting, error) {
+	var out []models.MailSetting
+	seen := map[string]bool{}
+	for i, m := range list {
+		field := fmt.Sprintf("mail_off[%d]", i)
+		if !slices.Contains(models.MailCategories, m.Category) {
+			return nil, models.FieldError(field+".category", "%q is not a category of e-mail that can be turned off (%s)",
+				m.Category, strings.Join(models.MailCategories, ", "))
+		}
+		if seen[m.Category] {
+			return nil, models.FieldError(field+".category", "%q is listed twice", m.Category)
+		}
+		seen[m.Category] = true
+		at, err := parseTime(field+".off_at", m.OffAt, true)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, models.MailSetting{Category: m.Category, OffAt: at})
+	}
+	return out, nil
 }
 
 func (st *parser) identity(n int, r *Identity) error {

@@ -97,6 +97,17 @@ type Account struct {
 	CreatedAt     string `json:"created_at"`
 	BlockedAt     string `json:"blocked_at,omitempty"`
 	DeletedAt     string `json:"deleted_at,omitempty"`
+	// Language is the language the member's e-mail is written in, left out for "en" (the
+	// default an import assumes) so that an account that never chose one is written as before.
+	Language string `json:"language,omitempty"`
+	// MailOff are the categories of e-mail the member turned off, by category.
+	MailOff []MailOff `json:"mail_off,omitempty"`
+}
+
+// MailOff is one category of e-mail an account turned off, and when.
+type MailOff struct {
+	Category string `json:"category"`
+	OffAt    string `json:"off_at"`
 }
 
 // Identity is a login provider's subject attached to an account (full dumps).
