@@ -20,12 +20,15 @@ const placesEvery = time.Hour
 // background is the job engine of a server: the kinds it runs and how often the periodic ones
 // come round. Credentials are signed by the credentials.issue job, which the changes that fill
 // the issuance outbox queue in their own transaction (one open at a time across every server,
-// so two runs never overlap); e-mail by the mail outbox's jobs.
+// so two runs never overlap); status lists by the credentials.status job, which every revocation
+// queues the same way, and which signs each changed list once for every server; e-mail by the
+// mail outbox's jobs.
 func background(env *environment, store *models.Store, tw *tiersWorker, credentials *issuer.Worker, outbox *mail.Outbox) *jobs.Engine {
 	e := &jobs.Engine{Store: store, Log: env.log, Handlers: map[string]jobs.Handler{
 		placesJobKind:          func(ctx context.Context, _ *jobs.Job) error { return locateMissing(ctx, env, store) },
 		tiersJobKind:           tw.tiersJob,
 		models.IssuanceJobKind: credentials.IssueJob,
+		models.StatusJobKind:   credentials.StatusLists().Job,
 	}}
 	e.Every(placesJobKind, placesEvery)
 	// E-mail: the notifications' outbox, the sweep, the deletion confirmation. Registered even

@@ -88,6 +88,10 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	if err := store.QueueOpenIssuance(ctx); err != nil {
 		return err
 	}
+	// Likewise status lists left stale without a job (an import, a restored backup).
+	if err := store.QueueStaleStatusLists(ctx); err != nil {
+		return err
+	}
 	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Keys: keys, Jobs: work,
 		Explainer: explain, MailSecret: mailSecret, Config: handlers.Config{MailOn: outbox.Sender != nil,
 			BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL,

@@ -2,14 +2,11 @@ package handlers
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"image/png"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -246,85 +243,30 @@ func (h *Handler) issuerImage(c echo.Context) error {
 	return c.Blob(http.StatusOK, "image/png", buf.Bytes())
 }
 
-// statusCache keeps each signed status list (the registry's, and each endorser's) until the
-// registry changes: signing one costs a canonicalization, and verifiers fetch them often.
-type statusCache struct {
-	mu    sync.Mutex
-	lists map[string]statusEntry
+// serveStatus answers a signed status list; any site's verifier may read it, and revalidate it
+// by its ETag (the hash of the stored copy, the same on every server).
+func serveStatus(c echo.Context, l issuer.SignedStatusList) error {
+	hd := c.Response().Header()
+	hd.Set("Access-Control-Allow-Origin", "*")
+	hd.Set("Access-Control-Expose-Headers", "ETag")
+	hd.Set("Cache-Control", "public, max-age=60")
+	hd.Set("ETag", l.ETag)
+	hd.Set("Last-Modified", l.SignedAt.UTC().Format(http.TimeFormat))
+	if etagMatches(c.Request().Header.Get("If-None-Match"), l.ETag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.Blob(http.StatusOK, "application/ld+json", l.Body)
 }
 
-type statusEntry struct {
-	changes int64
-	body    []byte
-}
-
-// statusCacheEntries bounds the cache: a list is about 2 KB, and there is one per endorser.
-const statusCacheEntries = 10000
-
-// signedStatus returns the list cached under key while the registry is unchanged, else builds
-// and signs it anew.
-func (h *Handler) signedStatus(ctx context.Context, key string, build func() (any, error)) ([]byte, error) {
-	changes, err := h.store.ChangeCount(ctx)
-	if err != nil {
-		return nil, err
-	}
-	h.status.mu.Lock()
-	cached, ok := h.status.lists[key]
-	h.status.mu.Unlock()
-	if ok && cached.changes == changes {
-		return cached.body, nil
-	}
-	signed, err := build()
-	if err != nil {
-		return nil, err
-	}
-	body, err := json.Marshal(signed)
-	if err != nil {
-		return nil, err
-	}
-	h.status.mu.Lock()
-	if len(h.status.lists) >= statusCacheEntries {
-		clear(h.status.lists)
-	}
-	h.status.lists[key] = statusEntry{changes: changes, body: body}
-	h.status.mu.Unlock()
-	return body, nil
-}
-
-// serveStatus answers a signed status list; any site's verifier may read it.
-func serveStatus(c echo.Context, body []byte) error {
-	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
-	c.Response().Header().Set("Cache-Control", "public, max-age=60")
-	return c.Blob(http.StatusOK, "application/ld+json", body)
-}
-
-// statusList serves a signed Bitstring Status List credential.
+// statusList serves a signed Bitstring Status List credential of the registry.
 func (h *Handler) statusList(c echo.Context) error {
 	list, err := strconv.Atoi(c.Param("list"))
-	if err != nil || list < 1 || h.keys == nil {
+	if err != nil || list < 1 || h.statusLists == nil {
 		return echo.ErrNotFound
 	}
-	ctx := c.Request().Context()
-	body, err := h.signedStatus(ctx, "registry:"+strconv.Itoa(list), func() (any, error) {
-		exists, err := h.store.StatusListExists(ctx, list)
-		if err != nil {
-			return nil, err
-		}
-		if !exists {
-			return nil, echo.ErrNotFound
-		}
-		revoked, err := h.store.RevokedIndexes(ctx, list)
-		if err != nil {
-			return nil, err
-		}
-		slc, err := issuer.StatusList(h.cfg.BaseURL, h.did, list, models.StatusListSize, revoked, h.store.Now())
-		if err != nil {
-			return nil, err
-		}
-		return h.signer.Sign(slc, h.keys.Current(), h.did, h.store.Now().Truncate(time.Second))
-	})
+	l, err := h.statusLists.Serve(c.Request().Context(), models.StatusListRef{List: list})
 	if err != nil {
 		return err
 	}
-	return serveStatus(c, body)
+	return serveStatus(c, l)
 }

@@ -2,11 +2,9 @@ package handlers
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
-	"github.com/open-recognition/registry/issuer"
 	"github.com/open-recognition/registry/models"
 )
 
@@ -52,30 +50,11 @@ func (h *Handler) endorserStatusList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	body, err := h.signedStatus(ctx, "endorser:"+sg.PublicID, func() (any, error) {
-		exists, revoked, err := h.store.EndorserStatus(ctx, sg.ID)
-		if err != nil {
-			return nil, err
-		}
-		if !exists {
-			return nil, models.Errorf(models.ENOTFOUND, "this signatory has no endorsement credential with a status entry")
-		}
-		now := h.store.Now().Truncate(time.Second)
-		slc, err := issuer.EndorserStatusList(h.cfg.BaseURL, h.did, sg.PublicID, models.StatusListSize, revoked, now)
-		if err != nil {
-			return nil, err
-		}
-		key, err := h.keys.SignatoryKey(sg.PublicID)
-		if err != nil {
-			return nil, err
-		}
-		return h.signer.Sign(slc, key, issuer.SignatoryDID(h.did, sg.PublicID), now)
-	})
+	l, err := h.statusLists.Serve(c.Request().Context(), models.StatusListRef{Issuer: sg.ID, IssuerPublicID: sg.PublicID})
 	if err != nil {
 		return err
 	}
-	return serveStatus(c, body)
+	return serveStatus(c, l)
 }
 
 // endorsementCredential shows the current credential of an accepted endorsement:

@@ -84,7 +84,8 @@ type Handler struct {
 	did    string
 	signer *issuer.Signer
 	jobs   *jobs.Engine
-	status *statusCache
+	// statusLists serves the signed status lists stored in the database (nil without keys).
+	statusLists *issuer.StatusLists
 	// explainer says why a signatory holds their tier.
 	explainer Explainer
 	// countryOptions are the <option> elements of every country select, per interface language,
@@ -128,7 +129,6 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		jobs:           d.Jobs,
 		explainer:      d.Explainer,
 		mailSecret:     d.MailSecret,
-		status:         &statusCache{lists: map[string]statusEntry{}},
 		countryOptions: map[string]string{},
 		maps:           &mapCache{},
 		graphStreams:   make(chan struct{}, graphStreamLimit),
@@ -142,6 +142,11 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 	}
 	if h.signer, err = issuer.NewSigner(); err != nil {
 		return nil, nil, err
+	}
+	if h.keys != nil {
+		if h.statusLists, err = issuer.NewStatusLists(h.store, h.keys, h.signer, h.cfg.BaseURL, h.log); err != nil {
+			return nil, nil, err
+		}
 	}
 	if h.shares, err = newShareImages(); err != nil {
 		return nil, nil, err

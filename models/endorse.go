@@ -141,9 +141,13 @@ func (s *Store) WithdrawEndorsement(ctx context.Context, acc *Account, toPublicI
 			return Errorf(ENOTFOUND, "you have not endorsed this signatory").Says("error.endorse.none")
 		}
 		// Its credential, if one was issued, is marked revoked: the verification page says so.
-		if err := tx.Exec(`UPDATE credentials SET revoked_at = ?, revoked_reason = ?
+		revoked := tx.Exec(`UPDATE credentials SET revoked_at = ?, revoked_reason = ?
 			WHERE revoked_at IS NULL AND endorsement_id IN (SELECT id FROM endorsements WHERE from_id = ? AND to_id = ?)`,
-			s.now(), ReasonEndorsementWithdrawn, from.ID, to.ID).Error; err != nil {
+			s.now(), ReasonEndorsementWithdrawn, from.ID, to.ID)
+		if revoked.Error != nil {
+			return revoked.Error
+		}
+		if err := queueStatusSigning(tx, revoked.RowsAffected); err != nil {
 			return err
 		}
 		if err := audit(tx, AuditEntry{At: s.now(), ActorAccountID: &acc.ID, Actor: "account:" + acc.PublicID, Action: "endorsement.withdraw",

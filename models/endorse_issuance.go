@@ -42,8 +42,12 @@ func queueEndorsementCredentials(tx *gorm.DB, now time.Time, priority int, where
 // revokeEndorsementCredential marks revoked the live credential of an endorsement, in the
 // transaction that changes it: the endorser's status list says so from the next request.
 func revokeEndorsementCredential(tx *gorm.DB, endorsementID int64, reason string, now time.Time) error {
-	return tx.Model(&Credential{}).Where("endorsement_id = ? AND kind = ? AND revoked_at IS NULL", endorsementID, "endorsement").
-		Updates(map[string]any{"revoked_at": now, "revoked_reason": reason}).Error
+	res := tx.Model(&Credential{}).Where("endorsement_id = ? AND kind = ? AND revoked_at IS NULL", endorsementID, "endorsement").
+		Updates(map[string]any{"revoked_at": now, "revoked_reason": reason})
+	if res.Error != nil {
+		return res.Error
+	}
+	return queueStatusSigning(tx, res.RowsAffected)
 }
 
 // EndorsementToIssue is what the worker signs for an endorsement job: the endorsement as it is

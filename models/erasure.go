@@ -25,8 +25,12 @@ const (
 // withdrawCopies revokes the live credentials matched by where, with reason, and erases the
 // documents of every one matched (a copy revoked earlier still carries what it carried).
 func withdrawCopies(tx *gorm.DB, now time.Time, reason, where string, args ...any) error {
-	if err := tx.Model(&Credential{}).Where("revoked_at IS NULL").Where(where, args...).
-		Updates(map[string]any{"revoked_at": now, "revoked_reason": reason}).Error; err != nil {
+	res := tx.Model(&Credential{}).Where("revoked_at IS NULL").Where(where, args...).
+		Updates(map[string]any{"revoked_at": now, "revoked_reason": reason})
+	if res.Error != nil {
+		return res.Error
+	}
+	if err := queueStatusSigning(tx, res.RowsAffected); err != nil {
 		return err
 	}
 	return tx.Model(&Credential{}).Where("erased_at IS NULL").Where(where, args...).

@@ -309,6 +309,7 @@ func (w *importer) endorsementID(line int, pair *[2]Target) (*int64, error) {
 func (w *importer) credentials() error {
 	var rows []Credential
 	var lines []int
+	var revoked int64
 	for _, c := range w.set.Credentials {
 		sid, err := w.signatory(c.Line, c.Signatory)
 		if err != nil {
@@ -338,8 +339,15 @@ func (w *importer) credentials() error {
 			StatusList: c.StatusList, StatusIndex: c.StatusIndex, Document: c.Document, IssuedAt: c.IssuedAt,
 			RevokedAt: c.RevokedAt, RevokedReason: c.RevokedReason, ErasedAt: c.ErasedAt, StatusIssuer: issuer, IssuerIndex: c.IssuerIndex})
 		lines = append(lines, c.Line)
+		if c.RevokedAt != nil {
+			revoked++
+		}
 	}
-	return w.createAll(rows, lines)
+	if err := w.createAll(rows, lines); err != nil {
+		return err
+	}
+	// The lists holding revoked credentials are stale (by trigger): sign them once, for every server.
+	return queueStatusSigning(w.tx, revoked)
 }
 
 func (w *importer) issuance() error {

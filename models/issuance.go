@@ -191,6 +191,7 @@ func (s *Store) CompleteBatch(ctx context.Context, items []Completion) (retry []
 		retry = retry[:0]
 		now := s.now()
 		changed := false
+		var revoked int64
 		for _, it := range items {
 			if it.Credential != nil {
 				var taken int64
@@ -229,9 +230,11 @@ func (s *Store) CompleteBatch(ctx context.Context, items []Completion) (retry []
 				if it.Job.EndorsementID != nil {
 					q = q.Where("endorsement_id = ?", *it.Job.EndorsementID)
 				}
-				if err := q.Updates(map[string]any{"revoked_at": now, "revoked_reason": it.Job.Reason}).Error; err != nil {
-					return err
+				res := q.Updates(map[string]any{"revoked_at": now, "revoked_reason": it.Job.Reason})
+				if res.Error != nil {
+					return res.Error
 				}
+				revoked += res.RowsAffected
 			case it.Credential != nil:
 				ins := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(it.Credential)
 				if ins.Error != nil {
@@ -265,10 +268,13 @@ func (s *Store) CompleteBatch(ctx context.Context, items []Completion) (retry []
 				}
 			}
 		}
-		if changed {
-			return bumpChanges(tx)
+		if !changed {
+			return nil
 		}
-		return nil
+		if err := queueStatusSigning(tx, revoked); err != nil {
+			return err
+		}
+		return bumpChanges(tx)
 	})
 	return retry, err
 }

@@ -40,10 +40,14 @@ func revokeAll(tx *gorm.DB, signatoryID int64, reason string, now time.Time) err
 	}
 	// Endorsement credentials are marked revoked here, in the same transaction: their endorsers'
 	// status lists say so at once (the worker skips any of their issuances still queued).
-	return tx.Exec(`UPDATE credentials SET revoked_at = ?, revoked_reason = ?
+	res := tx.Exec(`UPDATE credentials SET revoked_at = ?, revoked_reason = ?
 		WHERE revoked_at IS NULL AND kind = 'endorsement'
 		  AND (signatory_id = ? OR endorsement_id IN (SELECT id FROM endorsements WHERE from_id = ? OR to_id = ?))`,
-		now, reason, signatoryID, signatoryID, signatoryID).Error
+		now, reason, signatoryID, signatoryID, signatoryID)
+	if res.Error != nil {
+		return res.Error
+	}
+	return queueStatusSigning(tx, res.RowsAffected)
 }
 
 // reissue queues, in the transaction that brings a signatory back (signing again after a
