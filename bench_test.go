@@ -183,28 +183,17 @@ func countRecords(b *testing.B, path string) int {
 	return n
 }
 
-// startServer runs the real command line's serve on a free port and returns its address and
-// how long it took to answer /healthz.
+// startServer runs the real command line's serve in a process of its own (this test binary, see
+// TestMain), as a registry runs in production: the load generator of a benchmark then competes
+// with it for the cores like any client on the same machine, instead of sharing its Go scheduler.
+// It returns the server's address and how long it took to answer /healthz.
 func startServer(b *testing.B, db string, extra ...string) (addr string, ready time.Duration, stop func()) {
 	b.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
 	start := time.Now()
-	go func() {
-		args := append([]string{"serve", "--db", db, "--keys", db + ".keys", "--addr", "127.0.0.1:0", "--rate-limit", "off"}, extra...)
-		done <- run(ctx, args, noEnv, nil, pw, io.Discard)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		b.Fatalf("server did not start: %v", err)
-	}
-	go io.Copy(io.Discard, pr)
-	i := strings.Index(line, "http://")
-	addr = strings.Fields(line[i+len("http://"):])[0]
+	args := append([]string{"serve", "--db", db, "--keys", db + ".keys", "--addr", "127.0.0.1:0", "--rate-limit", "off"}, extra...)
+	cmd, base := startChild(b, args...)
 	for {
-		resp, err := http.Get("http://" + addr + "/healthz")
+		resp, err := http.Get(base + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
@@ -212,15 +201,16 @@ func startServer(b *testing.B, db string, extra ...string) (addr string, ready t
 			}
 		}
 		if time.Since(start) > 30*time.Second {
+			cmd.Process.Kill()
 			b.Fatal("server never answered")
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
 	ready = time.Since(start)
-	return addr, ready, func() {
-		cancel()
-		if err := <-done; err != nil {
-			b.Error(err)
+	return strings.TrimPrefix(base, "http://"), ready, func() {
+		cmd.Process.Signal(os.Interrupt)
+		if err := cmd.Wait(); err != nil {
+			b.Errorf("the server ended with %v", err)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -26,9 +27,11 @@ const childServeEnv = "REGISTRY_TEST_CHILD_SERVE"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(childServeEnv) == "1" {
-		ctx := context.Background()
+		// Like main: an interrupt shuts the server down cleanly; SIGKILL is what tests use for a crash.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		// The child's own arguments come after "--" (the test binary's flags come first).
 		err := run(ctx, os.Args[indexOf(os.Args, "--")+1:], processEnv{}, os.Stdin, os.Stdout, os.Stderr)
+		stop()
 		os.Exit(exitCode(err, os.Stderr))
 	}
 	os.Exit(m.Run())
