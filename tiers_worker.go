@@ -99,7 +99,7 @@ func (w *tiersWorker) run(ctx context.Context) {
 			last, changedSince = now, time.Time{}
 			// Computed by another process (a CLI run, another server): the pages follow.
 			if w.explain != nil {
-				if v, ok := w.explain.version(); !ok || v != now {
+				if v, ok := w.explain.Version(); !ok || v != now {
 					w.explainOnly(ctx)
 				}
 			}
@@ -193,8 +193,8 @@ func (x *explainer) publish(in *models.TrustInput, r *trust.Result, graphAt, com
 	x.latest.Store(snap)
 }
 
-// version is the graph version of the computation the pages show, "" before the first.
-func (x *explainer) version() (string, bool) {
+// Version is the graph version of the computation the pages show, "" before the first.
+func (x *explainer) Version() (string, bool) {
 	if snap := x.latest.Load(); snap != nil {
 		return snap.version, true
 	}

@@ -167,7 +167,7 @@ func TestTrustPagesNeverWaitForAComputation(t *testing.T) {
 		go func() { ts.worker.run(ctx); close(workerDone) }()
 		deadline := time.Now().Add(10 * time.Second)
 		for {
-			if _, ok := ts.explain.version(); ok {
+			if _, ok := ts.explain.Version(); ok {
 				break
 			}
 			if time.Now().After(deadline) {
@@ -180,7 +180,7 @@ func TestTrustPagesNeverWaitForAComputation(t *testing.T) {
 		if after := graphState(t, s); after != before {
 			t.Errorf("starting the worker on current tiers wrote something: %s → %s", before, after)
 		}
-		v0, _ := ts.explain.version()
+		v0, _ := ts.explain.Version()
 		res, body = ts.get(nil, page)
 		first := shownVersion(body)
 		if res.StatusCode != http.StatusOK || !strings.Contains(first, "Computed at") || !strings.Contains(first, "graph version "+v0) ||
@@ -277,7 +277,7 @@ func TestTrustPagesNeverWaitForAComputation(t *testing.T) {
 		if slowest > time.Second {
 			t.Errorf("the slowest trust page took %s", slowest)
 		}
-		if v, _ := ts.explain.version(); v != v0 {
+		if v, _ := ts.explain.Version(); v != v0 {
 			t.Errorf("the pages' computation changed from version %s to %s with no worker running", v0, v)
 		}
 

@@ -94,6 +94,8 @@ type Handler struct {
 	countryOptions map[string]string
 	// maps keeps the rendered map pages and /map.json for the current summary.
 	maps *mapCache
+	// pages keeps the pages visitors see, per state of the registry (visitor_pages.go).
+	pages *mapCache
 	// graphStreams holds a place for each download of the published graph under way: each
 	// costs seconds of database work on a large registry, so only a few run at once.
 	graphStreams chan struct{}
@@ -131,6 +133,7 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		mailSecret:     d.MailSecret,
 		countryOptions: map[string]string{},
 		maps:           &mapCache{},
+		pages:          &mapCache{maxBytes: visitorPagesBytes, dropOnError: true},
 		graphStreams:   make(chan struct{}, graphStreamLimit),
 	}
 	h.cfg.BaseURL = strings.TrimRight(h.cfg.BaseURL, "/")

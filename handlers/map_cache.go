@@ -24,6 +24,9 @@ import (
 // cache holds at most maxBytes, dropping the least recently used entries first.
 type mapCache struct {
 	maxBytes int
+	// dropOnError forgets a key whose render failed, instead of serving its previous version:
+	// for pages that can go away (a signatory who left answers 404, never their old page).
+	dropOnError bool
 
 	mu      sync.Mutex
 	entries map[string]*list.Element // of *mapEntry
@@ -93,6 +96,12 @@ func (m *mapCache) get(change int64, key string, build func() (any, int, error))
 		m.evict()
 	}()
 	v, size, err = build()
+	if err != nil && m.dropOnError {
+		m.mu.Lock()
+		m.remove(e)
+		m.mu.Unlock()
+		return nil, err
+	}
 	if err != nil && e.value != nil {
 		// Keep showing the previous version rather than an error page.
 		m.mu.Lock()
@@ -138,8 +147,8 @@ func (m *mapCache) body(change int64, key string, build func() ([]byte, error)) 
 		if err != nil {
 			return nil, 0, err
 		}
-		cb := newCachedBody(b)
-		return cb, len(cb.gz), nil
+		cb := newCachedBody(b, false)
+		return cb, cb.size(), nil
 	})
 	if err != nil {
 		return nil, err
@@ -149,18 +158,28 @@ func (m *mapCache) body(change int64, key string, build func() ([]byte, error)) 
 
 // cachedBody is a response made once for a state of the registry.
 type cachedBody struct {
-	gz   []byte
-	etag string
+	gz []byte
+	// plain is kept too where clients that take no gzip are common (link checkers, feed
+	// readers, load tests); without it they get the body unpacked on the way out.
+	plain []byte
+	etag  string
 }
 
-func newCachedBody(body []byte) *cachedBody {
+func newCachedBody(body []byte, keepPlain bool) *cachedBody {
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.DefaultCompression)
 	zw.Write(body)
 	zw.Close()
 	sum := sha256.Sum256(body)
-	return &cachedBody{gz: gz.Bytes(), etag: `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+	cb := &cachedBody{gz: gz.Bytes(), etag: `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+	if keepPlain {
+		cb.plain = bytes.Clone(body)
+	}
+	return cb
 }
+
+// size is the memory the body holds.
+func (e *cachedBody) size() int { return len(e.gz) + len(e.plain) }
 
 // serve answers with the entry: 304 when the client has it, gzipped when the client takes it.
 func (e *cachedBody) serve(c echo.Context, contentType string) error {
@@ -174,6 +193,9 @@ func (e *cachedBody) serve(c echo.Context, contentType string) error {
 	if acceptsGzip(c.Request().Header.Get("Accept-Encoding")) {
 		hd.Set("Content-Encoding", "gzip")
 		return c.Blob(http.StatusOK, contentType, e.gz)
+	}
+	if e.plain != nil {
+		return c.Blob(http.StatusOK, contentType, e.plain)
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(e.gz))
 	if err != nil {
