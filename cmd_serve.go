@@ -18,6 +18,7 @@ import (
 	"github.com/open-recognition/registry/issuer"
 	"github.com/open-recognition/registry/mail"
 	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/traffic"
 	"github.com/open-recognition/registry/views"
 )
 
@@ -75,6 +76,8 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		return err
 	}
 	worker.IssuerEmail = o.IssuerEmail
+	visitors := &traffic.Meter{}
+	worker.Traffic = visitors
 	outbox, mailSecret, err := mailOutbox(ctx, env, store)
 	if err != nil {
 		return err
@@ -93,7 +96,7 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		return err
 	}
 	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Keys: keys, Jobs: work,
-		Explainer: explain, MailSecret: mailSecret, Config: handlers.Config{MailOn: outbox.Sender != nil,
+		Explainer: explain, MailSecret: mailSecret, Traffic: visitors, Config: handlers.Config{MailOn: outbox.Sender != nil,
 			BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL,
 			Admins: splitList(env.getenv("REGISTRY_ADMINS")), IssuerEmail: o.IssuerEmail,
 			AdvocateCapacities: tcfg.Advocate, AmbassadorCapacities: tcfg.Ambassador}})

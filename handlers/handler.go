@@ -18,6 +18,7 @@ import (
 	"github.com/open-recognition/registry/jobs"
 	"github.com/open-recognition/registry/markdown"
 	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/traffic"
 	"github.com/open-recognition/registry/views"
 )
 
@@ -62,6 +63,9 @@ type Deps struct {
 	// MailSecret checks the unsubscribe links of the registry's e-mail: the secret the mail
 	// writer signs them with (mail.Writer.Secret). Without it no unsubscribe link verifies.
 	MailSecret []byte
+	// Traffic counts the time spent answering visitors, so that background work gives way to
+	// them (issuer.Worker.Traffic). Nil: not counted.
+	Traffic *traffic.Meter
 }
 
 // Handler holds what every action needs.
@@ -105,6 +109,8 @@ type Handler struct {
 	shares *shareImages
 	// mailSecret checks unsubscribe links (mail_unsubscribe.go).
 	mailSecret []byte
+	// traffic counts the time spent answering visitors.
+	traffic *traffic.Meter
 }
 
 // New builds the web application: handler, templates, middleware and routes.
@@ -131,6 +137,7 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		jobs:           d.Jobs,
 		explainer:      d.Explainer,
 		mailSecret:     d.MailSecret,
+		traffic:        d.Traffic,
 		countryOptions: map[string]string{},
 		maps:           &mapCache{},
 		pages:          &mapCache{maxBytes: visitorPagesBytes, dropOnError: true},
