@@ -17,6 +17,7 @@ import (
 	"github.com/open-recognition/registry/issuer"
 	"github.com/open-recognition/registry/jobs"
 	"github.com/open-recognition/registry/markdown"
+	"github.com/open-recognition/registry/metrics"
 	"github.com/open-recognition/registry/models"
 	"github.com/open-recognition/registry/views"
 )
@@ -40,6 +41,9 @@ type Config struct {
 	AdvocateCapacities, AmbassadorCapacities []int
 	// MailOn says this server sends e-mail (an SMTP server is configured): /account says so.
 	MailOn bool
+	// MetricsToken, when set, serves /metrics on the public port to requests bearing it
+	// (--metrics-token); without it /metrics is not served here.
+	MetricsToken string
 }
 
 // Deps are the handler's dependencies, built in main.
@@ -62,6 +66,10 @@ type Deps struct {
 	// MailSecret checks the unsubscribe links of the registry's e-mail: the secret the mail
 	// writer signs them with (mail.Writer.Secret). Without it no unsubscribe link verifies.
 	MailSecret []byte
+	// Metrics records request latency and the map cache's hits; nil records nothing.
+	Metrics *metrics.Metrics
+	// Ready is what /readyz answers from; nil means ready whenever the database answers.
+	Ready *Readiness
 }
 
 // Handler holds what every action needs.
@@ -103,6 +111,9 @@ type Handler struct {
 	shares *shareImages
 	// mailSecret checks unsubscribe links (mail_unsubscribe.go).
 	mailSecret []byte
+	// metrics records what operators monitor (nil: nothing); ready answers /readyz.
+	metrics *metrics.Metrics
+	ready   *Readiness
 }
 
 // New builds the web application: handler, templates, middleware and routes.
@@ -130,7 +141,9 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		explainer:      d.Explainer,
 		mailSecret:     d.MailSecret,
 		countryOptions: map[string]string{},
-		maps:           &mapCache{},
+		maps:           &mapCache{lookup: d.Metrics.MapCache},
+		metrics:        d.Metrics,
+		ready:          d.Ready,
 		graphStreams:   make(chan struct{}, graphStreamLimit),
 	}
 	h.cfg.BaseURL = strings.TrimRight(h.cfg.BaseURL, "/")

@@ -24,6 +24,9 @@ import (
 // cache holds at most maxBytes, dropping the least recently used entries first.
 type mapCache struct {
 	maxBytes int
+	// lookup, when set, is told whether each lookup found a current copy (a hit) or rendered
+	// one (a miss): the operator's metrics.
+	lookup func(hit bool)
 
 	mu      sync.Mutex
 	entries map[string]*list.Element // of *mapEntry
@@ -59,6 +62,7 @@ func (m *mapCache) get(change int64, key string, build func() (any, int, error))
 	case e != nil && e.value != nil && (e.change >= change || e.building):
 		v := e.value
 		m.mu.Unlock()
+		m.count(true)
 		return v, nil // current, or being rendered again by another request
 	case e != nil && e.building:
 		ready := e.ready
@@ -71,6 +75,7 @@ func (m *mapCache) get(change int64, key string, build func() (any, int, error))
 	}
 	e.building = true
 	m.mu.Unlock()
+	m.count(false)
 
 	var v any
 	var size int
@@ -104,6 +109,12 @@ func (m *mapCache) get(change int64, key string, build func() (any, int, error))
 }
 
 var errBuildPanicked = errors.New("rendering the map did not finish")
+
+func (m *mapCache) count(hit bool) {
+	if m.lookup != nil {
+		m.lookup(hit)
+	}
+}
 
 // remove drops an entry if it is still the one stored under its key.
 func (m *mapCache) remove(e *mapEntry) {
