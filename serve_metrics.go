@@ -41,10 +41,11 @@ func metricsConfig(env *environment) (addr, token string, err error) {
 	}
 	if addr != "" {
 		_, port, err := net.SplitHostPort(addr)
-		if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+		n, perr := strconv.Atoi(port)
+		if err != nil || perr != nil || n < 0 || n > 65535 {
 			return "", "", fmt.Errorf("--metrics-addr: %q is not a host:port such as 127.0.0.1:9090", addr)
 		}
-		if addr == env.opts.Addr {
+		if addr == env.opts.Addr && n != 0 {
 			return "", "", fmt.Errorf("--metrics-addr %s is the public --addr: the metrics listener needs an address of its own (or use --metrics-token)", addr)
 		}
 	}
