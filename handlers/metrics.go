@@ -18,21 +18,21 @@ import (
 // outermost, so that the status it records is the one the error handler wrote.
 func (h *Handler) observeRequests(e *echo.Echo) echo.MiddlewareFunc {
 	var once sync.Once
-	var routes map[string]bool // method + " " + path
+	var routes map[[2]string]bool // method, path
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
 			err := next(c)
 			once.Do(func() {
 				// Read at the first request, when every route is registered.
-				routes = map[string]bool{}
+				routes = map[[2]string]bool{}
 				for _, r := range e.Routes() {
-					routes[r.Method+" "+r.Path] = true
+					routes[[2]string{r.Method, r.Path}] = true
 				}
 			})
 			method := c.Request().Method
 			route := c.Path()
-			if !routes[method+" "+route] {
+			if !routes[[2]string{method, route}] {
 				// The router sets a path of sorts for a URL it could not match; it names no route.
 				route = "unmatched"
 			}
