@@ -17,6 +17,7 @@ import (
 	"github.com/open-recognition/registry/i18n"
 	"github.com/open-recognition/registry/issuer"
 	"github.com/open-recognition/registry/mail"
+	"github.com/open-recognition/registry/metrics"
 	"github.com/open-recognition/registry/models"
 	"github.com/open-recognition/registry/traffic"
 	"github.com/open-recognition/registry/views"
@@ -50,10 +51,16 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	if err != nil {
 		return &usageError{msg: err.Error(), usage: "usage: registry serve [flags]"}
 	}
+	metricsAddr, metricsToken, err := metricsConfig(env)
+	if err != nil {
+		return &usageError{msg: err.Error(), usage: "usage: registry serve [flags]"}
+	}
+	ready := &handlers.Readiness{}
 	keys, err := issuer.OpenKeys(o.Keys)
 	if err != nil {
 		return err
 	}
+	ready.KeysLoaded()
 	perSecond, burst, _ := rateLimit(o.RateLimit)
 	proxies, _ := trustedProxies(o.TrustedProxies)
 
@@ -62,6 +69,7 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		return err
 	}
 	defer store.Close()
+	ready.Migrated()
 	unlock, err := lockDatabase(store)
 	if err != nil {
 		return err
@@ -86,6 +94,12 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	// In the background: a large registry from before places answers at once, and its map
 	// fills in within seconds (the places job runs as soon as the engine starts).
 	work := background(env, store, tw, worker, outbox)
+	ready.WatchJobs(work.Running)
+	var meters *metrics.Metrics // nil unless an operator asked for metrics: nothing recorded
+	if metricsAddr != "" || metricsToken != "" {
+		meters = newMetrics(env, store, work, ready)
+		work.Observe, tw.observe = meters.ObserveJob, meters.ObserveTiers
+	}
 	// Outbox rows written before the credential job existed (an older registry, a restored
 	// backup) get their job now.
 	if err := store.QueueOpenIssuance(ctx); err != nil {
@@ -96,12 +110,19 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		return err
 	}
 	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Keys: keys, Jobs: work,
-		Explainer: explain, MailSecret: mailSecret, Traffic: visitors, Config: handlers.Config{MailOn: outbox.Sender != nil,
+		Explainer: explain, MailSecret: mailSecret, Traffic: visitors, Metrics: meters, Ready: ready, Config: handlers.Config{MailOn: outbox.Sender != nil, MetricsToken: metricsToken,
 			BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL,
 			Admins: splitList(env.getenv("REGISTRY_ADMINS")), IssuerEmail: o.IssuerEmail,
 			AdvocateCapacities: tcfg.Advocate, AmbassadorCapacities: tcfg.Ambassador}})
 	if err != nil {
 		return err
+	}
+	if metricsAddr != "" {
+		stopMetrics, err := listenMetrics(env, metricsAddr, meters)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
 	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
@@ -140,6 +161,7 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	case <-ctx.Done():
 	}
 	env.log.Info("shutting down")
+	ready.Stopping()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {

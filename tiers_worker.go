@@ -31,6 +31,8 @@ type tiersWorker struct {
 	// queue, when set, hands the recomputation to the job engine (tiersJob) instead of doing it
 	// in this loop.
 	queue func(ctx context.Context) error
+	// observe, when set, is told how long each recomputation took (the operator's metrics).
+	observe func(took time.Duration)
 }
 
 // tiersJobKind is the job that recomputes the tiers.
@@ -68,6 +70,9 @@ func (w *tiersWorker) compute(ctx context.Context) (computed bool, err error) {
 	}
 	if err != nil || !computed {
 		return false, err
+	}
+	if w.observe != nil {
+		w.observe(time.Since(start))
 	}
 	if w.explain != nil {
 		w.explain.publish(run.in, run.result, start, time.Now())

@@ -17,6 +17,7 @@ import (
 	"github.com/open-recognition/registry/issuer"
 	"github.com/open-recognition/registry/jobs"
 	"github.com/open-recognition/registry/markdown"
+	"github.com/open-recognition/registry/metrics"
 	"github.com/open-recognition/registry/models"
 	"github.com/open-recognition/registry/traffic"
 	"github.com/open-recognition/registry/views"
@@ -41,6 +42,9 @@ type Config struct {
 	AdvocateCapacities, AmbassadorCapacities []int
 	// MailOn says this server sends e-mail (an SMTP server is configured): /account says so.
 	MailOn bool
+	// MetricsToken, when set, serves /metrics on the public port to requests bearing it
+	// (--metrics-token); without it /metrics is not served here.
+	MetricsToken string
 }
 
 // Deps are the handler's dependencies, built in main.
@@ -66,6 +70,10 @@ type Deps struct {
 	// Traffic counts the time spent answering visitors, so that background work gives way to
 	// them (issuer.Worker.Traffic). Nil: not counted.
 	Traffic *traffic.Meter
+	// Metrics records request latency and the map cache's hits; nil records nothing.
+	Metrics *metrics.Metrics
+	// Ready is what /readyz answers from; nil means ready whenever the database answers.
+	Ready *Readiness
 }
 
 // Handler holds what every action needs.
@@ -111,6 +119,9 @@ type Handler struct {
 	mailSecret []byte
 	// traffic counts the time spent answering visitors.
 	traffic *traffic.Meter
+	// metrics records what operators monitor (nil: nothing); ready answers /readyz.
+	metrics *metrics.Metrics
+	ready   *Readiness
 }
 
 // New builds the web application: handler, templates, middleware and routes.
@@ -139,8 +150,10 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		mailSecret:     d.MailSecret,
 		traffic:        d.Traffic,
 		countryOptions: map[string]string{},
-		maps:           &mapCache{},
+		maps:           &mapCache{lookup: d.Metrics.MapCache},
 		pages:          &mapCache{maxBytes: visitorPagesBytes, dropOnError: true},
+		metrics:        d.Metrics,
+		ready:          d.Ready,
 		graphStreams:   make(chan struct{}, graphStreamLimit),
 	}
 	h.cfg.BaseURL = strings.TrimRight(h.cfg.BaseURL, "/")

@@ -27,6 +27,9 @@ type mapCache struct {
 	// dropOnError forgets a key whose render failed, instead of serving its previous version:
 	// for pages that can go away (a signatory who left answers 404, never their old page).
 	dropOnError bool
+	// lookup, when set, is told whether each lookup found a current copy (a hit) or rendered
+	// one (a miss): the operator's metrics.
+	lookup func(hit bool)
 
 	mu      sync.Mutex
 	entries map[string]*list.Element // of *mapEntry
@@ -62,6 +65,7 @@ func (m *mapCache) get(change int64, key string, build func() (any, int, error))
 	case e != nil && e.value != nil && (e.change >= change || e.building):
 		v := e.value
 		m.mu.Unlock()
+		m.count(true)
 		return v, nil // current, or being rendered again by another request
 	case e != nil && e.building:
 		ready := e.ready
@@ -74,6 +78,7 @@ func (m *mapCache) get(change int64, key string, build func() (any, int, error))
 	}
 	e.building = true
 	m.mu.Unlock()
+	m.count(false)
 
 	var v any
 	var size int
@@ -113,6 +118,12 @@ func (m *mapCache) get(change int64, key string, build func() (any, int, error))
 }
 
 var errBuildPanicked = errors.New("rendering the map did not finish")
+
+func (m *mapCache) count(hit bool) {
+	if m.lookup != nil {
+		m.lookup(hit)
+	}
+}
 
 // remove drops an entry if it is still the one stored under its key.
 func (m *mapCache) remove(e *mapEntry) {

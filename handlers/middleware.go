@@ -20,6 +20,9 @@ import (
 const bodyLimit = "256K"
 
 func (h *Handler) middleware(e *echo.Echo) {
+	if h.metrics != nil {
+		e.Use(h.observeRequests(e))
+	}
 	// Recover first, so that a panic anywhere below becomes a 500 through the error handler.
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -57,7 +60,7 @@ func (h *Handler) middleware(e *echo.Echo) {
 		e.Use(middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 			Skipper: func(c echo.Context) bool {
 				p := c.Request().URL.Path
-				return strings.HasPrefix(p, "/assets/") || p == "/healthz"
+				return strings.HasPrefix(p, "/assets/") || p == "/healthz" || p == "/readyz" || p == "/metrics"
 			},
 			Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 				Rate: rate.Limit(h.cfg.RateLimit), Burst: h.cfg.RateBurst, ExpiresIn: 3 * time.Minute,
@@ -80,7 +83,7 @@ func (h *Handler) middleware(e *echo.Echo) {
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		Skipper: func(c echo.Context) bool {
 			p := c.Request().URL.Path
-			if strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/assets/") || p == "/healthz" {
+			if strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/assets/") || p == "/healthz" || p == "/readyz" {
 				return true
 			}
 			if p == mail.UnsubscribePath && c.Request().Method == http.MethodPost {

@@ -32,6 +32,10 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Match(readable, "/map.json", h.mapData)
 	e.Match(readable, "/places", h.placeSuggestions)
 	e.Match(readable, "/healthz", h.healthz)
+	e.Match(readable, "/readyz", h.readyz)
+	if h.cfg.MetricsToken != "" && h.metrics != nil {
+		e.GET("/metrics", h.metricsPage())
+	}
 	e.Match(readable, "/.well-known/did.json", h.didDocument)
 	e.Match(readable, "/credentials/:file", h.credential)
 	e.Match(readable, "/credentials/:file/share.png", h.shareImageCredential)

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -97,6 +98,12 @@ type Engine struct {
 	Backoff func(attempt int) time.Duration
 	// KeepDone is how long finished jobs stay in the table; a week by default.
 	KeepDone time.Duration
+	// Observe, when set, is told of every run: its kind, how long it took and its error (nil
+	// when it succeeded or put itself back to continue later). A run interrupted by the
+	// shutdown is not reported: the next process does it again.
+	Observe func(kind string, took time.Duration, err error)
+
+	running atomic.Bool
 
 	periodic map[string]time.Duration
 	forget   map[string]bool
@@ -169,6 +176,9 @@ func (e *Engine) init() {
 // sweepEvery is how often dead claims are ended and old finished jobs deleted.
 const sweepEvery = time.Minute
 
+// Running tells whether Run is working off the table (for readiness checks).
+func (e *Engine) Running() bool { return e.running.Load() }
+
 // Run works until ctx ends, then waits for the jobs it started.
 func (e *Engine) Run(ctx context.Context) error {
 	e.init()
@@ -185,6 +195,8 @@ func (e *Engine) Run(ctx context.Context) error {
 	slots := make(chan struct{}, e.Concurrency)
 	var running sync.WaitGroup
 	defer running.Wait()
+	e.running.Store(true)
+	defer e.running.Store(false)
 	tick := time.NewTicker(e.Poll)
 	defer tick.Stop()
 	var swept time.Time
@@ -240,6 +252,14 @@ func (e *Engine) sweep(ctx context.Context) {
 func (e *Engine) run(ctx context.Context, j *Job) {
 	start := time.Now()
 	err := e.call(ctx, j)
+	if e.Observe != nil && (err == nil || ctx.Err() == nil) {
+		var more *Continue
+		if errors.As(err, &more) {
+			e.Observe(j.Kind, time.Since(start), nil)
+		} else {
+			e.Observe(j.Kind, time.Since(start), err)
+		}
+	}
 	// The outcome is recorded even when ctx has just ended, and tried again for a few seconds
 	// when the database is busy: otherwise the job would wait for its lease to run out.
 	rec := context.WithoutCancel(ctx)
