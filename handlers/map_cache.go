@@ -178,15 +178,35 @@ type cachedBody struct {
 
 func newCachedBody(body []byte, keepPlain bool) *cachedBody {
 	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.DefaultCompression)
+	// Pages are rendered again at every change of the registry and many are asked for once (a
+	// crawler): the fastest level, a third of the default's time for a tenth more bytes. The map
+	// is rendered rarely and is large: the default.
+	pool := gzipDefault
+	if keepPlain {
+		pool = gzipFast
+	}
+	zw := pool.Get().(*gzip.Writer)
+	zw.Reset(&gz)
 	zw.Write(body)
 	zw.Close()
+	pool.Put(zw)
 	sum := sha256.Sum256(body)
 	cb := &cachedBody{gz: gz.Bytes(), etag: `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
 	if keepPlain {
 		cb.plain = bytes.Clone(body)
 	}
 	return cb
+}
+
+// gzipDefault and gzipFast keep compressors for reuse: a new one allocates and clears a
+// megabyte of tables, which costs more than compressing a page.
+var gzipDefault, gzipFast = gzipPool(gzip.DefaultCompression), gzipPool(gzip.BestSpeed)
+
+func gzipPool(level int) *sync.Pool {
+	return &sync.Pool{New: func() any {
+		zw, _ := gzip.NewWriterLevel(io.Discard, level)
+		return zw
+	}}
 }
 
 // size is the memory the body holds.
