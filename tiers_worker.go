@@ -175,7 +175,7 @@ type explainer struct {
 
 // trustSnapshot is one finished computation, never changed once published.
 type trustSnapshot struct {
-	version    string    // the graph's version (trust_version) it was computed from
+	version    string    // the graph's version (Store.GraphVersion) it was computed from
 	graphAt    time.Time // when that graph was read
 	computedAt time.Time // when the computation finished
 	index      map[string]int

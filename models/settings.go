@@ -55,29 +55,6 @@ func (s *Store) PinBaseURL(ctx context.Context, baseURL string, allowChange bool
 	})
 }
 
-// ChangeCount returns the counter every write transaction bumps; a process compares it with the
-// last value it saw to notice changes made by another process.
-func (s *Store) ChangeCount(ctx context.Context) (int64, error) {
-	var v int64
-	err := s.DB.WithContext(ctx).Raw("SELECT value FROM change_counter WHERE id = 1").Scan(&v).Error
-	return v, err
-}
-
-// bumpGraph marks a change of the endorsement graph (who is an active signatory, endorsements,
-// seeds) besides a change of the registry: the tier worker computes the tiers again. Every write
-// that changes the graph calls it in its own transaction.
-func bumpGraph(tx *gorm.DB) error {
-	if err := tx.Exec(`INSERT INTO settings (key, value) VALUES ('trust_version', '1')
-		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT)`).Error; err != nil {
-		return err
-	}
-	return bumpChanges(tx)
-}
-
-func bumpChanges(tx *gorm.DB) error {
-	return tx.Exec("UPDATE change_counter SET value = value + 1 WHERE id = 1").Error
-}
-
 // audit appends to the audit log inside the caller's transaction.
 func audit(tx *gorm.DB, e AuditEntry) error {
 	return tx.Create(&e).Error
