@@ -24,7 +24,7 @@ const placesEvery = time.Hour
 // queues the same way, and which signs each changed list once for every server; e-mail by the
 // mail outbox's jobs.
 func background(env *environment, store *models.Store, tw *tiersWorker, credentials *issuer.Worker, outbox *mail.Outbox) *jobs.Engine {
-	e := &jobs.Engine{Store: store, Log: env.log, Handlers: map[string]jobs.Handler{
+	e := &jobs.Engine{Store: store, Log: env.log, Name: jobs.ProcessName(), Handlers: map[string]jobs.Handler{
 		placesJobKind:          func(ctx context.Context, _ *jobs.Job) error { return locateMissing(ctx, env, store) },
 		tiersJobKind:           tw.tiersJob,
 		models.IssuanceJobKind: credentials.IssueJob,

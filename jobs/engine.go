@@ -142,8 +142,7 @@ func (e *Engine) init() {
 	e.once.Do(func() {
 		e.wake = make(chan struct{}, 1)
 		if e.Name == "" {
-			host, _ := os.Hostname()
-			e.Name = host + ":" + strconv.Itoa(os.Getpid())
+			e.Name = ProcessName()
 		}
 		if e.Poll <= 0 {
 			e.Poll = time.Second
@@ -164,6 +163,12 @@ func (e *Engine) init() {
 			e.Log = slog.New(slog.DiscardHandler)
 		}
 	})
+}
+
+// ProcessName names this process among all that share the database: host:pid.
+func ProcessName() string {
+	host, _ := os.Hostname()
+	return host + ":" + strconv.Itoa(os.Getpid())
 }
 
 // sweepEvery is how often dead claims are ended and old finished jobs deleted.

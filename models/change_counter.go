@@ -56,5 +56,10 @@ func bump(tx *gorm.DB, set string) error {
 	if tx.Dialector.Name() == string(Postgres) {
 		slot = postgresSlot
 	}
-	return tx.Exec("UPDATE change_counter SET " + set + " WHERE id = " + slot).Error
+	if err := tx.Exec("UPDATE change_counter SET " + set + " WHERE id = " + slot).Error; err != nil {
+		return err
+	}
+	// The commit is announced to the other servers (PostgreSQL).
+	markChanged(tx)
+	return nil
 }
