@@ -31,6 +31,11 @@ func background(env *environment, store *models.Store, tw *tiersWorker, credenti
 		models.StatusJobKind:   credentials.StatusLists().Job,
 	}}
 	e.Every(placesJobKind, placesEvery)
+	if store.Dialect == models.Postgres {
+		// Servers sharing the database take over the jobs of one that stops within a second or two
+		// (the tier computation and the place backfill included), wherever it ran.
+		e.Servers = store
+	}
 	// E-mail: the notifications' outbox, the sweep, the deletion confirmation. Registered even
 	// when mail is off, so that due notifications are marked skipped instead of waiting.
 	outbox.Register(e)

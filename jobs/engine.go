@@ -97,6 +97,11 @@ type Engine struct {
 	Backoff func(attempt int) time.Duration
 	// KeepDone is how long finished jobs stay in the table; a week by default.
 	KeepDone time.Duration
+	// Servers, when set, says which processes sharing the database run (PostgreSQL: each
+	// server's session lock, see models.Store.Listen): every second the engine takes back the
+	// jobs held by a process that stopped, on any machine, instead of waiting for their leases to
+	// run out; and it claims nothing while it cannot show the others that it runs itself.
+	Servers Servers
 
 	periodic map[string]time.Duration
 	forget   map[string]bool
@@ -119,6 +124,15 @@ func (e *Engine) ForgetPayload(kind string) {
 // yet", nothing failed): the job is due again then, at its priority, and the run counts as no
 // failed attempt.
 func Again(at time.Time) error { return &Continue{At: at, keepPriority: true} }
+
+// Servers tells which processes are running on the database (models.Store).
+type Servers interface {
+	// Present tells whether this process is seen by the others as running.
+	Present() bool
+	// ServersAlive tells which of the named processes run; ok is false when the database cannot
+	// say (SQLite: the engine then looks for stopped processes of this machine only).
+	ServersAlive(ctx context.Context, names []string) (alive map[string]bool, ok bool, err error)
+}
 
 // Every makes kind a periodic job, run once per interval by one process among all that share
 // the database, the first time as soon as the engine starts. Call it before Run.
@@ -190,6 +204,13 @@ func (e *Engine) Run(ctx context.Context) error {
 	slots := make(chan struct{}, e.Concurrency)
 	var running sync.WaitGroup
 	defer running.Wait()
+	if e.Servers != nil {
+		running.Add(1)
+		go func() {
+			defer running.Done()
+			e.watchServers(ctx)
+		}()
+	}
 	tick := time.NewTicker(e.Poll)
 	defer tick.Stop()
 	var swept time.Time
@@ -203,7 +224,12 @@ func (e *Engine) Run(ctx context.Context) error {
 			swept = time.Now()
 			e.sweep(ctx)
 		}
-		j, err := e.Store.ClaimJob(ctx, kinds, e.Name+"/"+uuid.NewString(), e.Lease)
+		var j *Job
+		var err error
+		// Unseen by the others, this process could have its claims taken back while it works.
+		if e.Servers == nil || e.Servers.Present() {
+			j, err = e.Store.ClaimJob(ctx, kinds, e.Name+"/"+uuid.NewString(), e.Lease)
+		}
 		if err != nil && ctx.Err() == nil {
 			e.Log.Error("jobs: claiming", "err", err)
 		}

@@ -9,6 +9,11 @@ UPDATE change_counter SET graph = COALESCE((SELECT CAST(value AS INTEGER) FROM s
     WHERE id = 1;
 DELETE FROM settings WHERE key = 'trust_version';
 
+-- The claims in force, which every server reads each second to take back the jobs of a server
+-- that stopped: a handful of rows, however long the queue.
+CREATE INDEX jobs_claimed ON jobs (id) WHERE leased_by IS NOT NULL AND done_at IS NULL AND failed_at IS NULL;
+
 -- +goose Down
+DROP INDEX jobs_claimed;
 INSERT INTO settings (key, value) SELECT 'trust_version', CAST(graph AS TEXT) FROM change_counter WHERE id = 1 AND graph > 0;
 ALTER TABLE change_counter DROP COLUMN graph;
