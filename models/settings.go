@@ -32,16 +32,20 @@ func (s *Store) Setting(ctx context.Context, key string) (string, bool, error) {
 // so a later start with another one is refused unless the operator says the change is meant.
 func (s *Store) PinBaseURL(ctx context.Context, baseURL string, allowChange bool) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var st setting
-		err := tx.Where("key = ?", "base_url").Take(&st).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-			if err := tx.Create(&setting{Key: "base_url", Value: baseURL}).Error; err != nil {
-				return err
-			}
+		// Servers starting at once on a new database: the first insert wins (the others wait for
+		// its commit), and they compare their base URL with the one it stored.
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&setting{Key: "base_url", Value: baseURL})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected > 0 {
 			return audit(tx, AuditEntry{At: s.now(), Actor: "system", Action: "base_url.set", Detail: baseURL})
-		case err != nil:
+		}
+		var st setting
+		if err := tx.Where("key = ?", "base_url").Take(&st).Error; err != nil {
 			return err
+		}
+		switch {
 		case st.Value == baseURL:
 			return nil
 		case !allowChange:

@@ -315,7 +315,8 @@ func formatCounts(changed int, c TierCounts) string {
 }
 
 // MarkTiersCurrent records that the tiers reflect the graph of a version, unless it changed
-// meanwhile: a server starting later does not compute them again for nothing.
+// meanwhile: a server starting later does not compute them again for nothing. Like every write it
+// moves the change counter: the other servers' trust pages then show this computation at once.
 func (s *Store) MarkTiersCurrent(ctx context.Context, version string) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now, err := graphVersion(tx)
@@ -325,7 +326,10 @@ func (s *Store) MarkTiersCurrent(ctx context.Context, version string) error {
 		if now != version {
 			return nil // the graph changed meanwhile: the next round computes again
 		}
-		return tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&setting{Key: "tiers_computed", Value: "v" + version}).Error
+		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&setting{Key: "tiers_computed", Value: "v" + version}).Error; err != nil {
+			return err
+		}
+		return bumpChanges(tx)
 	})
 }
 
