@@ -138,6 +138,9 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	}
 	workCtx, stopWork := context.WithCancel(ctx)
 	defer stopWork()
+	// On PostgreSQL: other servers' changes reach the caches at once, and this server's lock
+	// there shows the others it runs.
+	go store.Listen(workCtx, work.Name, env.log)
 	go tw.run(workCtx)
 	workDone := make(chan struct{})
 	go func() {

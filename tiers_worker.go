@@ -78,7 +78,7 @@ func (w *tiersWorker) compute(ctx context.Context) (computed bool, err error) {
 		w.explain.publish(run.in, run.result, start, time.Now())
 	}
 	c := run.counts
-	w.log.Info("tiers recomputed", "changed", run.changed, "signatory", c.Signatory, "advocate", c.Advocate, "ambassador", c.Ambassador,
+	w.log.Info("tiers recomputed", "version", run.in.Version, "changed", run.changed, "signatory", c.Signatory, "advocate", c.Advocate, "ambassador", c.Ambassador,
 		"took", time.Since(start).Round(time.Millisecond).String())
 	return true, nil
 }
@@ -91,6 +91,11 @@ func (w *tiersWorker) run(ctx context.Context) {
 	}
 	t := time.NewTicker(w.poll)
 	defer t.Stop()
+	// A change heard of (on PostgreSQL, another server's write or computation) is looked at
+	// at once rather than at the next poll: the trust pages follow another server's computation
+	// within milliseconds.
+	changed, unsubscribe := w.store.SubscribeChanges()
+	defer unsubscribe()
 	last := "\x00" // no version seen yet
 	var stillSince, changedSince time.Time
 	for {
@@ -139,9 +144,19 @@ func (w *tiersWorker) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-changed:
+			// A burst of writes is looked at once, not once per write.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(changeSettle):
+			}
 		}
 	}
 }
+
+// changeSettle is how long the tier worker waits after hearing of a change before it looks.
+const changeSettle = 50 * time.Millisecond
 
 // explainOnly computes the tiers without writing anything and hands the result to the pages.
 func (w *tiersWorker) explainOnly(ctx context.Context) {
@@ -180,7 +195,7 @@ type explainer struct {
 
 // trustSnapshot is one finished computation, never changed once published.
 type trustSnapshot struct {
-	version    string    // the graph's version (trust_version) it was computed from
+	version    string    // the graph's version (Store.GraphVersion) it was computed from
 	graphAt    time.Time // when that graph was read
 	computedAt time.Time // when the computation finished
 	index      map[string]int

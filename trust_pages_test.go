@@ -105,10 +105,9 @@ func fixtureID(ref string) string { return models.SignatoryID("fixture", ref) }
 // graphState is what an anonymous visit must never change.
 func graphState(t *testing.T, s *models.Store) string {
 	t.Helper()
-	v, _, _ := s.Setting(t.Context(), "trust_version")
+	v, _ := s.GraphVersion(t.Context())
 	done, _, _ := s.Setting(t.Context(), "tiers_computed")
-	var changes int64
-	s.DB.Raw("SELECT value FROM change_counter WHERE id = 1").Scan(&changes)
+	changes, _ := s.ChangeCount(t.Context())
 	return fmt.Sprintf("version %s, computed %s, changes %d, audit %d, jobs %d", v, done, changes,
 		testutil.Count(t, s, "audit_log"), testutil.Count(t, s, "issuance_outbox"))
 }
@@ -264,9 +263,9 @@ func TestTrustPagesNeverWaitForAComputation(t *testing.T) {
 			wg.Wait()
 			return int(n.Load()), slowest, versions
 		}
-		vBefore, _, _ := s.Setting(t.Context(), "trust_version")
+		vBefore, _ := s.GraphVersion(t.Context())
 		answers, slowest, versions := hammer(1500*time.Millisecond, true)
-		vAfter, _, _ := s.Setting(t.Context(), "trust_version")
+		vAfter, _ := s.GraphVersion(t.Context())
 		t.Logf("without the worker: %d answers, slowest %s, graph %s → %s", answers, slowest, vBefore, vAfter)
 		if vAfter == vBefore {
 			t.Fatal("the writer did not change the graph")
@@ -291,7 +290,7 @@ func TestTrustPagesNeverWaitForAComputation(t *testing.T) {
 		if slowest > time.Second {
 			t.Errorf("the slowest trust page took %s with the worker computing", slowest)
 		}
-		latest, _, _ := s.Setting(t.Context(), "trust_version")
+		latest, _ := s.GraphVersion(t.Context())
 		deadline = time.Now().Add(15 * time.Second)
 		for {
 			_, body := ts.get(nil, page)

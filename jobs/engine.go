@@ -104,6 +104,11 @@ type Engine struct {
 	Observe func(kind string, took time.Duration, err error)
 
 	running atomic.Bool
+	// Servers, when set, says which processes sharing the database run (PostgreSQL: each
+	// server's session lock, see models.Store.Listen): every second the engine takes back the
+	// jobs held by a process that stopped, on any machine, instead of waiting for their leases to
+	// run out; and it claims nothing while it cannot show the others that it runs itself.
+	Servers Servers
 
 	periodic map[string]time.Duration
 	forget   map[string]bool
@@ -127,6 +132,15 @@ func (e *Engine) ForgetPayload(kind string) {
 // failed attempt.
 func Again(at time.Time) error { return &Continue{At: at, keepPriority: true} }
 
+// Servers tells which processes are running on the database (models.Store).
+type Servers interface {
+	// Present tells whether this process is seen by the others as running.
+	Present() bool
+	// ServersAlive tells which of the named processes run; ok is false when the database cannot
+	// say (SQLite: the engine then looks for stopped processes of this machine only).
+	ServersAlive(ctx context.Context, names []string) (alive map[string]bool, ok bool, err error)
+}
+
 // Every makes kind a periodic job, run once per interval by one process among all that share
 // the database, the first time as soon as the engine starts. Call it before Run.
 func (e *Engine) Every(kind string, interval time.Duration) {
@@ -149,8 +163,7 @@ func (e *Engine) init() {
 	e.once.Do(func() {
 		e.wake = make(chan struct{}, 1)
 		if e.Name == "" {
-			host, _ := os.Hostname()
-			e.Name = host + ":" + strconv.Itoa(os.Getpid())
+			e.Name = ProcessName()
 		}
 		if e.Poll <= 0 {
 			e.Poll = time.Second
@@ -171,6 +184,12 @@ func (e *Engine) init() {
 			e.Log = slog.New(slog.DiscardHandler)
 		}
 	})
+}
+
+// ProcessName names this process among all that share the database: host:pid.
+func ProcessName() string {
+	host, _ := os.Hostname()
+	return host + ":" + strconv.Itoa(os.Getpid())
 }
 
 // sweepEvery is how often dead claims are ended and old finished jobs deleted.
@@ -197,6 +216,13 @@ func (e *Engine) Run(ctx context.Context) error {
 	defer running.Wait()
 	e.running.Store(true)
 	defer e.running.Store(false)
+	if e.Servers != nil {
+		running.Add(1)
+		go func() {
+			defer running.Done()
+			e.watchServers(ctx)
+		}()
+	}
 	tick := time.NewTicker(e.Poll)
 	defer tick.Stop()
 	var swept time.Time
@@ -210,7 +236,12 @@ func (e *Engine) Run(ctx context.Context) error {
 			swept = time.Now()
 			e.sweep(ctx)
 		}
-		j, err := e.Store.ClaimJob(ctx, kinds, e.Name+"/"+uuid.NewString(), e.Lease)
+		var j *Job
+		var err error
+		// Unseen by the others, this process could have its claims taken back while it works.
+		if e.Servers == nil || e.Servers.Present() {
+			j, err = e.Store.ClaimJob(ctx, kinds, e.Name+"/"+uuid.NewString(), e.Lease)
+		}
 		if err != nil && ctx.Err() == nil {
 			e.Log.Error("jobs: claiming", "err", err)
 		}

@@ -7,6 +7,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -32,7 +33,7 @@ type OpsStats struct {
 	IssuanceOpen int64
 	// MailDue counts the notifications waiting to be e-mailed (due, or in a message being sent).
 	MailDue int64
-	// GraphVersion is the trust graph's version (trust_version), which every change to the
+	// GraphVersion is the trust graph's version (the change counter's graph count), which every change to the
 	// graph bumps; TiersComputed says whether the stored tiers were computed from it.
 	GraphVersion  string
 	TiersComputed bool
@@ -81,17 +82,19 @@ ORDER BY 1`, now)
 	if err := rows.Err(); err != nil {
 		return out, fmt.Errorf("reading the job queue: %w", err)
 	}
-	var version, computed string
+	var version int64
+	var computed string
 	err = db.QueryRowContext(ctx, `SELECT
 	(SELECT COUNT(*) FROM issuance_outbox WHERE done_at IS NULL),
 	(SELECT COUNT(*) FROM notifications WHERE mail = 'due' OR mail = 'sending'),
-	COALESCE((SELECT value FROM settings WHERE key = 'trust_version'), ''),
+	(`+graphVersionQuery+`),
 	COALESCE((SELECT value FROM settings WHERE key = 'tiers_computed'), '')`).
 		Scan(&out.IssuanceOpen, &out.MailDue, &version, &computed)
 	if err != nil {
 		return out, fmt.Errorf("reading the outboxes: %w", err)
 	}
-	out.GraphVersion, out.TiersComputed = version, computed != "" && computed == "v"+version
+	out.GraphVersion = strconv.FormatInt(version, 10)
+	out.TiersComputed = computed != "" && computed == "v"+out.GraphVersion
 	return out, nil
 }
 

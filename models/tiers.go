@@ -4,7 +4,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -18,7 +17,7 @@ import (
 // TrustInput is the graph the tier computation reads: every signatory (the inactive ones count
 // for nothing) and every endorsement.
 type TrustInput struct {
-	// Version is the graph's version (trust_version) when it was read.
+	// Version is the graph's version (GraphVersion) when it was read.
 	Version string
 	Members []trust.Member
 	RowIDs  []int64
@@ -36,7 +35,7 @@ type TrustInput struct {
 func (s *Store) LoadTrust(ctx context.Context) (*TrustInput, error) {
 	in := &TrustInput{}
 	var err error
-	if in.Version, _, err = s.Setting(ctx, "trust_version"); err != nil {
+	if in.Version, err = s.GraphVersion(ctx); err != nil {
 		return nil, err
 	}
 	if in.Schedule, err = s.TierSchedule(ctx); err != nil {
@@ -280,24 +279,27 @@ func formatCounts(changed int, c TierCounts) string {
 }
 
 // MarkTiersCurrent records that the tiers reflect the graph of a version, unless it changed
-// meanwhile: a server starting later does not compute them again for nothing.
+// meanwhile: a server starting later does not compute them again for nothing. Like every write it
+// moves the change counter: the other servers' trust pages then show this computation at once.
 func (s *Store) MarkTiersCurrent(ctx context.Context, version string) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var now setting
-		err := tx.Where("key = ?", "trust_version").Take(&now).Error
-		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		now, err := graphVersion(tx)
+		if err != nil {
 			return err
 		}
-		if now.Value != version {
+		if now != version {
 			return nil // the graph changed meanwhile: the next round computes again
 		}
-		return tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&setting{Key: "tiers_computed", Value: "v" + version}).Error
+		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&setting{Key: "tiers_computed", Value: "v" + version}).Error; err != nil {
+			return err
+		}
+		return bumpChanges(tx)
 	})
 }
 
 // TiersCurrent reports whether the tiers reflect the graph as it is, and the graph's version.
 func (s *Store) TiersCurrent(ctx context.Context) (bool, string, error) {
-	version, _, err := s.Setting(ctx, "trust_version")
+	version, err := s.GraphVersion(ctx)
 	if err != nil {
 		return false, "", err
 	}
