@@ -79,7 +79,7 @@ var (
 	mailDue = prometheus.NewDesc("registry_mail_outbox_due",
 		"Notifications waiting to be e-mailed.", nil, nil)
 	graphVersion = prometheus.NewDesc("registry_trust_graph_version",
-		"Version of the trust graph (trust_version), bumped by every change to signatories or endorsements.", nil, nil)
+		"Version of the trust graph: the count of its changes (signatories or endorsements), which the tier computation follows.", nil, nil)
 	tiersCurrent = prometheus.NewDesc("registry_tiers_current",
 		"1 when the stored tiers were computed from the current graph version, 0 while a recomputation is pending.", nil, nil)
 	workUp = prometheus.NewDesc("registry_work_scrape_ok",
