@@ -218,6 +218,14 @@ func TestThreeServersOnOnePostgres(t *testing.T) {
 	t.Logf("%d servers, %d actions driven in %s; the last write %s after the driving ended; server pid %d killed",
 		len(servers), countActions(waves), drivenIn.Round(time.Millisecond), lastWrite.Sub(start.Add(drivenIn)).Round(time.Millisecond), victim.cmd.Process.Pid)
 
+	if d := <-lb.takenBack; lb.heldAtDeath == 0 {
+		t.Error("the killed server held no job: the test means to see its jobs taken over")
+	} else {
+		t.Logf("the killed server held %d jobs; the others took them back %s after its death (their leases had minutes to run)", lb.heldAtDeath, d.Round(time.Millisecond))
+		if d > 5*time.Second {
+			t.Errorf("the jobs of the killed server were taken back after %s, want within seconds", d.Round(time.Millisecond))
+		}
+	}
 	checkEveryoneOnce(t, store, people)
 	checkNoDuplicateCredential(t, store)
 	checkNoJobLeftBehind(t, store, victim, servers)
@@ -316,6 +324,10 @@ type fleetBalancer struct {
 	mu      sync.Mutex
 	servers []*fleetServer
 	dead    map[*fleetServer]bool
+	// heldAtDeath counts the jobs the killed server held; takenBack says when the others had
+	// taken them all back.
+	heldAtDeath int64
+	takenBack   chan time.Duration
 }
 
 func (b *fleetBalancer) live() []*fleetServer {
@@ -335,30 +347,43 @@ func (b *fleetBalancer) pick() string {
 	return l[rand.IntN(len(l))].base
 }
 
-// kill kills, with SIGKILL, the server that holds a job at this moment (waiting a little for
-// one to), or else the first; requests in flight to it fail and are sent elsewhere.
+// kill kills, with SIGKILL, a server that holds a job at this moment, or else the first after a
+// few seconds of looking; requests in flight to it fail and are sent elsewhere. A server seen
+// holding a job is frozen (SIGSTOP) at once, and killed if the job is still its own then.
 func (b *fleetBalancer) kill(t *testing.T, store *models.Store) *fleetServer {
+	held := func(s *fleetServer) int64 {
+		var n int64
+		store.DB.Model(&models.Job{}).Where("leased_by LIKE ? AND lease_until >= ? AND done_at IS NULL AND failed_at IS NULL",
+			s.name()+"/%", time.Now()).Count(&n)
+		return n
+	}
 	victim := b.servers[0]
-	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		claims, err := store.JobClaims(context.Background(), "")
 		if err != nil {
 			t.Error(err)
 			break
 		}
-		found := false
+		var holder *fleetServer
 		for _, c := range claims {
 			for _, s := range b.servers {
 				if strings.HasPrefix(c.LeasedBy, s.name()+"/") {
-					victim, found = s, true
+					holder = s
 				}
 			}
 		}
-		if found {
+		if holder == nil {
+			continue
+		}
+		holder.cmd.Process.Signal(syscall.SIGSTOP)
+		if held(holder) > 0 {
+			victim = holder
 			var j models.Job
-			store.DB.Where("leased_by IS NOT NULL AND done_at IS NULL").Take(&j)
+			store.DB.Where("leased_by LIKE ? AND done_at IS NULL", holder.name()+"/%").Take(&j)
 			t.Logf("killing pid %d while it holds a job (%s)", victim.cmd.Process.Pid, j.Kind)
 			break
 		}
+		holder.cmd.Process.Signal(syscall.SIGCONT)
 	}
 	b.mu.Lock()
 	if b.dead == nil {
@@ -368,6 +393,16 @@ func (b *fleetBalancer) kill(t *testing.T, store *models.Store) *fleetServer {
 	b.mu.Unlock()
 	victim.cmd.Process.Signal(syscall.SIGKILL)
 	<-victim.done
+	// How long its claims in force outlive it.
+	died := time.Now()
+	b.heldAtDeath = held(victim)
+	b.takenBack = make(chan time.Duration, 1)
+	go func() {
+		for held(victim) > 0 && time.Since(died) < 30*time.Second {
+			time.Sleep(10 * time.Millisecond)
+		}
+		b.takenBack <- time.Since(died)
+	}()
 	return victim
 }
 
