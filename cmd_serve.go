@@ -139,8 +139,10 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	workCtx, stopWork := context.WithCancel(ctx)
 	defer stopWork()
 	// On PostgreSQL: other servers' changes reach the caches at once, and this server's lock
-	// there shows the others it runs.
-	go store.Listen(workCtx, work.Name, env.log)
+	// there shows the others it runs (its jobs are claimed only while it holds it).
+	listenCtx, stopListening := context.WithCancel(context.WithoutCancel(ctx))
+	listened := make(chan struct{})
+	go func() { defer close(listened); store.Listen(listenCtx, work.Name, env.log) }()
 	go tw.run(workCtx)
 	workDone := make(chan struct{})
 	go func() {
@@ -150,8 +152,10 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		}
 	}()
 	// A job interrupted by the shutdown is given back before the database closes, so that the
-	// next start does it again at once instead of waiting for its lease to run out.
-	defer func() { stopWork(); <-workDone }()
+	// next start does it again at once instead of waiting for its lease to run out; the lock
+	// that shows the others this server runs goes only then, or they would take back its jobs
+	// while it is still giving them back.
+	defer func() { stopWork(); <-workDone; stopListening(); <-listened }()
 	go geo.Preload()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
