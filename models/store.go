@@ -69,6 +69,8 @@ type Store struct {
 	Path string
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// replicas take public reads off a PostgreSQL primary (replicas.go); nil without any.
+	replicas *replicaSet
 }
 
 // Open connects to a SQLite file (created with its folder if missing) or, for a postgres:// URL,
@@ -144,6 +146,7 @@ func (s *Store) SQL() *sql.DB {
 
 // Close closes the connection pool.
 func (s *Store) Close() error {
+	s.replicas.close()
 	return s.SQL().Close()
 }
 
