@@ -72,7 +72,7 @@ func TestReadReplicas(t *testing.T) {
 	rita := publicID(t, rs, "Rita Replica")
 
 	srv := startServe(t, nil, "serve", "--db", primary.db, "--db-replica", replica.db, "--keys", primary.keys,
-		"--addr", "127.0.0.1:0", "--dev-login", "--rate-limit", "off")
+		"--addr", "127.0.0.1:0", "--dev-login", "--rate-limit", "off", "--metrics-token", "replica-test-token-0123")
 	if srv.exited {
 		t.Fatalf("serve with a replica did not start: %v\n%s", srv.err, srv.stderr)
 	}
@@ -82,6 +82,14 @@ func TestReadReplicas(t *testing.T) {
 		res, body := b.get(path)
 		if code := res.StatusCode; code != http.StatusOK || !strings.Contains(body, want) || strings.Contains(body, not) {
 			t.Errorf("%s GET %s: %d; want %q in it and not %q (read from the wrong database)", who, path, code, want, not)
+		}
+	}
+
+	// The operator sees the replica's pool beside the primary's.
+	m := testutil.Scrape(t, base+"/metrics", "Bearer replica-test-token-0123")
+	for _, pool := range []string{"primary", "replica1"} {
+		if m[testutil.Series("registry_db_connections_max_open", "pool", pool)] == 0 {
+			t.Errorf("no pool %s in the metrics", pool)
 		}
 	}
 
