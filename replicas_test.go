@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -159,6 +160,19 @@ func TestReadReplicas(t *testing.T) {
 	readsFrom("a visitor, the page kept", visitor, profile, "Rita Renamed", "Rita Twice")
 	if p := changeCount(t, ps); p >= changeCount(t, rs) {
 		t.Fatalf("the primary changed meanwhile (%d): the check above proves nothing", p)
+	}
+
+	// A replica that fails leaves visitors on the primary.
+	u, err := url.Parse(replica.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.DB.Exec("DROP SCHEMA " + u.Query().Get("search_path") + " CASCADE").Error; err != nil {
+		t.Fatal(err)
+	}
+	readsFrom("a visitor, the replica gone", visitorBrowser(t, base), "/api/v1/signatories?limit=7", "Paula Primary", "Rita")
+	if !strings.Contains(srv.stderr.String(), "read replica does not answer") {
+		t.Error("no warning in the log about the replica that failed")
 	}
 }
 
