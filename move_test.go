@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"path/filepath"
@@ -95,6 +96,14 @@ func TestMoveToPostgres(t *testing.T) {
 		t.Errorf("import of the dump: %q", r.stdout)
 	}
 	sameLines(t, "full export after the move", comparable(t, from.export(t, true), true), comparable(t, to.export(t, true), true))
+	// The unsubscribe links of messages sent before the move keep working.
+	oldKey, err := from.store(t).MailSecret(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if newKey, err := to.store(t).MailSecret(t.Context()); err != nil || !bytes.Equal(oldKey, newKey) {
+		t.Errorf("the key of the unsubscribe links did not move (%v)", err)
+	}
 
 	after := serve(to)
 	settle(t, to.store(t))
