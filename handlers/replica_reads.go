@@ -67,7 +67,7 @@ func (h *Handler) replicaReads(next echo.HandlerFunc) echo.HandlerFunc {
 		if account(c) != nil || !replicaRoutes[c.Path()] {
 			return next(c)
 		}
-		if ck, err := c.Cookie(wroteCookie); err == nil && ck.Value != "" {
+		if wroteRecently(c) {
 			return next(c)
 		}
 		ctx, i := h.store.OnReplica(r.Context())
@@ -83,6 +83,12 @@ func (h *Handler) replicaReads(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set(replicaChangeKey, change)
 		return next(c)
 	}
+}
+
+// wroteRecently tells whether the browser changed something within the last few seconds.
+func wroteRecently(c echo.Context) bool {
+	ck, err := c.Cookie(wroteCookie)
+	return err == nil && ck.Value != ""
 }
 
 // markWrites sets the cookie that keeps the browser on the primary, when the request succeeds.

@@ -26,6 +26,11 @@ func (h *Handler) visitorPage(next echo.HandlerFunc, key func(echo.Context) (par
 		if r.Method != http.MethodGet && r.Method != http.MethodHead || account(c) != nil || len(r.URL.RawQuery) > maxCachedQuery {
 			return next(c)
 		}
+		if wroteRecently(c) {
+			// Rendered for them from the primary: a kept page may be the one before their change
+			// while another request renders the new one.
+			return next(c)
+		}
 		k := lang(c) + "|" + r.URL.RequestURI()
 		if key != nil {
 			part, ok := key(c)
