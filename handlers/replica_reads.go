@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -71,18 +72,33 @@ func (h *Handler) replicaReads(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		ctx, i := h.store.OnReplica(r.Context())
+		if i < 0 {
+			return next(c) // every replica rests after failing
+		}
 		// The replica's change counter says how far it has followed the primary: a page read
 		// from a replica behind the primary is served but never kept as current (visitor_pages.go).
-		// A replica that does not answer leaves the request on the primary.
-		change, err := h.store.ChangeCount(ctx)
+		// A replica that does not answer soon leaves the request on the primary, and rests.
+		change, err := h.replicaChange(ctx)
 		if err != nil {
-			h.log.Warn("read replica does not answer; reading from the primary", "replica", i+1, "err", err)
+			if h.store.ReplicaFailed(i) {
+				h.log.Warn("read replica does not answer; its reads go elsewhere for a few seconds", "replica", i+1, "err", err)
+			}
 			return next(c)
 		}
 		c.SetRequest(r.WithContext(ctx))
 		c.Set(replicaChangeKey, change)
 		return next(c)
 	}
+}
+
+// replicaTimeout bounds the first read of a request on a replica: one that cannot answer a
+// one-row read by then is taken for gone.
+const replicaTimeout = time.Second
+
+func (h *Handler) replicaChange(ctx context.Context) (int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, replicaTimeout)
+	defer cancel()
+	return h.store.ChangeCount(ctx)
 }
 
 // wroteRecently tells whether the browser changed something within the last few seconds.

@@ -27,7 +27,13 @@ type replicaSet struct {
 	pools     []*sql.DB
 	locations []string
 	next      atomic.Uint64
+	// downUntil holds, per replica, until when (Unix nanoseconds) it is left out after failing.
+	downUntil []atomic.Int64
 }
+
+// replicaRest is how long a replica that failed is left out before it is tried again: a
+// replica that is gone costs one failed read per rest, not one per request.
+const replicaRest = 5 * time.Second
 
 // replicaName is how the resolver knows replica i.
 func replicaName(i int) string { return "replica:" + strconv.Itoa(i) }
@@ -61,6 +67,7 @@ func (s *Store) AddReplicas(ctx context.Context, urls []string) error {
 		// (its only source), reads to this replica alone.
 		resolver.Register(dbresolver.Config{Replicas: []gorm.Dialector{postgres.New(postgres.Config{Conn: pool})}}, replicaName(i))
 	}
+	set.downUntil = make([]atomic.Int64, len(set.pools))
 	if err := s.DB.Use(resolver); err != nil {
 		set.close()
 		return fmt.Errorf("read replicas: %w", err)
@@ -131,14 +138,34 @@ func (r *replicaSet) close() {
 func (s *Store) HasReplicas() bool { return s.replicas != nil && len(s.replicas.pools) > 0 }
 
 // OnReplica returns a context whose plain reads go to the next replica in turn, and that
-// replica's number; without replicas it returns ctx unchanged and -1. Writes and transactions
-// made with it still go to the primary.
+// replica's number; without replicas, or while every replica rests after failing
+// (ReplicaFailed), it returns ctx unchanged and -1. Writes and transactions made with it still
+// go to the primary.
 func (s *Store) OnReplica(ctx context.Context) (context.Context, int) {
 	if !s.HasReplicas() {
 		return ctx, -1
 	}
-	i := int(s.replicas.next.Add(1) % uint64(len(s.replicas.pools)))
-	return context.WithValue(ctx, replicaKey{}, i), i
+	r, now := s.replicas, time.Now().UnixNano()
+	n := uint64(len(r.pools))
+	for range n {
+		i := int(r.next.Add(1) % n)
+		if r.downUntil[i].Load() <= now {
+			return context.WithValue(ctx, replicaKey{}, i), i
+		}
+	}
+	return ctx, -1
+}
+
+// ReplicaFailed leaves replica i out for a few seconds, its reads going to the others or to the
+// primary meanwhile. It tells whether the replica was in use until now, so that its failure is
+// logged once rather than for every request.
+func (s *Store) ReplicaFailed(i int) (wasUp bool) {
+	if !s.HasReplicas() || i < 0 || i >= len(s.replicas.pools) {
+		return false
+	}
+	now := time.Now()
+	prev := s.replicas.downUntil[i].Swap(now.Add(replicaRest).UnixNano())
+	return prev <= now.UnixNano()
 }
 
 // OnPrimary returns a context whose reads go to the primary even when ctx was made for a

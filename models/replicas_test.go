@@ -111,6 +111,13 @@ func TestReplicaReads(t *testing.T) {
 	if onR != 0 {
 		t.Error("a write made with a replica's context reached the replica")
 	}
+	// A replica that failed rests: reads stay on the primary meanwhile.
+	if !primary.ReplicaFailed(0) || primary.ReplicaFailed(0) {
+		t.Error("ReplicaFailed should say the replica was up the first time only")
+	}
+	if _, i := primary.OnReplica(ctx); i != -1 {
+		t.Errorf("OnReplica chose replica %d while it rests", i)
+	}
 	if len(primary.ReplicaPools()) != 1 || len(primary.ReplicaLocations()) != 1 {
 		t.Errorf("replica pools %v, locations %v", primary.ReplicaPools(), primary.ReplicaLocations())
 	}
