@@ -55,6 +55,10 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	if err != nil {
 		return &usageError{msg: err.Error(), usage: "usage: registry serve [flags]"}
 	}
+	replicas, err := replicaConfig(env)
+	if err != nil {
+		return &usageError{msg: err.Error(), usage: "usage: registry serve [flags]"}
+	}
 	ready := &handlers.Readiness{}
 	keys, err := issuer.OpenKeys(o.Keys)
 	if err != nil {
@@ -69,6 +73,13 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		return err
 	}
 	defer store.Close()
+	// Replicas are not migrated: they follow the primary, which has just been.
+	if err := store.AddReplicas(ctx, replicas); err != nil {
+		return err
+	}
+	if store.HasReplicas() {
+		env.log.Info("public reads go to read replicas", "replicas", strings.Join(store.ReplicaLocations(), ", "))
+	}
 	ready.Migrated()
 	unlock, err := lockDatabase(store)
 	if err != nil {

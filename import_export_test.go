@@ -141,6 +141,9 @@ func TestImportBadLine(t *testing.T) {
 		{"unknown status", ada + "\n" + org + "\n" + `{"type":"endorsement","from":"s1","to":"o1","level":"advocate","status":"maybe","created_at":"2024-06-01T12:00:00Z"}`, 3},
 		{"dangling ref", ada + "\n" + org + "\n" + `{"type":"endorsement","from":"s1","to":"nobody","level":"advocate","created_at":"2024-06-01T12:00:00Z"}`, 3},
 		{"dangling seed", ada + "\n" + org + "\n" + `{"type":"seed","ref":"ghost"}`, 3},
+		{"mail key not hexadecimal", ada + "\n" + `{"type":"mail_key","key":"not-a-key"}`, 2},
+		{"mail key too short", ada + "\n" + `{"type":"mail_key","key":"00ff"}`, 2},
+		{"second mail key", ada + "\n" + `{"type":"mail_key","key":"00112233445566778899aabbccddeeff"}` + "\n" + `{"type":"mail_key","key":"00112233445566778899aabbccddeeff"}`, 3},
 		// Found only while writing: an id that is neither in the file nor in the registry. The
 		// signatories of lines 1 and 2 must not stay behind.
 		{"unknown id", ada + "\n" + org + "\n" + `{"type":"seed","id":"3b241101-e2bb-4255-8caf-4136c566a962"}`, 3},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -62,8 +61,10 @@ func newMetrics(env *environment, store *models.Store, work *jobs.Engine, ready 
 		kinds = append(kinds, k)
 	}
 	sort.Strings(kinds)
+	pools := store.ReplicaPools()
+	pools["primary"] = store.SQL()
 	return metrics.New(metrics.Sources{
-		Pools: map[string]*sql.DB{"primary": store.SQL()},
+		Pools: pools,
 		Work:  store.OpsStats,
 		Kinds: kinds,
 		Ready: func() bool { ok, _ := ready.Ready(); return ok },

@@ -77,6 +77,7 @@ func (h *Handler) middleware(e *echo.Echo) {
 	}
 	e.Use(h.language)
 	e.Use(h.session)
+	e.Use(h.replicaReads)
 	e.Use(h.rememberLanguage)
 	// Every form carries a token the site set in a cookie: a form posted from another site
 	// cannot, and gets 403. The API reads only.

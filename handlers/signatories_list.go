@@ -50,7 +50,8 @@ func (h *Handler) signatoriesList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if f.CountMatches {
+	if f.CountMatches && !replicaBehind(c, sum.Change) {
+		// Counted on a replica behind the summary, the count may be an older state's: not kept.
 		h.searchCounts.put(sum.Change, f, page.Matches)
 	} else if counted {
 		page.Matches = matches

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/open-recognition/registry/models"
 )
 
 // visitorPage serves a public page to visitors from memory. A visitor (nobody signed in) asking
@@ -25,6 +26,11 @@ func (h *Handler) visitorPage(next echo.HandlerFunc, key func(echo.Context) (par
 		if r.Method != http.MethodGet && r.Method != http.MethodHead || account(c) != nil || len(r.URL.RawQuery) > maxCachedQuery {
 			return next(c)
 		}
+		if wroteRecently(c) {
+			// Rendered for them from the primary: a kept page may be the one before their change
+			// while another request renders the new one.
+			return next(c)
+		}
 		k := lang(c) + "|" + r.URL.RequestURI()
 		if key != nil {
 			part, ok := key(c)
@@ -33,7 +39,7 @@ func (h *Handler) visitorPage(next echo.HandlerFunc, key func(echo.Context) (par
 			}
 			k += "|" + part
 		}
-		version, err := h.pageVersion(c)
+		version, change, err := h.pageVersion(c)
 		if err != nil {
 			return err
 		}
@@ -43,7 +49,9 @@ func (h *Handler) visitorPage(next echo.HandlerFunc, key func(echo.Context) (par
 			if err != nil {
 				return nil, 0, err
 			}
-			if !resp.keep() {
+			// Read from a replica that had not caught up with the primary: maybe an older
+			// state than version says, so it is served this once and never kept.
+			if !resp.keep() || replicaBehind(c, change) {
 				once = resp
 				return nil, 0, errNotKept
 			}
@@ -74,18 +82,20 @@ const visitorPagesBytes = 128 << 20
 var errNotKept = errors.New("response not kept")
 
 // pageVersion is the state of the registry a visitor's page is rendered from: both counters
-// only ever grow, so their sum grows with either.
-func (h *Handler) pageVersion(c echo.Context) (int64, error) {
-	ctx := c.Request().Context()
+// only ever grow, so their sum grows with either. change is the database's own counter. Both
+// are the primary's, even for a request that reads from a replica: a replica's lag must never
+// make an old page pass for the current one.
+func (h *Handler) pageVersion(c echo.Context) (version, change int64, err error) {
+	ctx := models.OnPrimary(c.Request().Context())
 	sum, err := h.summary.Get(ctx)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	change, err := h.store.ChangeCount(ctx)
+	change, err = h.store.ChangeCount(ctx)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return change + sum.Change, nil
+	return change + sum.Change, change, nil
 }
 
 // cachedPage is a visitor's page for one state of the registry.

@@ -39,7 +39,7 @@ func (s *Store) Import(ctx context.Context, set *ImportSet, progress Progress) (
 	err := s.bulkTransaction(w.ctx, set.size() > 10000, func(tx *gorm.DB, conn *sql.Conn) error {
 		w.tx, w.conn = tx, conn
 		steps := []func() error{w.declarations, w.accountsAndRoles, w.signatories, w.signatures, w.withdrawals,
-			w.seeds, w.endorsements, w.credentials, w.issuance, w.auditLog}
+			w.seeds, w.endorsements, w.credentials, w.issuance, w.mailKey, w.auditLog}
 		rebuild, err := w.deferIndexes()
 		if err != nil {
 			return err

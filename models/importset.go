@@ -50,6 +50,9 @@ type ImportSet struct {
 	Credentials  []CredentialIn
 	Issuance     []IssuanceIn
 	Audit        []AuditIn
+	// MailKey is the key of the e-mail's unsubscribe links (hexadecimal), from the line MailKeyLine.
+	MailKey     string
+	MailKeyLine int
 }
 
 type DeclarationIn struct {

@@ -140,8 +140,14 @@ func (s *Store) CredentialByID(ctx context.Context, id string) (*Credential, err
 // SignatoryCredentials lists a signatory's credentials, newest first.
 func (s *Store) SignatoryCredentials(ctx context.Context, signatoryID int64) ([]Credential, error) {
 	var out []Credential
+	// Badges issued in one batch share a time: their ids settle the order, in bytes on both
+	// engines, so that a profile lists them alike before and after a move between engines.
+	order := "issued_at DESC, id DESC"
+	if s.Dialect == Postgres {
+		order = `issued_at DESC, id COLLATE "C" DESC`
+	}
 	err := s.DB.WithContext(ctx).Select("id", "signatory_id", "kind", "status_list", "status_index", "issued_at", "revoked_at", "revoked_reason", "erased_at").
-		Where("signatory_id = ?", signatoryID).Order("issued_at DESC").Find(&out).Error
+		Where("signatory_id = ?", signatoryID).Order(order).Find(&out).Error
 	return out, err
 }
 

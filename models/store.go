@@ -80,6 +80,8 @@ type Store struct {
 	changes   *changeFeed // nil on SQLite
 	present   atomic.Bool // Listen holds this server's lock (PostgreSQL)
 	closeOnce sync.Once
+	// replicas take public reads off a PostgreSQL primary (replicas.go); nil without any.
+	replicas *replicaSet
 }
 
 // Open connects to a SQLite file (created with its folder if missing) or, for a postgres:// URL,
@@ -179,6 +181,7 @@ func (s *Store) Close() error {
 			<-s.changes.stopped
 		})
 	}
+	s.replicas.close()
 	return s.SQL().Close()
 }
 

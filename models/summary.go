@@ -84,6 +84,10 @@ func (c *SummaryCache) refresh(seen int64) {
 }
 
 func (c *SummaryCache) compute(ctx context.Context) (*Summary, error) {
+	// On the primary, whatever replica the request that asked may read from: the summary is
+	// kept as current for its change counter, and a replica behind the primary would make it
+	// an old summary under a new number.
+	ctx = OnPrimary(ctx)
 	change, err := c.Store.ChangeCount(ctx)
 	if err != nil {
 		return nil, err

@@ -231,6 +231,13 @@ func (e *exportRun) full() error {
 			})
 		},
 		func() error {
+			key, err := d.MailKey()
+			if err != nil || key == "" {
+				return err
+			}
+			return e.write(MailKey{Type: "mail_key", Key: key})
+		},
+		func() error {
 			return models.Each(d, "id", "", nil, func(x *models.AuditEntry) error {
 				return e.write(Audit{Type: "audit", At: stamp(x.At), ActorAccount: d.AccountPublicID(x.ActorAccountID), Actor: x.Actor,
 					Action: x.Action, SubjectType: x.SubjectType, SubjectID: x.SubjectID, Detail: x.Detail})

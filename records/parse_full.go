@@ -293,3 +293,14 @@ func (st *parser) audit(n int, r *Audit) error {
 		SubjectID: models.CleanLine(r.SubjectID), Detail: models.CleanText(r.Detail)}})
 	return nil
 }
+
+func (st *parser) mailKey(n int, r *MailKey) error {
+	if err := models.CheckMailKey(r.Key); err != nil {
+		return err
+	}
+	if st.set.MailKey != "" {
+		return models.FieldError("type", "a second mail_key (the first is on line %d)", st.set.MailKeyLine)
+	}
+	st.set.MailKey, st.set.MailKeyLine = r.Key, n
+	return nil
+}

@@ -147,6 +147,8 @@ func decodeLine(n int, b []byte) decoded {
 		v, err = strict[Issuance](b)
 	case "audit":
 		v, err = strict[Audit](b)
+	case "mail_key":
+		v, err = strict[MailKey](b)
 	case "":
 		err = models.FieldError("type", "is missing")
 	default:
@@ -187,6 +189,8 @@ func (st *parser) apply(n int, d decoded) error {
 		return st.issuance(n, v)
 	case *Audit:
 		return st.audit(n, v)
+	case *MailKey:
+		return st.mailKey(n, v)
 	}
 	return fmt.Errorf("unexpected record %T", d.v)
 }

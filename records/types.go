@@ -191,6 +191,12 @@ type Issuance struct {
 	DoneAt      string `json:"done_at,omitempty"`
 }
 
+// MailKey is the key that signs the unsubscribe links of the registry's e-mail (full dumps).
+type MailKey struct {
+	Type string `json:"type"`
+	Key  string `json:"key"`
+}
+
 // Audit is one audit log entry (full dumps).
 type Audit struct {
 	Type         string `json:"type"`
