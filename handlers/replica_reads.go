@@ -98,7 +98,7 @@ const replicaTimeout = time.Second
 func (h *Handler) replicaChange(ctx context.Context) (int64, error) {
 	ctx, cancel := context.WithTimeout(ctx, replicaTimeout)
 	defer cancel()
-	return h.store.ChangeCount(ctx)
+	return h.store.PageCount(ctx)
 }
 
 // wroteRecently tells whether the browser changed something within the last few seconds.

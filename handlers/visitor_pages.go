@@ -82,7 +82,8 @@ const visitorPagesBytes = 128 << 20
 var errNotKept = errors.New("response not kept")
 
 // pageVersion is the state of the registry a visitor's page is rendered from: both counters
-// only ever grow, so their sum grows with either. change is the database's own counter. Both
+// only ever grow, so their sum grows with either. change is the database's own count of what a page
+// can show (PageCount: the registry's changes and the badges signed). Both
 // are the primary's, even for a request that reads from a replica: a replica's lag must never
 // make an old page pass for the current one.
 func (h *Handler) pageVersion(c echo.Context) (version, change int64, err error) {
@@ -91,7 +92,7 @@ func (h *Handler) pageVersion(c echo.Context) (version, change int64, err error)
 	if err != nil {
 		return 0, 0, err
 	}
-	change, err = h.store.ChangeCount(ctx)
+	change, err = h.store.PageCount(ctx)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -16,12 +16,22 @@ import (
 // consecutive transactions go to different rows.
 const postgresSlot = "1 + txid_current() % 32"
 
-// ChangeCount returns the sum of the counter, which every write transaction bumps; a process
-// compares it with the last value it saw to notice changes made by another process. It grows by
-// one or more at every committed write and never goes back.
+// ChangeCount returns the sum of the counter, which every write transaction bumps but the
+// worker's storing of badges (see PageCount); a process compares it with the last value it saw
+// to notice changes made by another process. It grows by one or more at every such committed
+// write and never goes back.
 func (s *Store) ChangeCount(ctx context.Context) (int64, error) {
 	var v int64
 	err := s.DB.WithContext(ctx).Raw("SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM change_counter").Scan(&v).Error
+	return v, err
+}
+
+// PageCount grows with every change a page can show: the registry's changes (ChangeCount) and
+// the badges signed and revoked, which ChangeCount leaves out since no count of the registry
+// follows them. The pages kept for visitors compare it.
+func (s *Store) PageCount(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.DB.WithContext(ctx).Raw("SELECT CAST(COALESCE(SUM(value + badges), 0) AS BIGINT) FROM change_counter").Scan(&v).Error
 	return v, err
 }
 
@@ -49,6 +59,12 @@ func bumpGraph(tx *gorm.DB) error {
 // bumpChanges marks a change of the registry; every write transaction calls it.
 func bumpChanges(tx *gorm.DB) error {
 	return bump(tx, "value = value + 1")
+}
+
+// bumpBadges marks badges signed or revoked: a signatory's pages change, the registry's counts
+// do not.
+func bumpBadges(tx *gorm.DB) error {
+	return bump(tx, "badges = badges + 1")
 }
 
 func bump(tx *gorm.DB, set string) error {

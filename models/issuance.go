@@ -280,7 +280,7 @@ func (s *Store) CompleteBatch(ctx context.Context, items []Completion) (retry []
 		if err := queueStatusSigning(tx, revoked); err != nil {
 			return err
 		}
-		return bumpChanges(tx)
+		return bumpBadges(tx)
 	})
 	return retry, err
 }
