@@ -21,6 +21,17 @@ import (
 // rendered again once it has. key, when given, adds to the page's address what else the page
 // depends on; ok false leaves the request uncached.
 func (h *Handler) visitorPage(next echo.HandlerFunc, key func(echo.Context) (part string, ok bool)) echo.HandlerFunc {
+	return h.kept(next, key, false)
+}
+
+// visitorProfile is visitorPage for a page that shows a signatory's badges: it is rendered again
+// when a badge is signed or revoked as well. The others are not: while a backlog of badges is
+// signed, the lists, the home page and the map stay as they are.
+func (h *Handler) visitorProfile(next echo.HandlerFunc, key func(echo.Context) (part string, ok bool)) echo.HandlerFunc {
+	return h.kept(next, key, true)
+}
+
+func (h *Handler) kept(next echo.HandlerFunc, key func(echo.Context) (part string, ok bool), badges bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		if r.Method != http.MethodGet && r.Method != http.MethodHead || account(c) != nil || len(r.URL.RawQuery) > maxCachedQuery {
@@ -39,7 +50,7 @@ func (h *Handler) visitorPage(next echo.HandlerFunc, key func(echo.Context) (par
 			}
 			k += "|" + part
 		}
-		version, change, err := h.pageVersion(c)
+		version, change, err := h.pageVersion(c, badges)
 		if err != nil {
 			return err
 		}
@@ -81,22 +92,25 @@ const visitorPagesBytes = 128 << 20
 
 var errNotKept = errors.New("response not kept")
 
-// pageVersion is the state of the registry a visitor's page is rendered from: both counters
-// only ever grow, so their sum grows with either. change is the database's own count of what a page
-// can show (PageCount: the registry's changes and the badges signed). Both
-// are the primary's, even for a request that reads from a replica: a replica's lag must never
-// make an old page pass for the current one.
-func (h *Handler) pageVersion(c echo.Context) (version, change int64, err error) {
+// pageVersion is the state of the registry a visitor's page is rendered from: the database's
+// count of the changes the page can show (ChangeCount, or PageCount for a page showing badges)
+// plus the summary's. Both only ever grow, so their sum grows with either. change is PageCount,
+// which a replica is compared with. Both are the primary's, even for a request that reads from a
+// replica: a replica's lag must never make an old page pass for the current one.
+func (h *Handler) pageVersion(c echo.Context, badges bool) (version, change int64, err error) {
 	ctx := models.OnPrimary(c.Request().Context())
 	sum, err := h.summary.Get(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
-	change, err = h.store.PageCount(ctx)
+	registry, page, err := h.store.Counts(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
-	return change + sum.Change, change, nil
+	if badges {
+		return page + sum.Change, page, nil
+	}
+	return registry + sum.Change, page, nil
 }
 
 // cachedPage is a visitor's page for one state of the registry.

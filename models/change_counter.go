@@ -28,11 +28,18 @@ func (s *Store) ChangeCount(ctx context.Context) (int64, error) {
 
 // PageCount grows with every change a page can show: the registry's changes (ChangeCount) and
 // the badges signed and revoked, which ChangeCount leaves out since no count of the registry
-// follows them. The pages kept for visitors compare it.
+// follows them.
 func (s *Store) PageCount(ctx context.Context) (int64, error) {
-	var v int64
-	err := s.DB.WithContext(ctx).Raw("SELECT CAST(COALESCE(SUM(value + badges), 0) AS BIGINT) FROM change_counter").Scan(&v).Error
-	return v, err
+	_, page, err := s.Counts(ctx)
+	return page, err
+}
+
+// Counts reads ChangeCount and PageCount at once: the pages kept for visitors follow the first,
+// or the second where they show badges (a profile).
+func (s *Store) Counts(ctx context.Context) (registry, page int64, err error) {
+	var v struct{ Registry, Page int64 }
+	err = s.DB.WithContext(ctx).Raw("SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) AS registry, CAST(COALESCE(SUM(value + badges), 0) AS BIGINT) AS page FROM change_counter").Scan(&v).Error
+	return v.Registry, v.Page, err
 }
 
 // GraphVersion returns the version of the endorsement graph: the count of the changes made to
