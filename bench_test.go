@@ -189,9 +189,15 @@ func countRecords(b *testing.B, path string) int {
 // It returns the server's address and how long it took to answer /healthz.
 func startServer(b *testing.B, db string, extra ...string) (addr string, ready time.Duration, stop func()) {
 	b.Helper()
+	return startServerLogging(b, nil, db, extra...)
+}
+
+// startServerLogging is startServer with the server's log written to log.
+func startServerLogging(b *testing.B, log io.Writer, db string, extra ...string) (addr string, ready time.Duration, stop func()) {
+	b.Helper()
 	start := time.Now()
 	args := append([]string{"serve", "--db", db, "--keys", db + ".keys", "--addr", "127.0.0.1:0", "--rate-limit", "off"}, extra...)
-	cmd, base := startChild(b, args...)
+	cmd, base := startChildLogging(b, log, args...)
 	for {
 		resp, err := http.Get(base + "/healthz")
 		if err == nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
@@ -41,8 +42,15 @@ func TestMain(m *testing.M) {
 // returns it with its base URL once it listens.
 func startChild(t testing.TB, args ...string) (*exec.Cmd, string) {
 	t.Helper()
+	return startChildLogging(t, nil, args...)
+}
+
+// startChildLogging is startChild with the server's log (its standard error) written to log.
+func startChildLogging(t testing.TB, log io.Writer, args ...string) (*exec.Cmd, string) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], append([]string{"--"}, args...)...)
 	cmd.Env = append(os.Environ(), childServeEnv+"=1")
+	cmd.Stderr = log
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
