@@ -8,15 +8,18 @@ package main
 //
 // REGISTRY_BENCH_DURATION sets how long the fixed-rate phase lasts (default 6 s),
 // REGISTRY_BENCH_WRITE_RATE its rate (default 500 a second) and REGISTRY_BENCH_SATURATION how
-// many writes the saturation phase sends (default 3,000).
+// many writes the saturation phase sends (default 3,000). With REGISTRY_BENCH_PROFILE=DIR the
+// server's CPU profile of each phase is written to DIR (go tool pprof DIR/sign-saturation.pprof).
 
 import (
 	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/pprof"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -55,10 +58,12 @@ type writeServer struct {
 	log       *os.File
 	transport *http.Transport
 	stop      func()
+	prof      *profiler
 }
 
 func startWriteServer(b *testing.B) *writeServer {
 	b.Helper()
+	prof := newProfiler(b)
 	dir := b.TempDir()
 	db := filepath.Join(dir, "registry.db")
 	if err := run(context.Background(), []string{"migrate", "--db", db}, noEnv, nil, io.Discard, io.Discard); err != nil {
@@ -69,7 +74,7 @@ func startWriteServer(b *testing.B) *writeServer {
 		b.Fatal(err)
 	}
 	addr, _, stop := startServerLogging(b, log, db, "--dev-login")
-	return &writeServer{base: "http://" + addr, db: db, log: log, stop: stop,
+	return &writeServer{base: "http://" + addr, db: db, log: log, stop: stop, prof: prof,
 		transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 512}}
 }
 
@@ -407,15 +412,19 @@ func BenchmarkSignatures(b *testing.B) {
 		people := s.login(b, "rate", count)
 		stop := make(chan struct{})
 		reads := readsAlongside(s.base, 500, stop)
+		profiled := s.prof.during(b, "sign-rate", duration)
 		r := signPhase("rate", people, func(w func(int) outcome) writeResult { return writeOpenLoop(count, rate, w) })
 		close(stop)
+		profiled()
 		r.report(b, "sig")
 		page, api := reads()
 		reportReads(b, page, api)
 
 		// (c) saturation.
 		people = s.login(b, "saturation", saturation)
+		profiled = s.prof.during(b, "sign-saturation", 3*time.Second)
 		r = signPhase("saturation", people, func(w func(int) outcome) writeResult { return writeSaturation(saturation, w) })
+		profiled()
 		r.report(b, "sig-saturated")
 
 		if stored := s.count(b, "SELECT COUNT(*) FROM signatories WHERE source = 'web' AND status = 'active'"); stored != int64(ackedAll) {
@@ -512,13 +521,17 @@ func BenchmarkEndorsements(b *testing.B) {
 
 		stop := make(chan struct{})
 		reads := readsAlongside(s.base, 500, stop)
+		profiled := s.prof.during(b, "endorse-rate", duration)
 		r := phase("rate", func() writeResult { return writeOpenLoop(count, rate, endorse(0)) })
 		close(stop)
+		profiled()
 		r.report(b, "endorse")
 		page, api := reads()
 		reportReads(b, page, api)
 
+		profiled = s.prof.during(b, "endorse-saturation", 3*time.Second)
 		r = phase("saturation", func() writeResult { return writeSaturation(saturation, endorse(count)) })
+		profiled()
 		r.report(b, "endorse-saturated")
 		s.close(b)
 	}
@@ -541,4 +554,77 @@ func (s *writeServer) publicIDs(b *testing.B) map[string]string {
 		out[r.Email] = r.PublicID
 	}
 	return out
+}
+
+// childProfileEnv names a loopback address on which a child server (see TestMain) serves
+// net/http/pprof, so that a benchmark can profile the server under its load.
+const childProfileEnv = "REGISTRY_TEST_CHILD_PPROF"
+
+// serveChildProfiles starts the profiling listener of a child server when asked to.
+func serveChildProfiles() {
+	addr := os.Getenv(childProfileEnv)
+	if addr == "" {
+		return
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	go http.ListenAndServe(addr, mux)
+}
+
+// profiler profiles the server of a benchmark when REGISTRY_BENCH_PROFILE names a folder: each
+// phase's CPU profile is written there as NAME.pprof.
+type profiler struct {
+	dir, addr string
+}
+
+// newProfiler is called before the server starts; it gives the child its profiling address.
+func newProfiler(b *testing.B) *profiler {
+	dir := os.Getenv("REGISTRY_BENCH_PROFILE")
+	if dir == "" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	b.Setenv(childProfileEnv, addr)
+	return &profiler{dir: dir, addr: addr}
+}
+
+// during profiles the server for d, from now, in the background; wait for the returned function.
+func (p *profiler) during(b *testing.B, name string, d time.Duration) (wait func()) {
+	if p == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	// Halfway through, what every goroutine waits for.
+	time.AfterFunc(d/2, func() {
+		if resp, err := http.Get("http://" + p.addr + "/debug/pprof/goroutine?debug=1"); err == nil {
+			if f, err := os.Create(filepath.Join(p.dir, name+".goroutines.txt")); err == nil {
+				io.Copy(f, resp.Body)
+				f.Close()
+			}
+			resp.Body.Close()
+		}
+	})
+	go func() {
+		defer close(done)
+		resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", p.addr, int(d.Seconds())))
+		if err != nil {
+			b.Errorf("profile: %v", err)
+			return
+		}
+		defer resp.Body.Close()
+		f, err := os.Create(filepath.Join(p.dir, name+".pprof"))
+		if err != nil {
+			b.Errorf("profile: %v", err)
+			return
+		}
+		defer f.Close()
+		io.Copy(f, resp.Body)
+	}()
+	return func() { <-done }
 }

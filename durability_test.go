@@ -30,6 +30,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(childServeEnv) == "1" {
 		// Like main: an interrupt shuts the server down cleanly; SIGKILL is what tests use for a crash.
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		serveChildProfiles()
 		// The child's own arguments come after "--" (the test binary's flags come first).
 		err := run(ctx, os.Args[indexOf(os.Args, "--")+1:], processEnv{}, os.Stdin, os.Stdout, os.Stderr)
 		stop()

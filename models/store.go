@@ -69,6 +69,8 @@ type Store struct {
 	Path string
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// gate queues this process's write transactions on SQLite (write_gate.go); nil on PostgreSQL.
+	gate writeGate
 }
 
 // Open connects to a SQLite file (created with its folder if missing) or, for a postgres:// URL,
@@ -108,7 +110,12 @@ func Open(ctx context.Context, location string) (*Store, error) {
 				return nil, fmt.Errorf("create database %s: %w", path, err)
 			}
 		}
-		dial = sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(path, sqliteParams)})
+		pool, err := sql.Open(sqliteDriver, sqliteDSN(path, sqliteParams))
+		if err != nil {
+			return nil, fmt.Errorf("open database %s: %w", s.Location, err)
+		}
+		s.gate = newWriteGate()
+		dial = sqlite.New(sqlite.Config{DriverName: sqliteDriver, Conn: &gatedPool{DB: pool, gate: s.gate}})
 	}
 	db, err := gorm.Open(dial, cfg)
 	if err != nil {
