@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -189,11 +190,13 @@ func countRecords(b *testing.B, path string) int {
 // It returns the server's address and how long it took to answer /healthz.
 func startServer(b *testing.B, db string, extra ...string) (addr string, ready time.Duration, stop func()) {
 	b.Helper()
-	return startServerLogging(b, nil, db, extra...)
+	addr, ready, _, stop = startServerLogging(b, nil, db, extra...)
+	return addr, ready, stop
 }
 
-// startServerLogging is startServer with the server's log written to log.
-func startServerLogging(b *testing.B, log io.Writer, db string, extra ...string) (addr string, ready time.Duration, stop func()) {
+// startServerLogging is startServer with the server's log written to log; it also returns the
+// server's process.
+func startServerLogging(b *testing.B, log io.Writer, db string, extra ...string) (addr string, ready time.Duration, cmd *exec.Cmd, stop func()) {
 	b.Helper()
 	start := time.Now()
 	args := append([]string{"serve", "--db", db, "--keys", db + ".keys", "--addr", "127.0.0.1:0", "--rate-limit", "off"}, extra...)
@@ -213,7 +216,7 @@ func startServerLogging(b *testing.B, log io.Writer, db string, extra ...string)
 		time.Sleep(2 * time.Millisecond)
 	}
 	ready = time.Since(start)
-	return strings.TrimPrefix(base, "http://"), ready, func() {
+	return strings.TrimPrefix(base, "http://"), ready, cmd, func() {
 		cmd.Process.Signal(os.Interrupt)
 		if err := cmd.Wait(); err != nil {
 			b.Errorf("the server ended with %v", err)

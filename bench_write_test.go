@@ -27,6 +27,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -59,6 +60,37 @@ type writeServer struct {
 	transport *http.Transport
 	stop      func()
 	prof      *profiler
+	pid       int
+}
+
+// cpuTime is the processor time used so far by the server and by this process (the load
+// generator), which share the machine's cores.
+func (s *writeServer) cpuTime() (server, self time.Duration) {
+	if stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.pid)); err == nil {
+		// The fields after the command's name, which ends with the last ')': utime and stime are
+		// the 12th and 13th, in clock ticks (100 a second on Linux).
+		text := string(stat)
+		f := strings.Fields(text[strings.LastIndexByte(text, ')')+1:])
+		if len(f) > 12 {
+			u, _ := strconv.ParseInt(f[11], 10, 64)
+			k, _ := strconv.ParseInt(f[12], 10, 64)
+			server = time.Duration(u+k) * 10 * time.Millisecond
+		}
+	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		self = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	return server, self
+}
+
+// measure runs a phase and returns its result with the processor time both sides used.
+func (s *writeServer) measure(phase func() writeResult) writeResult {
+	server0, self0 := s.cpuTime()
+	r := phase()
+	server1, self1 := s.cpuTime()
+	r.serverCPU, r.clientCPU = server1-server0, self1-self0
+	return r
 }
 
 func startWriteServer(b *testing.B) *writeServer {
@@ -73,8 +105,8 @@ func startWriteServer(b *testing.B) *writeServer {
 	if err != nil {
 		b.Fatal(err)
 	}
-	addr, _, stop := startServerLogging(b, log, db, "--dev-login")
-	return &writeServer{base: "http://" + addr, db: db, log: log, stop: stop, prof: prof,
+	addr, _, cmd, stop := startServerLogging(b, log, db, "--dev-login")
+	return &writeServer{base: "http://" + addr, db: db, log: log, stop: stop, prof: prof, pid: cmd.Process.Pid,
 		transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 512}}
 }
 
@@ -86,6 +118,9 @@ func (s *writeServer) close(b *testing.B) {
 	text, err := os.ReadFile(s.log.Name())
 	if err != nil {
 		b.Fatal(err)
+	}
+	if s.prof != nil {
+		os.WriteFile(filepath.Join(s.prof.dir, "server.log"), text, 0o600)
 	}
 	locked, errors := 0, 0
 	for _, line := range strings.Split(string(text), "\n") {
@@ -223,6 +258,8 @@ type writeResult struct {
 	sent, acked, failed, locked, serverErrors int
 	elapsed                                   time.Duration
 	lat                                       []float64
+	// serverCPU and clientCPU are the processor time the server and the load generator used.
+	serverCPU, clientCPU time.Duration
 }
 
 func summarise(out []outcome, elapsed time.Duration) writeResult {
@@ -253,9 +290,15 @@ func (r writeResult) report(b *testing.B, prefix string) {
 	b.ReportMetric(percentile(r.lat, 50), prefix+"-p50-ms")
 	b.ReportMetric(percentile(r.lat, 99), prefix+"-p99-ms")
 	b.ReportMetric(float64(r.failed), prefix+"-errors")
-	b.Logf("%s: %d sent, %d acknowledged in %.2f s (%.0f/s), p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d failed (%d 5xx, %d \"database is locked\")",
+	perWrite := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(max(1, r.sent)) }
+	if r.serverCPU > 0 {
+		b.ReportMetric(perWrite(r.serverCPU), prefix+"-server-cpu-ms")
+	}
+	b.Logf("%s: %d sent, %d acknowledged in %.2f s (%.0f/s), p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d failed (%d 5xx, %d \"database is locked\"); "+
+		"processor time per write: server %.2f ms, load generator %.2f ms (%.2f and %.2f cores)",
 		prefix, r.sent, r.acked, r.elapsed.Seconds(), r.perSecond(), percentile(r.lat, 50), percentile(r.lat, 99), percentile(r.lat, 100),
-		r.failed, r.serverErrors, r.locked)
+		r.failed, r.serverErrors, r.locked, perWrite(r.serverCPU), perWrite(r.clientCPU),
+		r.serverCPU.Seconds()/r.elapsed.Seconds(), r.clientCPU.Seconds()/r.elapsed.Seconds())
 	if r.failed > 0 || r.locked > 0 {
 		b.Errorf("%s: %d of %d writes failed, %d said \"database is locked\"", prefix, r.failed, r.sent, r.locked)
 	}
@@ -396,8 +439,10 @@ func BenchmarkSignatures(b *testing.B) {
 		ackedAll := 0
 		signPhase := func(name string, people []*benchPerson, send func(write func(i int) outcome) writeResult) writeResult {
 			before := s.count(b, "SELECT COUNT(*) FROM signatures")
-			r := send(func(i int) outcome {
-				return postWrite(people[i], s.base+"/sign", people[i].signForm(i), "/sign/thanks")
+			r := s.measure(func() writeResult {
+				return send(func(i int) outcome {
+					return postWrite(people[i], s.base+"/sign", people[i].signForm(i), "/sign/thanks")
+				})
 			})
 			// Bookkeeping: exactly the acknowledged signatures were stored.
 			if stored := s.count(b, "SELECT COUNT(*) FROM signatures") - before; stored != int64(r.acked) {
@@ -512,7 +557,7 @@ func BenchmarkEndorsements(b *testing.B) {
 		}
 		phase := func(name string, send func() writeResult) writeResult {
 			before := s.count(b, "SELECT COUNT(*) FROM endorsements")
-			r := send()
+			r := s.measure(send)
 			if stored := s.count(b, "SELECT COUNT(*) FROM endorsements") - before; stored != int64(r.acked) {
 				b.Errorf("%s: %d endorsements acknowledged, %d stored", name, r.acked, stored)
 			}
