@@ -167,6 +167,8 @@ type batchKey struct{}
 type batchEffects struct {
 	names []string
 	fns   map[string]func(tx *gorm.DB) error
+	// memo holds what the writes of the batch read and none of them changes (see readOnce).
+	memo map[string]any
 }
 
 func (b *batchEffects) run(tx *gorm.DB) error {
@@ -219,4 +221,25 @@ func (s *Store) closeGroup() {
 	if s.group != nil {
 		s.group.close()
 	}
+}
+
+// readOnce returns what read gives for key, read once per batch: for rows that every write of a
+// batch reads and that no grouped write changes (the current declaration). Outside a batch it
+// reads every time.
+func readOnce[T any](tx *gorm.DB, key string, read func(tx *gorm.DB) (T, error)) (T, error) {
+	b, ok := tx.Statement.Context.Value(batchKey{}).(*batchEffects)
+	if !ok {
+		return read(tx)
+	}
+	if v, ok := b.memo[key].(T); ok {
+		return v, nil
+	}
+	v, err := read(tx)
+	if err == nil {
+		if b.memo == nil {
+			b.memo = map[string]any{}
+		}
+		b.memo[key] = v
+	}
+	return v, err
 }

@@ -71,7 +71,8 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 		// fresh says the account had no entry: nothing of theirs is in the outbox, the search
 		// index or the endorsement graph yet, and the statements that tidy those are skipped.
 		fresh := false
-		d, err := currentIn(tx, in.Lang)
+		// Declarations are published in transactions of their own, never in a batch.
+		d, err := readOnce(tx, "declaration:"+in.Lang, func(tx *gorm.DB) (Declaration, error) { return currentIn(tx, in.Lang) })
 		if err != nil {
 			return err
 		}
