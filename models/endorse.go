@@ -117,7 +117,7 @@ func (s *Store) Endorse(ctx context.Context, acc *Account, toPublicID, level, co
 			return err
 		}
 		out = e
-		return bumpGraph(tx)
+		return oncePerBatch(tx, "graph", bumpGraph)
 	})
 	return out, err
 }
