@@ -24,13 +24,18 @@ const placesEvery = time.Hour
 // queues the same way, and which signs each changed list once for every server; e-mail by the
 // mail outbox's jobs.
 func background(env *environment, store *models.Store, tw *tiersWorker, credentials *issuer.Worker, outbox *mail.Outbox) *jobs.Engine {
-	e := &jobs.Engine{Store: store, Log: env.log, Handlers: map[string]jobs.Handler{
+	e := &jobs.Engine{Store: store, Log: env.log, Name: jobs.ProcessName(), Handlers: map[string]jobs.Handler{
 		placesJobKind:          func(ctx context.Context, _ *jobs.Job) error { return locateMissing(ctx, env, store) },
 		tiersJobKind:           tw.tiersJob,
 		models.IssuanceJobKind: credentials.IssueJob,
 		models.StatusJobKind:   credentials.StatusLists().Job,
 	}}
 	e.Every(placesJobKind, placesEvery)
+	if store.Dialect == models.Postgres {
+		// Servers sharing the database take over the jobs of one that stops within a second or two
+		// (the tier computation and the place backfill included), wherever it ran.
+		e.Servers = store
+	}
 	// E-mail: the notifications' outbox, the sweep, the deletion confirmation. Registered even
 	// when mail is off, so that due notifications are marked skipped instead of waiting.
 	outbox.Register(e)

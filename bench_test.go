@@ -234,104 +234,14 @@ func BenchmarkStartup100k(b *testing.B) {
 	}
 }
 
-// BenchmarkPages100k offers 500 requests/s, open loop, for each scenario and reports the 99th
-// percentile latency measured from when each request was due (so a stalled server cannot hide
-// its queue): target under 25 ms.
-func BenchmarkPages100k(b *testing.B) {
-	db := steadyRegistry(b)
-	addr, _, stop := startServer(b, db)
-	defer stop()
-	base := "http://" + addr
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}, Timeout: 10 * time.Second}
-	get := func(path string) (*http.Response, []byte) {
-		resp, err := client.Get(base + path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		return resp, body
-	}
-
-	// A deep cursor: 400 pages into the list (20,000 signatories deep), found by walking it.
-	ctx := context.Background()
-	store, err := models.Open(ctx, db)
-	if err != nil {
-		b.Fatal(err)
-	}
-	cursor := ""
-	for i := 0; i < 400; i++ {
-		p, err := store.List(ctx, models.ListFilter{Cursor: cursor, Limit: 50})
-		if err != nil || p.NextCursor == "" {
-			b.Fatalf("walking to a deep cursor: %v", err)
-		}
-		cursor = p.NextCursor
-	}
-	byName := ""
-	for i := 0; i < 400; i++ {
-		p, err := store.List(ctx, models.ListFilter{Sort: models.SortName, Cursor: byName, Limit: 50})
-		if err != nil || p.NextCursor == "" {
-			b.Fatalf("walking to a deep cursor by name: %v", err)
-		}
-		byName = p.NextCursor
-	}
-	deepPage, err := store.List(ctx, models.ListFilter{Cursor: cursor, Limit: 50})
-	if err != nil {
-		b.Fatal(err)
-	}
-	first, err := store.List(ctx, models.ListFilter{Limit: 1})
-	if err != nil || len(first.Rows) == 0 {
-		b.Fatal("empty registry")
-	}
-	profile := first.Rows[0].PublicID
-	store.Close()
-	// The server explains the tiers once after it starts, on both cores for a few seconds: the
-	// pages are measured once that is done, as a server that has been up a while serves them.
-	deadline := time.Now().Add(2 * time.Minute)
-	for _, body := get("/signatories/" + profile + "/trust"); !strings.Contains(string(body), `id="trust-computed"`); _, body = get("/signatories/" + profile + "/trust") {
-		if time.Now().After(deadline) {
-			b.Fatal("the trust page showed no computation within 2 minutes")
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-
-	scenarios := []struct{ name, path string }{
-		{"list-first", "/signatories"},
-		{"list-filtered", "/signatories?country=IT&kind=person"},
-		{"list-deep", "/signatories?cursor=" + cursor},
-		{"list-search", "/signatories?q=maria"},
-		{"list-by-name", "/signatories?sort=name"},
-		{"list-by-name-deep", "/signatories?sort=name&cursor=" + byName},
-		{"list-previous-deep", "/signatories?cursor=" + deepPage.PrevCursor},
-		{"profile", "/signatories/" + profile},
-		{"api-first", "/api/v1/signatories"},
-		{"api-filtered", "/api/v1/signatories?country=FR&tier=signatory"},
-		{"api-deep", "/api/v1/signatories?cursor=" + cursor},
-	}
-	const rate = 500
-	duration := 6 * time.Second
-	if d, err := time.ParseDuration(os.Getenv("REGISTRY_BENCH_DURATION")); err == nil {
-		duration = d
-	}
-	for _, sc := range scenarios {
-		if resp, _ := get(sc.path); resp.StatusCode != 200 {
-			b.Fatalf("%s: %d", sc.path, resp.StatusCode)
-		}
-		b.Run(sc.name, func(b *testing.B) {
-			openLoop(client, base+sc.path, rate, time.Second) // warm caches and connections, not measured
-			for n := 0; n < b.N; n++ {
-				lat := openLoop(client, base+sc.path, rate, duration)
-				p50, p99, max := percentile(lat, 50), percentile(lat, 99), percentile(lat, 100)
-				b.ReportMetric(p50, "p50-ms")
-				b.ReportMetric(p99, "p99-ms")
-				b.ReportMetric(max, "max-ms")
-			}
-		})
-	}
-}
-
 // openLoop sends requests at a fixed rate whatever the answers, and returns each latency in ms.
 func openLoop(client *http.Client, url string, rate int, d time.Duration) []float64 {
+	return openLoopOver(client, func(int) string { return url }, rate, d)
+}
+
+// openLoopOver is openLoop with the ith request going to url(i): a crawler, or searches for
+// different words.
+func openLoopOver(client *http.Client, url func(i int) string, rate int, d time.Duration) []float64 {
 	interval := time.Second / time.Duration(rate)
 	n := int(d / interval)
 	lat := make([]float64, n)
@@ -343,7 +253,7 @@ func openLoop(client *http.Client, url string, rate int, d time.Duration) []floa
 		wg.Add(1)
 		go func(i int, due time.Time) {
 			defer wg.Done()
-			resp, err := client.Get(url)
+			resp, err := client.Get(url(i))
 			if err != nil {
 				lat[i] = 1e6
 				return

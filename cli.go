@@ -34,6 +34,8 @@ type options struct {
 	IssuerEmail                                                               string
 	SMTPURL, MailFrom, MailInterval                                           string
 	DevLogin, ChangeBaseURL                                                   bool
+	// serve
+	MetricsAddr, MetricsToken string
 
 	// import
 	Source string
@@ -56,7 +58,7 @@ type command struct {
 
 func commands() []*command {
 	return []*command{
-		{name: "serve", summary: "run the web application (the default); applies pending migrations first", run: cmdServe},
+		{name: "serve", summary: "run the web application (the default); applies pending migrations first", flags: metricsFlags, run: cmdServe},
 		{name: "import", args: "FILE", nargs: 1, summary: "load a JSONL file (- for standard input) in one transaction: all or nothing",
 			flags: func(fs *flag.FlagSet, o *options) {
 				fs.StringVar(&o.Source, "source", "", "source name for stable ids when the file has no header (default: the file's base name)")

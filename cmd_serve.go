@@ -17,7 +17,9 @@ import (
 	"github.com/open-recognition/registry/i18n"
 	"github.com/open-recognition/registry/issuer"
 	"github.com/open-recognition/registry/mail"
+	"github.com/open-recognition/registry/metrics"
 	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/traffic"
 	"github.com/open-recognition/registry/views"
 )
 
@@ -49,10 +51,16 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	if err != nil {
 		return &usageError{msg: err.Error(), usage: "usage: registry serve [flags]"}
 	}
+	metricsAddr, metricsToken, err := metricsConfig(env)
+	if err != nil {
+		return &usageError{msg: err.Error(), usage: "usage: registry serve [flags]"}
+	}
+	ready := &handlers.Readiness{}
 	keys, err := issuer.OpenKeys(o.Keys)
 	if err != nil {
 		return err
 	}
+	ready.KeysLoaded()
 	perSecond, burst, _ := rateLimit(o.RateLimit)
 	proxies, _ := trustedProxies(o.TrustedProxies)
 
@@ -61,6 +69,7 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		return err
 	}
 	defer store.Close()
+	ready.Migrated()
 	unlock, err := lockDatabase(store)
 	if err != nil {
 		return err
@@ -75,6 +84,8 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		return err
 	}
 	worker.IssuerEmail = o.IssuerEmail
+	visitors := &traffic.Meter{}
+	worker.Traffic = visitors
 	outbox, mailSecret, err := mailOutbox(ctx, env, store)
 	if err != nil {
 		return err
@@ -83,6 +94,12 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	// In the background: a large registry from before places answers at once, and its map
 	// fills in within seconds (the places job runs as soon as the engine starts).
 	work := background(env, store, tw, worker, outbox)
+	ready.WatchJobs(work.Running)
+	var meters *metrics.Metrics // nil unless an operator asked for metrics: nothing recorded
+	if metricsAddr != "" || metricsToken != "" {
+		meters = newMetrics(env, store, work, ready)
+		work.Observe, tw.observe = meters.ObserveJob, meters.ObserveTiers
+	}
 	// Outbox rows written before the credential job existed (an older registry, a restored
 	// backup) get their job now.
 	if err := store.QueueOpenIssuance(ctx); err != nil {
@@ -93,12 +110,19 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		return err
 	}
 	e, _, err := handlers.New(handlers.Deps{Store: store, Logger: env.log, Providers: providers, SessionSecret: secret, Keys: keys, Jobs: work,
-		Explainer: explain, MailSecret: mailSecret, Config: handlers.Config{MailOn: outbox.Sender != nil,
+		Explainer: explain, MailSecret: mailSecret, Traffic: visitors, Metrics: meters, Ready: ready, Config: handlers.Config{MailOn: outbox.Sender != nil, MetricsToken: metricsToken,
 			BaseURL: o.BaseURL, DevLogin: o.DevLogin, TrustedProxies: proxies, RateLimit: perSecond, RateBurst: burst, TileURL: o.TileURL,
 			Admins: splitList(env.getenv("REGISTRY_ADMINS")), IssuerEmail: o.IssuerEmail,
 			AdvocateCapacities: tcfg.Advocate, AmbassadorCapacities: tcfg.Ambassador}})
 	if err != nil {
 		return err
+	}
+	if metricsAddr != "" {
+		stopMetrics, err := listenMetrics(env, metricsAddr, meters)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
 	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
@@ -114,6 +138,11 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	}
 	workCtx, stopWork := context.WithCancel(ctx)
 	defer stopWork()
+	// On PostgreSQL: other servers' changes reach the caches at once, and this server's lock
+	// there shows the others it runs (its jobs are claimed only while it holds it).
+	listenCtx, stopListening := context.WithCancel(context.WithoutCancel(ctx))
+	listened := make(chan struct{})
+	go func() { defer close(listened); store.Listen(listenCtx, work.Name, env.log) }()
 	go tw.run(workCtx)
 	workDone := make(chan struct{})
 	go func() {
@@ -123,8 +152,10 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 		}
 	}()
 	// A job interrupted by the shutdown is given back before the database closes, so that the
-	// next start does it again at once instead of waiting for its lease to run out.
-	defer func() { stopWork(); <-workDone }()
+	// next start does it again at once instead of waiting for its lease to run out; the lock
+	// that shows the others this server runs goes only then, or they would take back its jobs
+	// while it is still giving them back.
+	defer func() { stopWork(); <-workDone; stopListening(); <-listened }()
 	go geo.Preload()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -137,6 +168,7 @@ func cmdServe(ctx context.Context, env *environment, _ []string) error {
 	case <-ctx.Done():
 	}
 	env.log.Info("shutting down")
+	ready.Stopping()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {

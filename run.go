@@ -160,6 +160,7 @@ func openStore(ctx context.Context, env *environment) (*models.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	store.Log = env.log
 	n, err := store.Migrate(ctx)
 	if err != nil {
 		store.Close()

@@ -22,6 +22,8 @@ type server struct {
 	cancel context.CancelFunc
 	done   chan error
 	stderr *syncBuffer
+	// stdout is what the program printed so far.
+	stdout *syncBuffer
 	err    error
 	exited bool
 }
@@ -35,7 +37,7 @@ func startServe(t *testing.T, env map[string]string, args ...string) *server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	pr, pw := io.Pipe()
-	s := &server{cancel: cancel, done: make(chan error, 1), stderr: &syncBuffer{}}
+	s := &server{cancel: cancel, done: make(chan error, 1), stderr: &syncBuffer{}, stdout: &syncBuffer{}}
 	go func() {
 		err := run(ctx, args, mapEnv(env), strings.NewReader(""), pw, s.stderr)
 		pw.Close()
@@ -47,6 +49,7 @@ func startServe(t *testing.T, env map[string]string, args ...string) *server {
 		sent := false
 		for {
 			line, err := br.ReadString('\n')
+			s.stdout.Write([]byte(line))
 			if m := listeningLine.FindStringSubmatch(line); m != nil && !sent {
 				found <- m[1]
 				sent = true

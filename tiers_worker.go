@@ -31,6 +31,8 @@ type tiersWorker struct {
 	// queue, when set, hands the recomputation to the job engine (tiersJob) instead of doing it
 	// in this loop.
 	queue func(ctx context.Context) error
+	// observe, when set, is told how long each recomputation took (the operator's metrics).
+	observe func(took time.Duration)
 }
 
 // tiersJobKind is the job that recomputes the tiers.
@@ -69,11 +71,14 @@ func (w *tiersWorker) compute(ctx context.Context) (computed bool, err error) {
 	if err != nil || !computed {
 		return false, err
 	}
+	if w.observe != nil {
+		w.observe(time.Since(start))
+	}
 	if w.explain != nil {
 		w.explain.publish(run.in, run.result, start, time.Now())
 	}
 	c := run.counts
-	w.log.Info("tiers recomputed", "changed", run.changed, "signatory", c.Signatory, "advocate", c.Advocate, "ambassador", c.Ambassador,
+	w.log.Info("tiers recomputed", "version", run.in.Version, "changed", run.changed, "signatory", c.Signatory, "advocate", c.Advocate, "ambassador", c.Ambassador,
 		"took", time.Since(start).Round(time.Millisecond).String())
 	return true, nil
 }
@@ -86,6 +91,11 @@ func (w *tiersWorker) run(ctx context.Context) {
 	}
 	t := time.NewTicker(w.poll)
 	defer t.Stop()
+	// A change heard of (on PostgreSQL, another server's write or computation) is looked at
+	// at once rather than at the next poll: the trust pages follow another server's computation
+	// within milliseconds.
+	changed, unsubscribe := w.store.SubscribeChanges()
+	defer unsubscribe()
 	last := "\x00" // no version seen yet
 	var stillSince, changedSince time.Time
 	for {
@@ -99,7 +109,7 @@ func (w *tiersWorker) run(ctx context.Context) {
 			last, changedSince = now, time.Time{}
 			// Computed by another process (a CLI run, another server): the pages follow.
 			if w.explain != nil {
-				if v, ok := w.explain.version(); !ok || v != now {
+				if v, ok := w.explain.Version(); !ok || v != now {
 					w.explainOnly(ctx)
 				}
 			}
@@ -134,9 +144,19 @@ func (w *tiersWorker) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-changed:
+			// A burst of writes is looked at once, not once per write.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(changeSettle):
+			}
 		}
 	}
 }
+
+// changeSettle is how long the tier worker waits after hearing of a change before it looks.
+const changeSettle = 50 * time.Millisecond
 
 // explainOnly computes the tiers without writing anything and hands the result to the pages.
 func (w *tiersWorker) explainOnly(ctx context.Context) {
@@ -175,7 +195,7 @@ type explainer struct {
 
 // trustSnapshot is one finished computation, never changed once published.
 type trustSnapshot struct {
-	version    string    // the graph's version (trust_version) it was computed from
+	version    string    // the graph's version (Store.GraphVersion) it was computed from
 	graphAt    time.Time // when that graph was read
 	computedAt time.Time // when the computation finished
 	index      map[string]int
@@ -193,8 +213,8 @@ func (x *explainer) publish(in *models.TrustInput, r *trust.Result, graphAt, com
 	x.latest.Store(snap)
 }
 
-// version is the graph version of the computation the pages show, "" before the first.
-func (x *explainer) version() (string, bool) {
+// Version is the graph version of the computation the pages show, "" before the first.
+func (x *explainer) Version() (string, bool) {
 	if snap := x.latest.Load(); snap != nil {
 		return snap.version, true
 	}

@@ -105,10 +105,9 @@ func fixtureID(ref string) string { return models.SignatoryID("fixture", ref) }
 // graphState is what an anonymous visit must never change.
 func graphState(t *testing.T, s *models.Store) string {
 	t.Helper()
-	v, _, _ := s.Setting(t.Context(), "trust_version")
+	v, _ := s.GraphVersion(t.Context())
 	done, _, _ := s.Setting(t.Context(), "tiers_computed")
-	var changes int64
-	s.DB.Raw("SELECT value FROM change_counter WHERE id = 1").Scan(&changes)
+	changes, _ := s.ChangeCount(t.Context())
 	return fmt.Sprintf("version %s, computed %s, changes %d, audit %d, jobs %d", v, done, changes,
 		testutil.Count(t, s, "audit_log"), testutil.Count(t, s, "issuance_outbox"))
 }
@@ -167,7 +166,7 @@ func TestTrustPagesNeverWaitForAComputation(t *testing.T) {
 		go func() { ts.worker.run(ctx); close(workerDone) }()
 		deadline := time.Now().Add(10 * time.Second)
 		for {
-			if _, ok := ts.explain.version(); ok {
+			if _, ok := ts.explain.Version(); ok {
 				break
 			}
 			if time.Now().After(deadline) {
@@ -180,7 +179,7 @@ func TestTrustPagesNeverWaitForAComputation(t *testing.T) {
 		if after := graphState(t, s); after != before {
 			t.Errorf("starting the worker on current tiers wrote something: %s → %s", before, after)
 		}
-		v0, _ := ts.explain.version()
+		v0, _ := ts.explain.Version()
 		res, body = ts.get(nil, page)
 		first := shownVersion(body)
 		if res.StatusCode != http.StatusOK || !strings.Contains(first, "Computed at") || !strings.Contains(first, "graph version "+v0) ||
@@ -264,9 +263,9 @@ func TestTrustPagesNeverWaitForAComputation(t *testing.T) {
 			wg.Wait()
 			return int(n.Load()), slowest, versions
 		}
-		vBefore, _, _ := s.Setting(t.Context(), "trust_version")
+		vBefore, _ := s.GraphVersion(t.Context())
 		answers, slowest, versions := hammer(1500*time.Millisecond, true)
-		vAfter, _, _ := s.Setting(t.Context(), "trust_version")
+		vAfter, _ := s.GraphVersion(t.Context())
 		t.Logf("without the worker: %d answers, slowest %s, graph %s → %s", answers, slowest, vBefore, vAfter)
 		if vAfter == vBefore {
 			t.Fatal("the writer did not change the graph")
@@ -277,7 +276,7 @@ func TestTrustPagesNeverWaitForAComputation(t *testing.T) {
 		if slowest > time.Second {
 			t.Errorf("the slowest trust page took %s", slowest)
 		}
-		if v, _ := ts.explain.version(); v != v0 {
+		if v, _ := ts.explain.Version(); v != v0 {
 			t.Errorf("the pages' computation changed from version %s to %s with no worker running", v0, v)
 		}
 
@@ -291,7 +290,7 @@ func TestTrustPagesNeverWaitForAComputation(t *testing.T) {
 		if slowest > time.Second {
 			t.Errorf("the slowest trust page took %s with the worker computing", slowest)
 		}
-		latest, _, _ := s.Setting(t.Context(), "trust_version")
+		latest, _ := s.GraphVersion(t.Context())
 		deadline = time.Now().Add(15 * time.Second)
 		for {
 			_, body := ts.get(nil, page)

@@ -17,7 +17,7 @@ func TestEndorsing(t *testing.T) {
 		site := newDevSite(t, s, true)
 		ada, adaEntry, bea, beaEntry := site.twoSignatories()
 		adaPage := "/signatories/" + adaEntry.PublicID
-		version := func() string { v, _, _ := s.Setting(t.Context(), "trust_version"); return v }
+		version := func() string { v, _ := s.GraphVersion(t.Context()); return v }
 		before := version()
 
 		res, _ := bea.form(adaPage, adaPage+"/endorse", url.Values{"level": {"advocate"}, "comment": {"Ada *opens* doors."}})

@@ -17,7 +17,9 @@ import (
 	"github.com/open-recognition/registry/issuer"
 	"github.com/open-recognition/registry/jobs"
 	"github.com/open-recognition/registry/markdown"
+	"github.com/open-recognition/registry/metrics"
 	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/traffic"
 	"github.com/open-recognition/registry/views"
 )
 
@@ -40,6 +42,9 @@ type Config struct {
 	AdvocateCapacities, AmbassadorCapacities []int
 	// MailOn says this server sends e-mail (an SMTP server is configured): /account says so.
 	MailOn bool
+	// MetricsToken, when set, serves /metrics on the public port to requests bearing it
+	// (--metrics-token); without it /metrics is not served here.
+	MetricsToken string
 }
 
 // Deps are the handler's dependencies, built in main.
@@ -62,6 +67,13 @@ type Deps struct {
 	// MailSecret checks the unsubscribe links of the registry's e-mail: the secret the mail
 	// writer signs them with (mail.Writer.Secret). Without it no unsubscribe link verifies.
 	MailSecret []byte
+	// Traffic counts the time spent answering visitors, so that background work gives way to
+	// them (issuer.Worker.Traffic). Nil: not counted.
+	Traffic *traffic.Meter
+	// Metrics records request latency and the map cache's hits; nil records nothing.
+	Metrics *metrics.Metrics
+	// Ready is what /readyz answers from; nil means ready whenever the database answers.
+	Ready *Readiness
 }
 
 // Handler holds what every action needs.
@@ -94,6 +106,8 @@ type Handler struct {
 	countryOptions map[string]string
 	// maps keeps the rendered map pages and /map.json for the current summary.
 	maps *mapCache
+	// pages keeps the pages visitors see, per state of the registry (visitor_pages.go).
+	pages *mapCache
 	// graphStreams holds a place for each download of the published graph under way: each
 	// costs seconds of database work on a large registry, so only a few run at once.
 	graphStreams chan struct{}
@@ -103,6 +117,11 @@ type Handler struct {
 	shares *shareImages
 	// mailSecret checks unsubscribe links (mail_unsubscribe.go).
 	mailSecret []byte
+	// traffic counts the time spent answering visitors.
+	traffic *traffic.Meter
+	// metrics records what operators monitor (nil: nothing); ready answers /readyz.
+	metrics *metrics.Metrics
+	ready   *Readiness
 }
 
 // New builds the web application: handler, templates, middleware and routes.
@@ -129,8 +148,12 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		jobs:           d.Jobs,
 		explainer:      d.Explainer,
 		mailSecret:     d.MailSecret,
+		traffic:        d.Traffic,
 		countryOptions: map[string]string{},
-		maps:           &mapCache{},
+		maps:           &mapCache{lookup: d.Metrics.MapCache},
+		pages:          &mapCache{maxBytes: visitorPagesBytes, dropOnError: true},
+		metrics:        d.Metrics,
+		ready:          d.Ready,
 		graphStreams:   make(chan struct{}, graphStreamLimit),
 	}
 	h.cfg.BaseURL = strings.TrimRight(h.cfg.BaseURL, "/")

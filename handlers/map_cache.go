@@ -24,6 +24,12 @@ import (
 // cache holds at most maxBytes, dropping the least recently used entries first.
 type mapCache struct {
 	maxBytes int
+	// dropOnError forgets a key whose render failed, instead of serving its previous version:
+	// for pages that can go away (a signatory who left answers 404, never their old page).
+	dropOnError bool
+	// lookup, when set, is told whether each lookup found a current copy (a hit) or rendered
+	// one (a miss): the operator's metrics.
+	lookup func(hit bool)
 
 	mu      sync.Mutex
 	entries map[string]*list.Element // of *mapEntry
@@ -59,6 +65,7 @@ func (m *mapCache) get(change int64, key string, build func() (any, int, error))
 	case e != nil && e.value != nil && (e.change >= change || e.building):
 		v := e.value
 		m.mu.Unlock()
+		m.count(true)
 		return v, nil // current, or being rendered again by another request
 	case e != nil && e.building:
 		ready := e.ready
@@ -71,6 +78,7 @@ func (m *mapCache) get(change int64, key string, build func() (any, int, error))
 	}
 	e.building = true
 	m.mu.Unlock()
+	m.count(false)
 
 	var v any
 	var size int
@@ -93,6 +101,12 @@ func (m *mapCache) get(change int64, key string, build func() (any, int, error))
 		m.evict()
 	}()
 	v, size, err = build()
+	if err != nil && m.dropOnError {
+		m.mu.Lock()
+		m.remove(e)
+		m.mu.Unlock()
+		return nil, err
+	}
 	if err != nil && e.value != nil {
 		// Keep showing the previous version rather than an error page.
 		m.mu.Lock()
@@ -104,6 +118,12 @@ func (m *mapCache) get(change int64, key string, build func() (any, int, error))
 }
 
 var errBuildPanicked = errors.New("rendering the map did not finish")
+
+func (m *mapCache) count(hit bool) {
+	if m.lookup != nil {
+		m.lookup(hit)
+	}
+}
 
 // remove drops an entry if it is still the one stored under its key.
 func (m *mapCache) remove(e *mapEntry) {
@@ -138,8 +158,8 @@ func (m *mapCache) body(change int64, key string, build func() ([]byte, error)) 
 		if err != nil {
 			return nil, 0, err
 		}
-		cb := newCachedBody(b)
-		return cb, len(cb.gz), nil
+		cb := newCachedBody(b, false)
+		return cb, cb.size(), nil
 	})
 	if err != nil {
 		return nil, err
@@ -149,18 +169,48 @@ func (m *mapCache) body(change int64, key string, build func() ([]byte, error)) 
 
 // cachedBody is a response made once for a state of the registry.
 type cachedBody struct {
-	gz   []byte
-	etag string
+	gz []byte
+	// plain is kept too where clients that take no gzip are common (link checkers, feed
+	// readers, load tests); without it they get the body unpacked on the way out.
+	plain []byte
+	etag  string
 }
 
-func newCachedBody(body []byte) *cachedBody {
+func newCachedBody(body []byte, keepPlain bool) *cachedBody {
 	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.DefaultCompression)
+	// Pages are rendered again at every change of the registry and many are asked for once (a
+	// crawler): the fastest level, a third of the default's time for a tenth more bytes. The map
+	// is rendered rarely and is large: the default.
+	pool := gzipDefault
+	if keepPlain {
+		pool = gzipFast
+	}
+	zw := pool.Get().(*gzip.Writer)
+	zw.Reset(&gz)
 	zw.Write(body)
 	zw.Close()
+	pool.Put(zw)
 	sum := sha256.Sum256(body)
-	return &cachedBody{gz: gz.Bytes(), etag: `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+	cb := &cachedBody{gz: gz.Bytes(), etag: `W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`}
+	if keepPlain {
+		cb.plain = bytes.Clone(body)
+	}
+	return cb
 }
+
+// gzipDefault and gzipFast keep compressors for reuse: a new one allocates and clears a
+// megabyte of tables, which costs more than compressing a page.
+var gzipDefault, gzipFast = gzipPool(gzip.DefaultCompression), gzipPool(gzip.BestSpeed)
+
+func gzipPool(level int) *sync.Pool {
+	return &sync.Pool{New: func() any {
+		zw, _ := gzip.NewWriterLevel(io.Discard, level)
+		return zw
+	}}
+}
+
+// size is the memory the body holds.
+func (e *cachedBody) size() int { return len(e.gz) + len(e.plain) }
 
 // serve answers with the entry: 304 when the client has it, gzipped when the client takes it.
 func (e *cachedBody) serve(c echo.Context, contentType string) error {
@@ -174,6 +224,9 @@ func (e *cachedBody) serve(c echo.Context, contentType string) error {
 	if acceptsGzip(c.Request().Header.Get("Accept-Encoding")) {
 		hd.Set("Content-Encoding", "gzip")
 		return c.Blob(http.StatusOK, contentType, e.gz)
+	}
+	if e.plain != nil {
+		return c.Blob(http.StatusOK, contentType, e.plain)
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(e.gz))
 	if err != nil {

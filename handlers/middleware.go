@@ -20,6 +20,9 @@ import (
 const bodyLimit = "256K"
 
 func (h *Handler) middleware(e *echo.Echo) {
+	if h.metrics != nil {
+		e.Use(h.observeRequests(e))
+	}
 	// Recover first, so that a panic anywhere below becomes a 500 through the error handler.
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -40,13 +43,24 @@ func (h *Handler) middleware(e *echo.Echo) {
 			return nil
 		},
 	}))
+	// Background work (a backlog of badges) gives way to visitors: it reads how busy they keep
+	// the server. Health checks are not visitors.
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if c.Request().URL.Path == "/healthz" {
+				return next(c)
+			}
+			defer h.traffic.Begin()()
+			return next(c)
+		}
+	})
 	e.Use(h.securityHeaders)
 	e.Use(middleware.BodyLimit(bodyLimit))
 	if h.cfg.RateLimit > 0 {
 		e.Use(middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 			Skipper: func(c echo.Context) bool {
 				p := c.Request().URL.Path
-				return strings.HasPrefix(p, "/assets/") || p == "/healthz"
+				return strings.HasPrefix(p, "/assets/") || p == "/healthz" || p == "/readyz" || p == "/metrics"
 			},
 			Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 				Rate: rate.Limit(h.cfg.RateLimit), Burst: h.cfg.RateBurst, ExpiresIn: 3 * time.Minute,
@@ -69,7 +83,7 @@ func (h *Handler) middleware(e *echo.Echo) {
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		Skipper: func(c echo.Context) bool {
 			p := c.Request().URL.Path
-			if strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/assets/") || p == "/healthz" {
+			if strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/assets/") || p == "/healthz" || p == "/readyz" {
 				return true
 			}
 			if p == mail.UnsubscribePath && c.Request().Method == http.MethodPost {

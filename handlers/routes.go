@@ -13,13 +13,13 @@ var readable = []string{http.MethodGet, http.MethodHead}
 
 // routes is the whole URL map of the registry.
 func (h *Handler) routes(e *echo.Echo) {
-	e.Match(readable, "/", h.home)
-	e.Match(readable, "/declaration", h.declaration)
-	e.Match(readable, "/declaration/:version", h.declarationVersion)
-	e.Match(readable, "/signatories", h.signatoriesList)
+	e.Match(readable, "/", h.visitorPage(h.home, nil))
+	e.Match(readable, "/declaration", h.visitorPage(h.declaration, nil))
+	e.Match(readable, "/declaration/:version", h.visitorPage(h.declarationVersion, nil))
+	e.Match(readable, "/signatories", h.visitorPage(h.signatoriesList, nil))
 	e.Match(readable, "/signatories.atom", h.signatoriesFeed)
-	e.Match(readable, "/signatories/:id", h.signatoryShow)
-	e.Match(readable, "/signatories/:id/trust", h.signatoryTrust)
+	e.Match(readable, "/signatories/:id", h.visitorPage(h.signatoryShow, nil))
+	e.Match(readable, "/signatories/:id/trust", h.visitorPage(h.signatoryTrust, h.explainedBy))
 	e.Match(readable, "/signatories/:id/graph.svg", h.trustGraph)
 	e.Match(readable, "/signatories/:id/did.json", h.signatoryDID)
 	e.Match(readable, "/signatories/:id/embed", h.embedPage)
@@ -32,13 +32,17 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Match(readable, "/map.json", h.mapData)
 	e.Match(readable, "/places", h.placeSuggestions)
 	e.Match(readable, "/healthz", h.healthz)
+	e.Match(readable, "/readyz", h.readyz)
+	if h.cfg.MetricsToken != "" && h.metrics != nil {
+		e.GET("/metrics", h.metricsPage())
+	}
 	e.Match(readable, "/.well-known/did.json", h.didDocument)
 	e.Match(readable, "/credentials/:file", h.credential)
 	e.Match(readable, "/credentials/:file/share.png", h.shareImageCredential)
 	e.Match(readable, "/credentials/:file/qr.png", h.credentialQR)
 	e.Match(readable, "/share.png", h.shareImageHome)
-	e.Match(readable, "/achievements/:slug", h.achievement)
-	e.Match(readable, "/achievements/:slug/criteria", h.achievementCriteria)
+	e.Match(readable, "/achievements/:slug", h.visitorPage(h.achievement, nil))
+	e.Match(readable, "/achievements/:slug/criteria", h.visitorPage(h.achievementCriteria, nil))
 	e.Match(readable, "/issuer.png", h.issuerImage)
 	e.Match(readable, "/status/:list", h.statusList)
 	e.Match(readable, "/ob2/issuer", h.ob2Issuer)
@@ -77,8 +81,8 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.POST("/admin/:kind/:id/:action", h.adminAction)
 
 	api := e.Group("/api/v1")
-	api.Match(readable, "/signatories", h.apiSignatoriesList)
-	api.Match(readable, "/signatories/:id", h.apiSignatoryShow)
-	api.Match(readable, "/stats", h.apiStats)
+	api.Match(readable, "/signatories", h.visitorPage(h.apiSignatoriesList, nil))
+	api.Match(readable, "/signatories/:id", h.visitorPage(h.apiSignatoryShow, nil))
+	api.Match(readable, "/stats", h.visitorPage(h.apiStats, nil))
 	api.Match(readable, "/graph", h.apiGraph)
 }

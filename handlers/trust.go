@@ -17,6 +17,21 @@ type Explainer interface {
 	Explain(ctx context.Context, publicID string) (*Explanation, error)
 }
 
+// ExplainerVersion is an Explainer that says which computation it answers from, so that a
+// visitor's trust page can be kept until the next one (visitor_pages.go).
+type ExplainerVersion interface {
+	Version() (string, bool)
+}
+
+// explainedBy keys a visitor's trust page by the computation it explains; before the first
+// computation (or with an Explainer that cannot say) the page is not kept.
+func (h *Handler) explainedBy(echo.Context) (string, bool) {
+	if x, ok := h.explainer.(ExplainerVersion); ok {
+		return x.Version()
+	}
+	return "", false
+}
+
 // ErrTiersNotComputed is what an Explainer answers before the first computation finished.
 var ErrTiersNotComputed = errors.New("the tiers are being computed")
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/traffic"
 )
 
 // Worker works off the issuance outbox: it signs each badge outside any database transaction
@@ -30,6 +31,9 @@ type Worker struct {
 	Log        *slog.Logger
 	// IssuerEmail is the issuer Profile's e-mail (--issuer-email); empty means registry@<host>.
 	IssuerEmail string
+	// Traffic is the server's visitors: a backlog is signed on every core while nobody visits
+	// and gives way to them as they come (worker_job.go). Nil counts as nobody.
+	Traffic *traffic.Meter
 }
 
 // NewWorker prepares a worker.
@@ -53,8 +57,13 @@ const batchSize = 100
 func signers() int { return max(1, runtime.GOMAXPROCS(0)) }
 
 // bulkSigners is how many badges of a bulk backlog are signed at once in a server: every core
-// but one, which stays free for pages.
-func (w *Worker) bulkSigners() int { return max(1, signers()-1) }
+// while nobody visits, else every core but one, which stays free for pages.
+func (w *Worker) bulkSigners() int {
+	if w.Traffic.Idle() {
+		return signers()
+	}
+	return max(1, signers()-1)
+}
 
 // Drain does every open job, signing on every core, and returns how many jobs it closed.
 func (w *Worker) Drain(ctx context.Context) (int, error) {

@@ -11,6 +11,7 @@ import (
 	"github.com/open-recognition/registry/jobs"
 	"github.com/open-recognition/registry/models"
 	"github.com/open-recognition/registry/testutil"
+	"github.com/open-recognition/registry/traffic"
 )
 
 // runEngine runs a job engine doing credentials.issue with w until the test ends.
@@ -151,8 +152,8 @@ func TestIssueJobOfADeadProcessIsTakenOver(t *testing.T) {
 	})
 }
 
-// A full batch of a bulk backlog sends the job back to rest (the pacing that keeps pages fast
-// during a large import), at bulk priority; a person who signs meanwhile asks for the job again,
+// A full batch of a bulk backlog, while visitors are being served, sends the job back to rest
+// (the pacing that keeps pages fast during a large import), at bulk priority; a person who signs meanwhile asks for the job again,
 // which makes it due at once and interactive, and the next run signs their badge alone, ahead of
 // the backlog.
 func TestIssueJobRestsOnABacklogUntilSomeoneSigns(t *testing.T) {
@@ -160,6 +161,8 @@ func TestIssueJobRestsOnABacklogUntilSomeoneSigns(t *testing.T) {
 		ctx := context.Background()
 		importBacklog(t, s, 250)
 		w, _ := testWorker(t, s)
+		w.Traffic = &traffic.Meter{}
+		defer w.Traffic.Begin()() // a visitor's request in flight throughout
 		j, err := s.ClaimJob(ctx, []string{models.IssuanceJobKind}, "test", time.Minute)
 		if err != nil || j == nil || j.Priority != jobs.Bulk {
 			t.Fatalf("claim: %+v, %v; want the import's bulk job", j, err)
@@ -196,4 +199,36 @@ func TestIssueJobRestsOnABacklogUntilSomeoneSigns(t *testing.T) {
 			t.Errorf("Ada holds %d badges after the run her signature started", adas)
 		}
 	})
+}
+
+// With nobody visiting, a backlog has the machine: the job goes on at once after a full batch,
+// and the busier the visitors keep the server, the longer it rests.
+func TestIssueJobGivesWayToVisitors(t *testing.T) {
+	s := testutil.SQLite(t)
+	ctx := context.Background()
+	importBacklog(t, s, 250)
+	w, _ := testWorker(t, s)
+	w.Traffic = &traffic.Meter{}
+	j, err := s.ClaimJob(ctx, []string{models.IssuanceJobKind}, "test", time.Minute)
+	if err != nil || j == nil {
+		t.Fatalf("claim: %+v, %v", j, err)
+	}
+	var more *jobs.Continue
+	if err := w.IssueJob(ctx, j); !errors.As(err, &more) || more.At.After(s.Now()) {
+		t.Fatalf("an idle server after a full batch: %v; want the backlog to go on at once", err)
+	}
+	end := w.Traffic.Begin()
+	defer end()
+	w.Traffic.Load()
+	light := w.rest(100*time.Millisecond, 1)
+	clock := time.Now()
+	w.Traffic.Now = func() time.Time { return clock }
+	w.Traffic.Load()
+	busy := w.Traffic.Begin()
+	clock = clock.Add(time.Second)
+	busy()
+	heavy := w.rest(100*time.Millisecond, 1)
+	if light < 100*time.Millisecond || heavy <= light {
+		t.Errorf("rest after a 100 ms batch: %s with a visitor, %s with a busy second; want at least the batch, and longer when busier", light, heavy)
+	}
 }

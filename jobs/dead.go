@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // releaseDead ends the claims held by processes of this machine that no longer run (killed, or
@@ -58,4 +59,77 @@ func hostPID(name string) (string, int, bool) {
 // processGone tells whether no process has this id on this machine.
 func processGone(pid int) bool {
 	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
+}
+
+// serversEvery is how often the engine looks for claims held by processes that stopped, when the
+// database can tell (Engine.Servers).
+const serversEvery = time.Second
+
+// watchServers takes back, every serversEvery until ctx ends, the jobs claimed by processes the
+// database says no longer run.
+func (e *Engine) watchServers(ctx context.Context) {
+	t := time.NewTicker(serversEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n := e.releaseStopped(ctx); n > 0 {
+			e.Wake()
+		}
+	}
+}
+
+// releaseStopped ends the claims held by processes that Servers says are not running, and returns
+// how many it ended.
+func (e *Engine) releaseStopped(ctx context.Context) int {
+	claims, err := e.Store.JobClaims(ctx, "")
+	if err != nil || len(claims) == 0 {
+		if err != nil && ctx.Err() == nil {
+			e.Log.Error("jobs: reading claims", "err", err)
+		}
+		return 0
+	}
+	var holders []string
+	seen := map[string]bool{e.Name: true}
+	for _, c := range claims {
+		if h := holder(c.LeasedBy); !seen[h] {
+			seen[h] = true
+			holders = append(holders, h)
+		}
+	}
+	if len(holders) == 0 {
+		return 0
+	}
+	alive, ok, err := e.Servers.ServersAlive(ctx, holders)
+	if err != nil || !ok {
+		if err != nil && ctx.Err() == nil {
+			e.Log.Error("jobs: asking which servers run", "err", err)
+		}
+		return 0
+	}
+	n := 0
+	for _, c := range claims {
+		h := holder(c.LeasedBy)
+		if h == e.Name || alive[h] {
+			continue
+		}
+		if err := e.Store.ExpireJobLease(ctx, c); err != nil {
+			if ctx.Err() == nil {
+				e.Log.Error("jobs: ending the claim of a stopped server", "id", c.ID, "by", c.LeasedBy, "err", err)
+			}
+			continue
+		}
+		n++
+		e.Log.Info("jobs: took back a job from a stopped server", "id", c.ID, "by", c.LeasedBy)
+	}
+	return n
+}
+
+// holder is the process name of a claim token "name/token".
+func holder(token string) string {
+	h, _, _ := strings.Cut(token, "/")
+	return h
 }

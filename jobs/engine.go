@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -97,6 +98,17 @@ type Engine struct {
 	Backoff func(attempt int) time.Duration
 	// KeepDone is how long finished jobs stay in the table; a week by default.
 	KeepDone time.Duration
+	// Observe, when set, is told of every run: its kind, how long it took and its error (nil
+	// when it succeeded or put itself back to continue later). A run interrupted by the
+	// shutdown is not reported: the next process does it again.
+	Observe func(kind string, took time.Duration, err error)
+
+	running atomic.Bool
+	// Servers, when set, says which processes sharing the database run (PostgreSQL: each
+	// server's session lock, see models.Store.Listen): every second the engine takes back the
+	// jobs held by a process that stopped, on any machine, instead of waiting for their leases to
+	// run out; and it claims nothing while it cannot show the others that it runs itself.
+	Servers Servers
 
 	periodic map[string]time.Duration
 	forget   map[string]bool
@@ -120,6 +132,15 @@ func (e *Engine) ForgetPayload(kind string) {
 // failed attempt.
 func Again(at time.Time) error { return &Continue{At: at, keepPriority: true} }
 
+// Servers tells which processes are running on the database (models.Store).
+type Servers interface {
+	// Present tells whether this process is seen by the others as running.
+	Present() bool
+	// ServersAlive tells which of the named processes run; ok is false when the database cannot
+	// say (SQLite: the engine then looks for stopped processes of this machine only).
+	ServersAlive(ctx context.Context, names []string) (alive map[string]bool, ok bool, err error)
+}
+
 // Every makes kind a periodic job, run once per interval by one process among all that share
 // the database, the first time as soon as the engine starts. Call it before Run.
 func (e *Engine) Every(kind string, interval time.Duration) {
@@ -142,8 +163,7 @@ func (e *Engine) init() {
 	e.once.Do(func() {
 		e.wake = make(chan struct{}, 1)
 		if e.Name == "" {
-			host, _ := os.Hostname()
-			e.Name = host + ":" + strconv.Itoa(os.Getpid())
+			e.Name = ProcessName()
 		}
 		if e.Poll <= 0 {
 			e.Poll = time.Second
@@ -166,8 +186,17 @@ func (e *Engine) init() {
 	})
 }
 
+// ProcessName names this process among all that share the database: host:pid.
+func ProcessName() string {
+	host, _ := os.Hostname()
+	return host + ":" + strconv.Itoa(os.Getpid())
+}
+
 // sweepEvery is how often dead claims are ended and old finished jobs deleted.
 const sweepEvery = time.Minute
+
+// Running tells whether Run is working off the table (for readiness checks).
+func (e *Engine) Running() bool { return e.running.Load() }
 
 // Run works until ctx ends, then waits for the jobs it started.
 func (e *Engine) Run(ctx context.Context) error {
@@ -185,6 +214,15 @@ func (e *Engine) Run(ctx context.Context) error {
 	slots := make(chan struct{}, e.Concurrency)
 	var running sync.WaitGroup
 	defer running.Wait()
+	e.running.Store(true)
+	defer e.running.Store(false)
+	if e.Servers != nil {
+		running.Add(1)
+		go func() {
+			defer running.Done()
+			e.watchServers(ctx)
+		}()
+	}
 	tick := time.NewTicker(e.Poll)
 	defer tick.Stop()
 	var swept time.Time
@@ -198,7 +236,12 @@ func (e *Engine) Run(ctx context.Context) error {
 			swept = time.Now()
 			e.sweep(ctx)
 		}
-		j, err := e.Store.ClaimJob(ctx, kinds, e.Name+"/"+uuid.NewString(), e.Lease)
+		var j *Job
+		var err error
+		// Unseen by the others, this process could have its claims taken back while it works.
+		if e.Servers == nil || e.Servers.Present() {
+			j, err = e.Store.ClaimJob(ctx, kinds, e.Name+"/"+uuid.NewString(), e.Lease)
+		}
 		if err != nil && ctx.Err() == nil {
 			e.Log.Error("jobs: claiming", "err", err)
 		}
@@ -240,6 +283,14 @@ func (e *Engine) sweep(ctx context.Context) {
 func (e *Engine) run(ctx context.Context, j *Job) {
 	start := time.Now()
 	err := e.call(ctx, j)
+	if e.Observe != nil && (err == nil || ctx.Err() == nil) {
+		var more *Continue
+		if errors.As(err, &more) {
+			e.Observe(j.Kind, time.Since(start), nil)
+		} else {
+			e.Observe(j.Kind, time.Since(start), err)
+		}
+	}
 	// The outcome is recorded even when ctx has just ended, and tried again for a few seconds
 	// when the database is busy: otherwise the job would wait for its lease to run out.
 	rec := context.WithoutCancel(ctx)

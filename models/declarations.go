@@ -60,8 +60,12 @@ func (s *Store) PublishDeclarations(ctx context.Context, texts []Declaration) (p
 				if t.PublishedAt.IsZero() {
 					t.PublishedAt = s.now()
 				}
-				if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&t).Error; err != nil {
-					return fromDB(err)
+				res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&t)
+				if res.Error != nil {
+					return fromDB(res.Error)
+				}
+				if res.RowsAffected == 0 {
+					continue // published at this moment by another server starting at once
 				}
 				if err := audit(tx, AuditEntry{At: s.now(), Actor: "system", Action: "declaration.publish",
 					SubjectType: "declaration", SubjectID: fmt.Sprintf("%d/%s", t.Version, t.Lang), Detail: t.SHA256}); err != nil {

@@ -35,10 +35,10 @@ func (h GraphHead) TiersCurrent() bool {
 
 // headQuery reads the head in one statement: consistent on both engines without a transaction.
 const headQuery = `SELECT
-	COALESCE((SELECT value FROM settings WHERE key = 'trust_version'), ''),
+	(SELECT CAST(COALESCE(SUM(graph), 0) AS TEXT) FROM change_counter),
 	COALESCE((SELECT value FROM settings WHERE key = 'tiers_computed'), ''),
 	COALESCE((SELECT value FROM settings WHERE key = '` + tierScheduleKey + `'), ''),
-	(SELECT value FROM change_counter WHERE id = 1)`
+	(SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM change_counter)`
 
 // GraphHead reads the head alone: enough to answer a conditional request.
 func (s *Store) GraphHead(ctx context.Context) (GraphHead, error) {

@@ -217,12 +217,14 @@ type JobClaim struct {
 	LeasedBy string
 }
 
-// JobClaims lists the claims on open jobs whose holder's name starts with prefix (a host). A _
-// in the prefix matches any character: callers check the names they get.
+// JobClaims lists the claims in force (their lease has not run out) on open jobs whose holder's
+// name starts with prefix (a host; "" for all). A _ in the prefix matches any character: callers
+// check the names they get.
 func (s *Store) JobClaims(ctx context.Context, prefix string) ([]JobClaim, error) {
 	var out []JobClaim
 	err := s.DB.WithContext(ctx).Model(&Job{}).Select("id, leased_by").
-		Where("done_at IS NULL AND failed_at IS NULL AND leased_by LIKE ?", strings.ReplaceAll(prefix, "%", "_")+"%").Scan(&out).Error
+		Where("done_at IS NULL AND failed_at IS NULL AND leased_by IS NOT NULL AND lease_until >= ? AND leased_by LIKE ?",
+			s.now(), strings.ReplaceAll(prefix, "%", "_")+"%").Scan(&out).Error
 	return out, err
 }
 

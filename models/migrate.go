@@ -8,6 +8,7 @@ import (
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 // The schema's history: one folder per engine, the same versions in both.
@@ -24,11 +25,32 @@ func (s *Store) migrations() (*goose.Provider, error) {
 	if s.Dialect == Postgres {
 		dialect = goose.DialectPostgres
 	}
-	p, err := goose.NewProvider(dialect, s.SQL(), dir, goose.WithGoMigrations(s.nameKeyMigration()))
+	opts := []goose.ProviderOption{goose.WithGoMigrations(s.nameKeyMigration())}
+	if s.Dialect == Postgres {
+		// Servers starting at once on one database migrate one after the other: the first
+		// applies what is pending, the others find nothing left to do.
+		locker, err := s.migrationLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, s.SQL(), dir, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
 	return p, nil
+}
+
+// migrationLocker is a session advisory lock in the namespace of the store's schema (registries
+// in different schemas of one database migrate independently), tried every second for up to five
+// minutes.
+func (s *Store) migrationLocker() (lock.SessionLocker, error) {
+	var id int64
+	if err := s.SQL().QueryRow("SELECT CAST(hashtext(current_schema() || '.registry.migrate') AS BIGINT)").Scan(&id); err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	return lock.NewPostgresSessionLocker(lock.WithLockID(id), lock.WithLockTimeout(1, 300))
 }
 
 // Migrate applies pending migrations, each in its own transaction, and returns how many ran.

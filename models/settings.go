@@ -32,16 +32,20 @@ func (s *Store) Setting(ctx context.Context, key string) (string, bool, error) {
 // so a later start with another one is refused unless the operator says the change is meant.
 func (s *Store) PinBaseURL(ctx context.Context, baseURL string, allowChange bool) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var st setting
-		err := tx.Where("key = ?", "base_url").Take(&st).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-			if err := tx.Create(&setting{Key: "base_url", Value: baseURL}).Error; err != nil {
-				return err
-			}
+		// Servers starting at once on a new database: the first insert wins (the others wait for
+		// its commit), and they compare their base URL with the one it stored.
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&setting{Key: "base_url", Value: baseURL})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected > 0 {
 			return audit(tx, AuditEntry{At: s.now(), Actor: "system", Action: "base_url.set", Detail: baseURL})
-		case err != nil:
+		}
+		var st setting
+		if err := tx.Where("key = ?", "base_url").Take(&st).Error; err != nil {
 			return err
+		}
+		switch {
 		case st.Value == baseURL:
 			return nil
 		case !allowChange:
@@ -53,29 +57,6 @@ func (s *Store) PinBaseURL(ctx context.Context, baseURL string, allowChange bool
 			return audit(tx, AuditEntry{At: s.now(), Actor: "system", Action: "base_url.change", Detail: fmt.Sprintf("%s → %s", st.Value, baseURL)})
 		}
 	})
-}
-
-// ChangeCount returns the counter every write transaction bumps; a process compares it with the
-// last value it saw to notice changes made by another process.
-func (s *Store) ChangeCount(ctx context.Context) (int64, error) {
-	var v int64
-	err := s.DB.WithContext(ctx).Raw("SELECT value FROM change_counter WHERE id = 1").Scan(&v).Error
-	return v, err
-}
-
-// bumpGraph marks a change of the endorsement graph (who is an active signatory, endorsements,
-// seeds) besides a change of the registry: the tier worker computes the tiers again. Every write
-// that changes the graph calls it in its own transaction.
-func bumpGraph(tx *gorm.DB) error {
-	if err := tx.Exec(`INSERT INTO settings (key, value) VALUES ('trust_version', '1')
-		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT)`).Error; err != nil {
-		return err
-	}
-	return bumpChanges(tx)
-}
-
-func bumpChanges(tx *gorm.DB) error {
-	return tx.Exec("UPDATE change_counter SET value = value + 1 WHERE id = 1").Error
 }
 
 // audit appends to the audit log inside the caller's transaction.

@@ -5,11 +5,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/mattn/go-sqlite3"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
@@ -70,6 +74,13 @@ type Store struct {
 	Path string
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Log receives what the store does on its own (announcing changes); nothing when nil.
+	Log *slog.Logger
+
+	dsn       string      // the URL as given, password included (PostgreSQL)
+	changes   *changeFeed // nil on SQLite
+	present   atomic.Bool // Listen holds this server's lock (PostgreSQL)
+	closeOnce sync.Once
 	// gate queues this process's write transactions on SQLite (write_gate.go); nil on PostgreSQL.
 	gate writeGate
 	groupState
@@ -89,6 +100,7 @@ func Open(ctx context.Context, location string) (*Store, error) {
 	case IsPostgres(location):
 		s.Dialect = Postgres
 		s.Location = redactURL(location)
+		s.dsn = location
 		dial = postgres.Open(location)
 	default:
 		s.Dialect = SQLite
@@ -142,7 +154,24 @@ func Open(ctx context.Context, location string) (*Store, error) {
 		return nil, fmt.Errorf("database %s does not answer: %w", s.Location, err)
 	}
 	s.DB = db
+	if s.Dialect == Postgres {
+		s.changes = newChangeFeed(uuid.NewString())
+		if err := hookCommits(db, s.changes.committed); err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
+		s.changes.stop, s.changes.stopped = make(chan struct{}), make(chan struct{})
+		go s.announcer()
+	}
 	return s, nil
+}
+
+// logger is Log, or a logger that drops everything.
+func (s *Store) logger() *slog.Logger {
+	if s.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Log
 }
 
 // SQL returns the underlying connection pool.
@@ -151,9 +180,15 @@ func (s *Store) SQL() *sql.DB {
 	return db
 }
 
-// Close closes the connection pool.
+// Close announces the last changes not announced yet and closes the connection pool.
 func (s *Store) Close() error {
 	s.closeGroup()
+	if s.changes != nil {
+		s.closeOnce.Do(func() {
+			close(s.changes.stop)
+			<-s.changes.stopped
+		})
+	}
 	return s.SQL().Close()
 }
 

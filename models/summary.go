@@ -21,7 +21,9 @@ type Summary struct {
 
 // SummaryCache keeps the summary in memory so that no request runs a GROUP BY over every
 // signatory. It recomputes when the database's change counter moves, which also catches writes
-// made by another process; the counter is read at most once per interval. While a new summary
+// made by another process; the counter is read at most once per interval, and at once (but not
+// more often than every summaryGap) when the store hears of a change (Store.ChangesHeard: this
+// process's commits and, on PostgreSQL, the other servers' announcements). While a new summary
 // is computed in the background, requests keep getting the previous one rather than waiting.
 type SummaryCache struct {
 	Store    *Store
@@ -30,19 +32,26 @@ type SummaryCache struct {
 	mu         sync.Mutex
 	cur        *Summary
 	checkedAt  time.Time
+	heard      uint64 // Store.ChangesHeard when last checked
 	refreshing bool
 }
+
+// summaryGap is the shortest time between two checks: under a stream of writes the summary is
+// computed again every summaryGap plus the time it takes, not after every write.
+const summaryGap = 100 * time.Millisecond
 
 // Get returns the newest summary available: computed now the first time, afterwards refreshed
 // in the background when the change counter has moved.
 func (c *SummaryCache) Get(ctx context.Context) (*Summary, error) {
+	heard := c.Store.ChangesHeard()
 	c.mu.Lock()
-	cur, fresh := c.cur, time.Since(c.checkedAt) < c.Interval
+	since := time.Since(c.checkedAt)
+	cur, fresh := c.cur, since < summaryGap || (since < c.Interval && heard == c.heard)
 	if cur != nil && (fresh || c.refreshing) {
 		c.mu.Unlock()
 		return cur, nil
 	}
-	c.checkedAt = time.Now()
+	c.checkedAt, c.heard = time.Now(), heard
 	if cur == nil {
 		defer c.mu.Unlock()
 		s, err := c.compute(ctx)

@@ -4,7 +4,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -18,7 +17,7 @@ import (
 // TrustInput is the graph the tier computation reads: every signatory (the inactive ones count
 // for nothing) and every endorsement.
 type TrustInput struct {
-	// Version is the graph's version (trust_version) when it was read.
+	// Version is the graph's version (GraphVersion) when it was read.
 	Version string
 	Members []trust.Member
 	RowIDs  []int64
@@ -31,37 +30,18 @@ type TrustInput struct {
 	Schedule *TierSchedule
 }
 
-// LoadTrust reads the graph in two queries.
+// LoadTrust reads the graph: the signatories and the endorsements at once, the endorsements in
+// ranges of ids on every core (a million rows cost a second read one by one; trust_read.go).
 func (s *Store) LoadTrust(ctx context.Context) (*TrustInput, error) {
-	db := s.SQL()
 	in := &TrustInput{}
 	var err error
-	if in.Version, _, err = s.Setting(ctx, "trust_version"); err != nil {
-		return nil, err
-	}
-	rows, err := db.QueryContext(ctx, `SELECT s.id, s.public_id, s.tier, s.listed, s.status = 'active' AND s.verified, d.signatory_id IS NOT NULL
-		FROM signatories s LEFT JOIN seeds d ON d.signatory_id = s.id ORDER BY s.id`)
-	if err != nil {
-		return nil, err
-	}
-	index := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var m trust.Member
-		var tier string
-		var listed bool
-		if err := rows.Scan(&id, &m.ID, &tier, &listed, &m.Active, &m.Seed); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		index[id] = len(in.Members)
-		in.Members, in.RowIDs, in.Tiers, in.Listed = append(in.Members, m), append(in.RowIDs, id), append(in.Tiers, tier), append(in.Listed, listed)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if in.Version, err = s.GraphVersion(ctx); err != nil {
 		return nil, err
 	}
 	if in.Schedule, err = s.TierSchedule(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.readGraph(ctx, in); err != nil {
 		return nil, err
 	}
 	if in.Schedule != nil {
@@ -77,24 +57,7 @@ func (s *Store) LoadTrust(ctx context.Context) (*TrustInput, error) {
 			}
 		}
 	}
-	rows, err = db.QueryContext(ctx, `SELECT from_id, to_id, level = 'ambassador', status = 'pending' OR status = 'accepted', `+s.createdMillis("created_at")+` FROM endorsements`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var from, to, at int64
-		var amb, counts bool
-		if err := rows.Scan(&from, &to, &amb, &counts, &at); err != nil {
-			return nil, err
-		}
-		e := trust.Edge{From: index[from], To: index[to], Level: trust.LevelAdvocate, Counts: counts, Created: at}
-		if amb {
-			e.Level = trust.LevelAmbassador
-		}
-		in.Edges = append(in.Edges, e)
-	}
-	return in, rows.Err()
+	return in, nil
 }
 
 // createdMillis is the SQL expression of an endorsement's creation time in milliseconds, read by
@@ -316,24 +279,27 @@ func formatCounts(changed int, c TierCounts) string {
 }
 
 // MarkTiersCurrent records that the tiers reflect the graph of a version, unless it changed
-// meanwhile: a server starting later does not compute them again for nothing.
+// meanwhile: a server starting later does not compute them again for nothing. Like every write it
+// moves the change counter: the other servers' trust pages then show this computation at once.
 func (s *Store) MarkTiersCurrent(ctx context.Context, version string) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var now setting
-		err := tx.Where("key = ?", "trust_version").Take(&now).Error
-		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		now, err := graphVersion(tx)
+		if err != nil {
 			return err
 		}
-		if now.Value != version {
+		if now != version {
 			return nil // the graph changed meanwhile: the next round computes again
 		}
-		return tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&setting{Key: "tiers_computed", Value: "v" + version}).Error
+		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&setting{Key: "tiers_computed", Value: "v" + version}).Error; err != nil {
+			return err
+		}
+		return bumpChanges(tx)
 	})
 }
 
 // TiersCurrent reports whether the tiers reflect the graph as it is, and the graph's version.
 func (s *Store) TiersCurrent(ctx context.Context) (bool, string, error) {
-	version, _, err := s.Setting(ctx, "trust_version")
+	version, err := s.GraphVersion(ctx)
 	if err != nil {
 		return false, "", err
 	}

@@ -1,0 +1,66 @@
+// Knowing when this process's writes commit, on PostgreSQL: the moment to tell the other servers.
+
+package models
+
+import (
+	"context"
+	"database/sql"
+
+	"gorm.io/gorm"
+)
+
+// hookedPool is the store's connection pool as GORM sees it on PostgreSQL: the same *sql.DB,
+// whose transactions say when a write that bumped the change counter has committed. GORM begins
+// transactions through BeginTx and commits through the transaction's Commit, so every
+// Transaction(…) of the models passes here, without a change at the call sites.
+type hookedPool struct {
+	*sql.DB
+	committed func()
+}
+
+// BeginTx returns a transaction whose Commit calls the hook when the transaction bumped the
+// change counter (see markChanged).
+func (p *hookedPool) BeginTx(ctx context.Context, opts *sql.TxOptions) (gorm.ConnPool, error) {
+	tx, err := p.DB.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &hookedTx{Tx: tx, pool: p}, nil
+}
+
+// GetDBConn lets GORM's DB() find the *sql.DB beneath.
+func (p *hookedPool) GetDBConn() (*sql.DB, error) { return p.DB, nil }
+
+type hookedTx struct {
+	*sql.Tx
+	pool    *hookedPool
+	changed bool
+}
+
+func (t *hookedTx) Commit() error {
+	err := t.Tx.Commit()
+	if err == nil && t.changed {
+		t.pool.committed()
+	}
+	return err
+}
+
+// markChanged records, in a transaction of a hooked pool, that it changed the registry: its
+// commit is announced. Elsewhere (SQLite, a pool of another kind) it does nothing.
+func markChanged(tx *gorm.DB) {
+	if h, ok := tx.Statement.ConnPool.(*hookedTx); ok {
+		h.changed = true
+	}
+}
+
+// hookCommits makes db's transactions announce their committed changes through committed.
+func hookCommits(db *gorm.DB, committed func()) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	pool := &hookedPool{DB: sqlDB, committed: committed}
+	db.ConnPool = pool
+	db.Statement.ConnPool = pool
+	return nil
+}
