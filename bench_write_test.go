@@ -449,6 +449,9 @@ func BenchmarkSignatures(b *testing.B) {
 				b.Errorf("%s: %d signatures acknowledged, %d stored", name, r.acked, stored)
 			}
 			ackedAll += r.acked
+			if fi, err := os.Stat(s.db + "-wal"); err == nil {
+				b.Logf("%s: the write-ahead log holds %.1f MB", name, float64(fi.Size())/1e6)
+			}
 			return r
 		}
 

@@ -30,6 +30,8 @@ type commitGroup struct {
 	queue chan *groupedWrite
 	stop  chan struct{}
 	done  chan struct{}
+
+	stopOnce sync.Once
 }
 
 // groupedWrite is one caller's transaction body and where its outcome goes.
@@ -47,7 +49,7 @@ func newCommitGroup(db *gorm.DB) *commitGroup {
 
 // close ends the goroutine after the batch it is committing; writes still queued are refused.
 func (g *commitGroup) close() {
-	close(g.stop)
+	g.stopOnce.Do(func() { close(g.stop) })
 	<-g.done
 }
 
