@@ -10,6 +10,8 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -26,7 +28,10 @@ var errStoreClosed = errors.New("the database is closing")
 
 // commitGroup is the goroutine that commits the grouped writes of one store.
 type commitGroup struct {
-	db    *gorm.DB
+	db *gorm.DB
+	// gate is the store's write gate; conn the connection the batches run on (see pinned).
+	gate  writeGate
+	conn  *sql.Conn
 	queue chan *groupedWrite
 	stop  chan struct{}
 	done  chan struct{}
@@ -41,8 +46,8 @@ type groupedWrite struct {
 	result chan error
 }
 
-func newCommitGroup(db *gorm.DB) *commitGroup {
-	g := &commitGroup{db: db, queue: make(chan *groupedWrite, groupMax), stop: make(chan struct{}), done: make(chan struct{})}
+func newCommitGroup(db *gorm.DB, gate writeGate) *commitGroup {
+	g := &commitGroup{db: db, gate: gate, queue: make(chan *groupedWrite, groupMax), stop: make(chan struct{}), done: make(chan struct{})}
 	go g.run()
 	return g
 }
@@ -51,6 +56,35 @@ func newCommitGroup(db *gorm.DB) *commitGroup {
 func (g *commitGroup) close() {
 	g.stopOnce.Do(func() { close(g.stop) })
 	<-g.done
+}
+
+// pinned is the batches' database handle, on one connection kept for them. SQLite empties a
+// connection's page cache whenever another connection has written; a connection that does all
+// the grouped writing keeps the pages it writes to in its cache from one batch to the next,
+// where a connection taken from the pool would read them all again.
+func (g *commitGroup) pinned(ctx context.Context) (*gorm.DB, error) {
+	if g.conn == nil {
+		sqlDB, err := g.db.DB()
+		if err != nil {
+			return nil, err
+		}
+		if g.conn, err = sqlDB.Conn(context.Background()); err != nil {
+			return nil, err
+		}
+	}
+	// A session with a context of its own has a statement of its own, whose pool can be set
+	// without touching the store's.
+	db := g.db.Session(&gorm.Session{NewDB: true, Context: ctx})
+	db.Statement.ConnPool = &gatedConn{Conn: g.conn, gate: g.gate}
+	return db, nil
+}
+
+// unpin gives the connection back to the pool (the store closes, or the connection failed).
+func (g *commitGroup) unpin() {
+	if g.conn != nil {
+		g.conn.Close()
+		g.conn = nil
+	}
 }
 
 // write runs fn in the next batch's transaction and returns its error, or the commit's: nil
@@ -82,6 +116,7 @@ func (g *commitGroup) write(ctx context.Context, fn func(tx *gorm.DB) error) err
 
 func (g *commitGroup) run() {
 	defer close(g.done)
+	defer g.unpin()
 	for {
 		var batch []*groupedWrite
 		select {
@@ -112,21 +147,27 @@ func (g *commitGroup) commit(batch []*groupedWrite) {
 	// of a statement interrupts it, and SQLite may then roll back the whole transaction.
 	effects := &batchEffects{}
 	ctx := context.WithValue(context.Background(), batchKey{}, effects)
-	err := g.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for i, w := range batch {
-			if err := w.ctx.Err(); err != nil {
-				errs[i] = err
-				continue
+	db, err := g.pinned(ctx)
+	if err == nil {
+		err = db.Transaction(func(tx *gorm.DB) error {
+			for i, w := range batch {
+				if err := w.ctx.Err(); err != nil {
+					errs[i] = err
+					continue
+				}
+				var broken error
+				if errs[i], broken = savepoint(tx, w.fn); broken != nil {
+					// The transaction itself failed (SQLite rolls it back on an I/O error, a full
+					// disk…): the batch is rolled back and every write of it answered with the error.
+					return broken
+				}
 			}
-			var broken error
-			if errs[i], broken = savepoint(tx, w.fn); broken != nil {
-				// The transaction itself failed (SQLite rolls it back on an I/O error, a full
-				// disk…): the batch is rolled back and every write of it answered with the error.
-				return broken
-			}
-		}
-		return effects.run(tx)
-	})
+			return effects.run(tx)
+		})
+	}
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
+		g.unpin() // the next batch takes another connection
+	}
 	for i, w := range batch {
 		if errs[i] == nil {
 			errs[i] = err
@@ -207,7 +248,7 @@ func (s *Store) groupWrite(ctx context.Context, fn func(tx *gorm.DB) error) erro
 	if s.Dialect != SQLite {
 		return s.DB.WithContext(ctx).Transaction(fn)
 	}
-	s.groupOnce.Do(func() { s.group = newCommitGroup(s.DB) })
+	s.groupOnce.Do(func() { s.group = newCommitGroup(s.DB, s.gate) })
 	return s.group.write(ctx, fn)
 }
 

@@ -101,3 +101,23 @@ func (t *gatedTx) Rollback() error {
 	defer t.leave()
 	return t.Tx.Rollback()
 }
+
+// gatedConn is one connection of the pool, kept by its user (the commit group), whose
+// transactions pass the gate like the pool's.
+type gatedConn struct {
+	*sql.Conn
+	gate writeGate
+}
+
+func (c *gatedConn) BeginTx(ctx context.Context, opts *sql.TxOptions) (gorm.ConnPool, error) {
+	leave, err := c.gate.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := c.Conn.BeginTx(ctx, opts)
+	if err != nil {
+		leave()
+		return nil, err
+	}
+	return &gatedTx{Tx: tx, leave: leave}, nil
+}
