@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -193,9 +194,17 @@ func countRecords(b *testing.B, path string) int {
 // It returns the server's address and how long it took to answer /healthz.
 func startServer(b *testing.B, db string, extra ...string) (addr string, ready time.Duration, stop func()) {
 	b.Helper()
+	addr, ready, _, stop = startServerLogging(b, nil, db, extra...)
+	return addr, ready, stop
+}
+
+// startServerLogging is startServer with the server's log written to log; it also returns the
+// server's process.
+func startServerLogging(b *testing.B, log io.Writer, db string, extra ...string) (addr string, ready time.Duration, cmd *exec.Cmd, stop func()) {
+	b.Helper()
 	start := time.Now()
 	args := append([]string{"serve", "--db", db, "--keys", db + ".keys", "--addr", "127.0.0.1:0", "--rate-limit", "off"}, extra...)
-	cmd, base := startChild(b, args...)
+	cmd, base := startChildLogging(b, log, args...)
 	for {
 		resp, err := http.Get(base + "/healthz")
 		if err == nil {
@@ -211,7 +220,7 @@ func startServer(b *testing.B, db string, extra ...string) (addr string, ready t
 		time.Sleep(2 * time.Millisecond)
 	}
 	ready = time.Since(start)
-	return strings.TrimPrefix(base, "http://"), ready, func() {
+	return strings.TrimPrefix(base, "http://"), ready, cmd, func() {
 		cmd.Process.Signal(os.Interrupt)
 		if err := cmd.Wait(); err != nil {
 			b.Errorf("the server ended with %v", err)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
@@ -29,6 +30,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(childServeEnv) == "1" {
 		// Like main: an interrupt shuts the server down cleanly; SIGKILL is what tests use for a crash.
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		serveChildProfiles()
 		// The child's own arguments come after "--" (the test binary's flags come first).
 		err := run(ctx, os.Args[indexOf(os.Args, "--")+1:], processEnv{}, os.Stdin, os.Stdout, os.Stderr)
 		stop()
@@ -41,8 +43,15 @@ func TestMain(m *testing.M) {
 // returns it with its base URL once it listens.
 func startChild(t testing.TB, args ...string) (*exec.Cmd, string) {
 	t.Helper()
+	return startChildLogging(t, nil, args...)
+}
+
+// startChildLogging is startChild with the server's log (its standard error) written to log.
+func startChildLogging(t testing.TB, log io.Writer, args ...string) (*exec.Cmd, string) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], append([]string{"--"}, args...)...)
 	cmd.Env = append(os.Environ(), childServeEnv+"=1")
+	cmd.Stderr = log
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

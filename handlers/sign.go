@@ -70,15 +70,24 @@ func (h *Handler) sign(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	l := h.catalog.For(lang(c))
-	mine, err := h.store.MySignatory(ctx, acc.ID)
-	if err != nil {
-		return err
+	// The account's entry, for the pages that show the form again: a signature that goes
+	// through never needs it (Sign finds it in its own transaction).
+	again := func(status int, kind string, f formState, message string) error {
+		mine, err := h.store.MySignatory(ctx, acc.ID)
+		if err != nil {
+			return err
+		}
+		return h.renderSign(c, status, acc, mine, kind, f, message)
 	}
 	kind := c.FormValue("kind")
 	if kind != models.KindPerson && kind != models.KindOrganisation {
 		kind = models.KindPerson
 	}
 	if sw := c.FormValue("switch"); sw != "" {
+		mine, err := h.store.MySignatory(ctx, acc.ID)
+		if err != nil {
+			return err
+		}
 		return h.switchSign(c, acc, mine, kind, sw)
 	}
 	sg, f := readEntry(c, l, kind)
@@ -89,16 +98,16 @@ func (h *Handler) sign(c echo.Context) error {
 	}
 	version, _ := strconv.Atoi(c.FormValue("version"))
 	if len(f.Errors) > 0 {
-		return h.renderSign(c, http.StatusBadRequest, acc, mine, kind, f, l.T("form.fix"))
+		return again(http.StatusBadRequest, kind, f, l.T("form.fix"))
 	}
 	signed, err := h.store.Sign(ctx, acc, models.SignInput{Signatory: sg, Version: version, Lang: c.FormValue("lang")})
 	if err != nil {
 		if fieldError(f, err) {
-			return h.renderSign(c, http.StatusBadRequest, acc, mine, kind, f, l.T("form.fix"))
+			return again(http.StatusBadRequest, kind, f, l.T("form.fix"))
 		}
 		switch models.ErrorCode(err) {
 		case models.ECONFLICT, models.EFORBIDDEN, models.EGONE:
-			return h.renderSign(c, statusOf[models.ErrorCode(err)], acc, mine, kind, f, errorWords(h.catalog.For(lang(c)), err))
+			return again(statusOf[models.ErrorCode(err)], kind, f, errorWords(h.catalog.For(lang(c)), err))
 		}
 		return err
 	}

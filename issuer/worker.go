@@ -83,9 +83,10 @@ type outcome struct {
 	// taken is how many open jobs it read; closed how many of them it closed (a job whose
 	// status index turned out taken, or whose signing failed, stays open).
 	taken, closed int
-	// bulk says the batch was bulk work; signers how many badges it signed at once.
-	bulk    bool
-	signers int
+	// bulk says the batch was bulk work; crowd that it was a full batch of interactive work;
+	// signers how many badges it signed at once.
+	bulk, crowd bool
+	signers     int
 }
 
 // batch does up to batchSize open jobs in the outbox's order (interactive work, then bulk work,
@@ -105,6 +106,11 @@ func (w *Worker) batch(ctx context.Context, bulkSigners int) (outcome, error) {
 				tasks = tasks[:i]
 				break
 			}
+		}
+		if len(tasks) == batchSize {
+			// A full batch of people's badges: a crowd is signing, and their requests need the
+			// cores more than their badges do (IssueJob rests after it).
+			r.crowd, r.signers = true, bulkSigners
 		}
 	} else {
 		r.bulk, r.signers = true, bulkSigners

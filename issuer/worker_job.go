@@ -13,7 +13,12 @@ import (
 // backlog. A full batch of a bulk backlog (a large import) comes back after a rest that gives way
 // to visitors (see rest), so that pages stay fast while thousands of badges are signed; a
 // signature queued meanwhile asks for the job again (models.EnqueueAgain), which ends the rest,
-// and its badge goes into the next batch ahead of the backlog. An empty outbox closes the job.
+// and its badge goes into the next batch ahead of the backlog. A full batch of interactive work
+// is a crowd signing at once (a campaign, a conference plenary): it is signed on every core but
+// one while they visit and followed by the same rest, taken inside the job, since each new
+// signature asks for the job again and would end a rest in the job table at once. Their
+// signatures are stored first; their badges follow as the cores allow. An empty outbox closes
+// the job.
 func (w *Worker) IssueJob(ctx context.Context, _ *jobs.Job) error {
 	start := time.Now()
 	r, err := w.batch(ctx, w.bulkSigners())
@@ -25,8 +30,18 @@ func (w *Worker) IssueJob(ctx context.Context, _ *jobs.Job) error {
 		return err
 	}
 	at := w.Store.Now()
-	if r.bulk && r.taken == batchSize && priority != jobs.Interactive {
-		at = at.Add(w.rest(time.Since(start), r.signers))
+	rest := w.rest(time.Since(start), r.signers)
+	switch {
+	case r.bulk && r.taken == batchSize && priority != jobs.Interactive:
+		at = at.Add(rest)
+	case r.crowd:
+		t := time.NewTimer(rest)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done(): // shutting down: the job goes back, due now
+		}
+		at = w.Store.Now()
 	}
 	return &jobs.Continue{At: at, Priority: priority}
 }

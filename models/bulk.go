@@ -280,6 +280,12 @@ func (s *Store) bulkTransaction(ctx context.Context, large bool, fn func(tx *gor
 	if s.Dialect != SQLite {
 		return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(tx, nil) })
 	}
+	// A connection of its own begins its transactions outside the write gate: pass it here.
+	leave, err := s.gate.enter(ctx)
+	if err != nil {
+		return err
+	}
+	defer leave()
 	return s.DB.WithContext(ctx).Connection(func(conn *gorm.DB) error {
 		pinned := conn.Statement.ConnPool.(*sql.Conn)
 		run := func() error {

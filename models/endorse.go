@@ -68,7 +68,8 @@ func (s *Store) Endorse(ctx context.Context, acc *Account, toPublicID, level, co
 		return Endorsement{}, err
 	}
 	var out Endorsement
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	// Grouped with other people's writes into one commit (commit_group.go).
+	err := s.groupWrite(ctx, func(tx *gorm.DB) error {
 		from, err := endorser(tx, acc)
 		if err != nil {
 			return err
@@ -116,7 +117,7 @@ func (s *Store) Endorse(ctx context.Context, acc *Account, toPublicID, level, co
 			return err
 		}
 		out = e
-		return bumpGraph(tx)
+		return oncePerBatch(tx, "graph", bumpGraph)
 	})
 	return out, err
 }

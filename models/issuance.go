@@ -193,7 +193,9 @@ type Completion struct {
 // never strikes the credential an issuance after it stored. A badge the signatory already holds
 // (the schema's credentials_one_live) is not stored again: the job is closed as already issued.
 func (s *Store) CompleteBatch(ctx context.Context, items []Completion) (retry []int64, err error) {
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	// Grouped with the signatures of the moment (commit_group.go): a crowd's badges share their
+	// fsync instead of queueing for one of their own.
+	err = s.groupWrite(ctx, func(tx *gorm.DB) error {
 		retry = retry[:0]
 		now := s.now()
 		changed := false

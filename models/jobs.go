@@ -159,7 +159,8 @@ RETURNING *`
 		return nil, err
 	}
 	var got []Job
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	// Grouped with the other small writes of the moment (commit_group.go): one fsync for all.
+	err = s.groupWrite(ctx, func(tx *gorm.DB) error {
 		return tx.Raw(q, now.Add(lease), token, now, now, kinds).Scan(&got).Error
 	})
 	if err != nil || len(got) == 0 {
@@ -184,17 +185,18 @@ func held(tx *gorm.DB, j *Job) *gorm.DB {
 // FinishJob closes a job that ran, unless it was asked for again meanwhile (EnqueueAgain): then
 // it is put back, due as that asked, for a run that sees what the change queued.
 func (s *Store) FinishJob(ctx context.Context, j *Job) error {
-	db := s.DB.WithContext(ctx)
-	set := map[string]any{"done_at": s.now(), "lease_until": nil, "leased_by": nil}
-	if j.ForgetPayload {
-		set["payload"] = "{}"
-	}
-	res := held(db, j).Where("NOT again").Updates(set)
-	if res.Error != nil || res.RowsAffected > 0 {
-		return res.Error
-	}
-	return held(db, j).Where("again").
-		Updates(map[string]any{"attempts": 0, "last_error": "", "again": false, "lease_until": nil, "leased_by": nil}).Error
+	return s.groupWrite(ctx, func(db *gorm.DB) error {
+		set := map[string]any{"done_at": s.now(), "lease_until": nil, "leased_by": nil}
+		if j.ForgetPayload {
+			set["payload"] = "{}"
+		}
+		res := held(db, j).Where("NOT again").Updates(set)
+		if res.Error != nil || res.RowsAffected > 0 {
+			return res.Error
+		}
+		return held(db, j).Where("again").
+			Updates(map[string]any{"attempts": 0, "last_error": "", "again": false, "lease_until": nil, "leased_by": nil}).Error
+	})
 }
 
 // ContinueJob puts back a job whose run did part of its work and asks to go on at the given time
@@ -204,11 +206,13 @@ func (s *Store) ContinueJob(ctx context.Context, j *Job, at time.Time, priority 
 	at = at.UTC().Truncate(time.Microsecond)
 	// Asked for again, run_at already holds a due time: the earlier of its due time at the
 	// claim and the time of the change.
-	return held(s.DB.WithContext(ctx), j).Updates(map[string]any{
-		"run_at":   gorm.Expr("CASE WHEN again THEN run_at ELSE ? END", at),
-		"priority": gorm.Expr("CASE WHEN again AND priority < ? THEN priority ELSE ? END", priority, priority),
-		"attempts": 0, "last_error": "", "again": false, "lease_until": nil, "leased_by": nil,
-	}).Error
+	return s.groupWrite(ctx, func(tx *gorm.DB) error {
+		return held(tx, j).Updates(map[string]any{
+			"run_at":   gorm.Expr("CASE WHEN again THEN run_at ELSE ? END", at),
+			"priority": gorm.Expr("CASE WHEN again AND priority < ? THEN priority ELSE ? END", priority, priority),
+			"attempts": 0, "last_error": "", "again": false, "lease_until": nil, "leased_by": nil,
+		}).Error
+	})
 }
 
 // JobClaim is an open job's claim: which process holds it.

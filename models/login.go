@@ -38,7 +38,8 @@ func (s *Store) Login(ctx context.Context, id LoginIdentity, attachTo *int64) (A
 		id.Email, id.EmailVerified = "", false
 	}
 	var acc Account
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	// Grouped (commit_group.go): a crowd that signs logs in first.
+	err := s.groupWrite(ctx, func(tx *gorm.DB) error {
 		now := s.now()
 		var ident Identity
 		err := tx.Where("provider = ? AND subject = ?", id.Provider, id.Subject).Take(&ident).Error

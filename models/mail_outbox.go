@@ -322,7 +322,7 @@ func (s *Store) MailSent(ctx context.Context, m *MailMessage) error {
 // notifications it skipped.
 func (s *Store) SkipMail(ctx context.Context, accountID int64, category string) (int, error) {
 	var n int
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.groupWrite(ctx, func(tx *gorm.DB) error {
 		due, err := mailIDs(tx, accountID, category, MailDue)
 		if err != nil {
 			return err

@@ -63,7 +63,7 @@ func (s *Store) TakeLoginState(ctx context.Context, stateHash string) (LoginStat
 // StartSession records a new signed-in session for an account; replacing marks the token hash
 // of the session the browser had before (rotated at login), which ends.
 func (s *Store) StartSession(ctx context.Context, accountID int64, tokenHash, replacing string, ttl time.Duration) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.groupWrite(ctx, func(tx *gorm.DB) error {
 		if replacing != "" {
 			if err := tx.Where("token_hash = ?", replacing).Delete(&Session{}).Error; err != nil {
 				return err

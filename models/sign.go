@@ -5,6 +5,7 @@ package models
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -61,11 +62,17 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 	}
 	sg.Locate()
 	var out Signatory
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	// Grouped: many people sign at once in a campaign, and a commit per signature would make
+	// the disk the limit (commit_group.go).
+	err := s.groupWrite(ctx, func(tx *gorm.DB) error {
 		// wasListed says whether the entry was in the registry before this signature: coming
 		// (back) in issues the badges the signatory then holds.
 		wasListed := false
-		d, err := currentIn(tx, in.Lang)
+		// fresh says the account had no entry: nothing of theirs is in the outbox, the search
+		// index or the endorsement graph yet, and the statements that tidy those are skipped.
+		fresh := false
+		// Declarations are published in transactions of their own, never in a batch.
+		d, err := readOnce(tx, "declaration:"+in.Lang, func(tx *gorm.DB) (Declaration, error) { return currentIn(tx, in.Lang) })
 		if err != nil {
 			return err
 		}
@@ -80,10 +87,11 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 			sg.AccountID = &acc.ID
 			sg.Source, sg.Ref = "web", acc.PublicID
 			sg.Listed = Listable(sg.Status, sg.Verified)
+			sg.NameKey = NameKey(&sg)
 			if err := tx.Create(&sg).Error; err != nil {
 				return fromDB(err)
 			}
-			out = sg
+			out, fresh = sg, true
 		case err != nil:
 			return err
 		case have.Status == StatusHidden:
@@ -131,11 +139,18 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 				return fromDB(err)
 			}
 		}
-		if err := writeSearchTerms(tx, &out); err != nil {
+		if fresh {
+			if err := insertSearchTerms(tx, &out); err != nil {
+				return err
+			}
+		} else if err := writeSearchTerms(tx, &out); err != nil {
 			return err
 		}
 		var badges error
 		switch {
+		case out.Listed && fresh:
+			// A first signature: the Signatory badge, and nothing to reissue.
+			badges = queueFirstBadge(tx, out.ID, now)
 		case out.Listed && !wasListed:
 			badges = reissue(tx, &out, now)
 		case out.Listed && d.Version > 0:
@@ -154,9 +169,20 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 			SubjectType: "signatory", SubjectID: out.PublicID, Detail: d.SHA256}); err != nil {
 			return err
 		}
-		return bumpGraph(tx)
+		return oncePerBatch(tx, "graph", bumpGraph)
 	})
 	return out, err
+}
+
+// queueFirstBadge queues the Signatory badge of a signatory who has just signed for the first
+// time: they hold no other badge, no endorsement and no job yet, so unlike queueJobs there is
+// nothing to cancel or promote. The credentials job is asked for once per batch.
+func queueFirstBadge(tx *gorm.DB, signatoryID int64, now time.Time) error {
+	if err := tx.Exec(`INSERT INTO issuance_outbox (signatory_id, kind, action, endorsement_id, reason, created_at, attempts, last_error, priority)
+		VALUES (?, 'signatory', 'issue', NULL, '', ?, 0, '', ?) ON CONFLICT DO NOTHING`, signatoryID, now, PriorityInteractive).Error; err != nil {
+		return fromDB(err)
+	}
+	return oncePerBatch(tx, "issuance.interactive", func(tx *gorm.DB) error { return queueIssuance(tx, PriorityInteractive) })
 }
 
 // writeSearchTerms replaces the search words and the name key of one signatory.
@@ -170,6 +196,11 @@ func writeSearchTerms(tx *gorm.DB, sg *Signatory) error {
 	if err := tx.Where("signatory_id = ?", sg.ID).Delete(&searchTerm{}).Error; err != nil {
 		return err
 	}
+	return insertSearchTerms(tx, sg)
+}
+
+// insertSearchTerms writes the search words of a signatory that has none yet.
+func insertSearchTerms(tx *gorm.DB, sg *Signatory) error {
 	terms := SearchTerms(sg)
 	if len(terms) == 0 || sg.Status != StatusActive {
 		return nil

@@ -32,8 +32,12 @@ const (
 // sqliteParams are set in the DSN so that every pooled connection gets them (a PRAGMA would
 // reach one connection only). Immediate transactions make concurrent read-then-write
 // transactions wait instead of failing with SQLITE_BUSY; synchronous FULL makes an
-// acknowledged write survive a power cut.
-const sqliteParams = "_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_foreign_keys=on&_txlock=immediate&_secure_delete=on"
+// acknowledged write survive a power cut. Each connection keeps its most used statements
+// prepared: parsing and planning a statement again costs more than running most of them. Its
+// page cache holds 16 MB instead of 2: a batch of grouped writes (commit_group.go) dirties more
+// than 2 MB of pages, which SQLite would otherwise spill to the log and read back before the
+// commit. (The cache fills only as far as the database is used.)
+const sqliteParams = "_journal_mode=WAL&_synchronous=FULL&_busy_timeout=5000&_foreign_keys=on&_txlock=immediate&_secure_delete=on&_stmt_cache_size=64&_cache_size=-16000"
 
 // sqliteDriver is mattn's driver with the settings the DSN cannot carry.
 const sqliteDriver = "sqlite3-registry"
@@ -82,6 +86,9 @@ type Store struct {
 	closeOnce sync.Once
 	// replicas take public reads off a PostgreSQL primary (replicas.go); nil without any.
 	replicas *replicaSet
+	// gate queues this process's write transactions on SQLite (write_gate.go); nil on PostgreSQL.
+	gate writeGate
+	groupState
 }
 
 // Open connects to a SQLite file (created with its folder if missing) or, for a postgres:// URL,
@@ -122,7 +129,12 @@ func Open(ctx context.Context, location string) (*Store, error) {
 				return nil, fmt.Errorf("create database %s: %w", path, err)
 			}
 		}
-		dial = sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(path, sqliteParams)})
+		pool, err := sql.Open(sqliteDriver, sqliteDSN(path, sqliteParams))
+		if err != nil {
+			return nil, fmt.Errorf("open database %s: %w", s.Location, err)
+		}
+		s.gate = newWriteGate()
+		dial = sqlite.New(sqlite.Config{DriverName: sqliteDriver, Conn: &gatedPool{DB: pool, gate: s.gate}})
 	}
 	db, err := gorm.Open(dial, cfg)
 	if err != nil {
@@ -175,6 +187,7 @@ func (s *Store) SQL() *sql.DB {
 
 // Close announces the last changes not announced yet and closes the connection pool.
 func (s *Store) Close() error {
+	s.closeGroup()
 	if s.changes != nil {
 		s.closeOnce.Do(func() {
 			close(s.changes.stop)

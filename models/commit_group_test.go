@@ -1,0 +1,191 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// groupStore is a SQLite store with a scratch table for grouped writes.
+func groupStore(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "group.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.DB.Exec("CREATE TABLE scratch (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)").Error; err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func scratchNames(t *testing.T, s *Store) map[string]bool {
+	t.Helper()
+	var names []string
+	if err := s.DB.Raw("SELECT name FROM scratch").Scan(&names).Error; err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, n := range names {
+		out[n] = true
+	}
+	return out
+}
+
+// Writes made at once share transactions, and each is answered with its own outcome: a write
+// that fails (a constraint, an error of its own, a panic) leaves nothing behind, and the others
+// of its batch are committed.
+func TestGroupedWritesFailAlone(t *testing.T) {
+	s := groupStore(t)
+	ctx := context.Background()
+	const n = 300
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.groupWrite(ctx, func(tx *gorm.DB) error {
+				if err := tx.Exec("INSERT INTO scratch (name) VALUES (?)", fmt.Sprintf("row %d", i)).Error; err != nil {
+					return err
+				}
+				switch i % 10 {
+				case 1: // a second row that breaks the unique constraint: the first goes too
+					return tx.Exec("INSERT INTO scratch (name) VALUES (?)", fmt.Sprintf("row %d", i)).Error
+				case 2:
+					return errors.New("refused")
+				case 3:
+					panic("a bug")
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	names := scratchNames(t, s)
+	for i, err := range errs {
+		stored := names[fmt.Sprintf("row %d", i)]
+		switch i % 10 {
+		case 1, 2, 3:
+			if err == nil || stored {
+				t.Errorf("write %d should fail alone: err %v, stored %v", i, err, stored)
+			}
+		default:
+			if err != nil || !stored {
+				t.Errorf("write %d should be committed: err %v, stored %v", i, err, stored)
+			}
+		}
+	}
+	if len(names) != n*7/10 {
+		t.Errorf("%d rows stored, want %d", len(names), n*7/10)
+	}
+}
+
+// A write whose request has gone before its turn is not run; one already queued is answered
+// even if its request goes meanwhile, with whether it was committed.
+func TestGroupedWriteOfAGoneRequest(t *testing.T) {
+	s := groupStore(t)
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := s.groupWrite(gone, func(tx *gorm.DB) error {
+		return tx.Exec("INSERT INTO scratch (name) VALUES ('gone')").Error
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("a write of a request gone before it was queued: %v", err)
+	}
+	// Hold the batch so that the next write waits in the queue while its request ends.
+	started, release := make(chan struct{}), make(chan struct{})
+	go s.groupWrite(context.Background(), func(tx *gorm.DB) error {
+		close(started)
+		<-release
+		return nil
+	})
+	<-started
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- s.groupWrite(ctx, func(tx *gorm.DB) error {
+			return tx.Exec("INSERT INTO scratch (name) VALUES ('late')").Error
+		})
+	}()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	close(release)
+	err = <-done
+	if stored := scratchNames(t, s)["late"]; (err == nil) != stored {
+		t.Fatalf("the answer (%v) does not say whether the write was stored (%v)", err, stored)
+	}
+}
+
+// What every write of a batch asks for once runs once, at the end of the batch, and in the same
+// transaction: a batch that fails leaves none of it.
+func TestBatchEffectsRunOnce(t *testing.T) {
+	s := groupStore(t)
+	if err := s.DB.Exec("CREATE TABLE marks (n INTEGER NOT NULL)").Error; err != nil {
+		t.Fatal(err)
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	go s.groupWrite(context.Background(), func(tx *gorm.DB) error {
+		close(started)
+		<-release
+		return nil
+	})
+	<-started
+	const n = 20
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := s.groupWrite(context.Background(), func(tx *gorm.DB) error {
+				if err := tx.Exec("INSERT INTO scratch (name) VALUES (?)", fmt.Sprint(i)).Error; err != nil {
+					return err
+				}
+				return oncePerBatch(tx, "mark", func(tx *gorm.DB) error { return tx.Exec("INSERT INTO marks (n) VALUES (1)").Error })
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	time.Sleep(100 * time.Millisecond) // the twenty wait in the queue: one batch
+	close(release)
+	wg.Wait()
+	var marks int64
+	s.DB.Raw("SELECT COUNT(*) FROM marks").Scan(&marks)
+	if rows := len(scratchNames(t, s)); rows != n || marks < 1 || marks > 2 {
+		t.Fatalf("%d rows and %d marks, want %d rows and one mark per batch", rows, marks, n)
+	}
+}
+
+// A store closing answers the writes still queued instead of leaving them waiting.
+func TestGroupedWritesWhenClosing(t *testing.T) {
+	s := groupStore(t)
+	var wg sync.WaitGroup
+	results := make(chan error, 100)
+	for i := range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results <- s.groupWrite(context.Background(), func(tx *gorm.DB) error {
+				return tx.Exec("INSERT INTO scratch (name) VALUES (?)", fmt.Sprint(i)).Error
+			})
+		}()
+	}
+	time.Sleep(5 * time.Millisecond)
+	s.closeGroup()
+	wg.Wait()
+	close(results)
+	for err := range results {
+		if err != nil && !errors.Is(err, errStoreClosed) {
+			t.Errorf("a write answered %v while the store closed", err)
+		}
+	}
+}
