@@ -70,7 +70,9 @@ func TestChangeCountMovesOnEveryWrite(t *testing.T) {
 		for err := range errs {
 			t.Fatal(err)
 		}
-		if after := count(); after < before+writers {
+		// On SQLite signatures made at the same moment share one commit (commit_group.go), which
+		// moves the count once: what matters is that every commit moves it.
+		if after := count(); after <= before || (s.Dialect == models.Postgres && after < before+writers) {
 			t.Errorf("%d concurrent signatures moved the change count from %d to %d", writers, before, after)
 		}
 		if after := version(); after == v {
