@@ -51,6 +51,9 @@ func (h *Handler) kept(next echo.HandlerFunc, key func(echo.Context) (part strin
 			k += "|" + part
 		}
 		version, change, err := h.pageVersion(c, badges)
+		if errors.Is(err, errNoSummaryYet) {
+			return next(c)
+		}
 		if err != nil {
 			return err
 		}
@@ -90,7 +93,10 @@ const maxCachedQuery = 512
 // visitorPagesBytes bounds the memory of the visitors' pages: a few thousand pages.
 const visitorPagesBytes = 128 << 20
 
-var errNotKept = errors.New("response not kept")
+var (
+	errNotKept      = errors.New("response not kept")
+	errNoSummaryYet = errors.New("the summary is being computed")
+)
 
 // pageVersion is the state of the registry a visitor's page is rendered from: the database's
 // count of the changes the page can show (ChangeCount, or PageCount for a page showing badges)
@@ -99,9 +105,11 @@ var errNotKept = errors.New("response not kept")
 // replica: a replica's lag must never make an old page pass for the current one.
 func (h *Handler) pageVersion(c echo.Context, badges bool) (version, change int64, err error) {
 	ctx := models.OnPrimary(c.Request().Context())
-	sum, err := h.summary.Get(ctx)
-	if err != nil {
-		return 0, 0, err
+	sum, err := h.summary.Peek(ctx)
+	if err != nil || sum == nil {
+		// Right after the start the summary is not there yet: nothing is kept meanwhile, and
+		// a page that does not show it does not wait for it.
+		return 0, 0, errors.Join(err, errNoSummaryYet)
 	}
 	registry, page, err := h.store.Counts(ctx)
 	if err != nil {

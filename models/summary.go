@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -34,6 +35,22 @@ type SummaryCache struct {
 	checkedAt  time.Time
 	heard      uint64 // Store.ChangesHeard when last checked
 	refreshing bool
+	// first is the first summary, once computed: Peek reads it without the lock, which Get
+	// holds during the first computation. starting says Peek has started that computation.
+	first    atomic.Bool
+	starting atomic.Bool
+}
+
+// Peek is Get for a caller that can do without the summary rather than wait for the first
+// computation: until that is done it answers nil, having started it in the background.
+func (c *SummaryCache) Peek(ctx context.Context) (*Summary, error) {
+	if !c.first.Load() {
+		if c.starting.CompareAndSwap(false, true) {
+			go c.Get(context.WithoutCancel(ctx))
+		}
+		return nil, nil
+	}
+	return c.Get(ctx)
 }
 
 // summaryGap is the shortest time between two checks: under a stream of writes the summary is
@@ -59,6 +76,7 @@ func (c *SummaryCache) Get(ctx context.Context) (*Summary, error) {
 			return nil, err
 		}
 		c.cur = s
+		c.first.Store(true)
 		return s, nil
 	}
 	c.refreshing = true
