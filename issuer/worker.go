@@ -184,6 +184,10 @@ func (w *Worker) batch(ctx context.Context, bulkSigners int) (outcome, error) {
 		go func() {
 			defer wg.Done()
 			for s := range next {
+				// A badge is a millisecond of CPU; between two, the goroutines waiting for a core
+				// go first. The one that commits the grouped writes gives its core up at every
+				// call into SQLite and needs one back at once: it holds the write lock meanwhile.
+				runtime.Gosched()
 				if tasks[s.i].Job.Kind == "endorsement" {
 					items[s.i], failed[s.i] = w.prepareEndorsement(tasks[s.i], s.list, s.index, s.entry)
 					continue
