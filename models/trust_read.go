@@ -43,6 +43,11 @@ func (s *Store) readGraph(ctx context.Context, in *TrustInput) error {
 		return err
 	}
 	// Positions by row id: the ids are dense, and a slice looks up ten times faster than a map.
+	// The members are read after their largest id, in another statement: a signatory who
+	// signed in between is among them, with an id beyond it.
+	for _, id := range in.RowIDs {
+		members = max(members, id)
+	}
 	position := make([]int32, members+1)
 	for i := range position {
 		position[i] = -1
