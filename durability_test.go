@@ -59,6 +59,19 @@ func startChildLogging(t testing.TB, log io.Writer, args ...string) (*exec.Cmd, 
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	addr := listening(stdout)
+	select {
+	case a := <-addr:
+		return cmd, "http://" + a
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the server did not start")
+	}
+	return nil, ""
+}
+
+// listening reads a server's standard output and sends the address of its "listening on" line.
+func listening(stdout io.Reader) <-chan string {
 	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -68,14 +81,7 @@ func startChildLogging(t testing.TB, log io.Writer, args ...string) (*exec.Cmd, 
 			}
 		}
 	}()
-	select {
-	case a := <-addr:
-		return cmd, "http://" + a
-	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("the server did not start")
-	}
-	return nil, ""
+	return addr
 }
 
 func indexOf(list []string, v string) int {

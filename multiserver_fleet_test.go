@@ -4,7 +4,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -69,15 +68,7 @@ func startFleetServer(t *testing.T, args ...string) *fleetServer {
 		return nil
 	}
 	go func() { s.cmd.Wait(); close(s.done) }()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := listeningLine.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
-			}
-		}
-	}()
+	addr := listening(stdout)
 	select {
 	case a := <-addr:
 		s.base = "http://" + a
