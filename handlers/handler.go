@@ -151,7 +151,7 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		traffic:        d.Traffic,
 		countryOptions: map[string]string{},
 		maps:           &mapCache{lookup: d.Metrics.MapCache},
-		pages:          &mapCache{maxBytes: visitorPagesBytes, dropOnError: true},
+		pages:          &mapCache{maxBytes: visitorPagesBytes, dropOnError: true, lookup: d.Metrics.PageCache},
 		metrics:        d.Metrics,
 		ready:          d.Ready,
 		graphStreams:   make(chan struct{}, graphStreamLimit),

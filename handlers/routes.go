@@ -18,7 +18,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Match(readable, "/declaration/:version", h.visitorPage(h.declarationVersion, nil))
 	e.Match(readable, "/signatories", h.visitorPage(h.signatoriesList, nil))
 	e.Match(readable, "/signatories.atom", h.signatoriesFeed)
-	e.Match(readable, "/signatories/:id", h.visitorProfile(h.signatoryShow, nil))
+	e.Match(readable, "/signatories/:id", h.visitorProfile(h.signatoryShow))
 	e.Match(readable, "/signatories/:id/trust", h.visitorPage(h.signatoryTrust, h.explainedBy))
 	e.Match(readable, "/signatories/:id/graph.svg", h.trustGraph)
 	e.Match(readable, "/signatories/:id/did.json", h.signatoryDID)
@@ -82,7 +82,7 @@ func (h *Handler) routes(e *echo.Echo) {
 
 	api := e.Group("/api/v1")
 	api.Match(readable, "/signatories", h.visitorPage(h.apiSignatoriesList, nil))
-	api.Match(readable, "/signatories/:id", h.visitorProfile(h.apiSignatoryShow, nil))
+	api.Match(readable, "/signatories/:id", h.visitorProfile(h.apiSignatoryShow))
 	api.Match(readable, "/stats", h.visitorPage(h.apiStats, nil))
 	api.Match(readable, "/graph", h.apiGraph)
 }

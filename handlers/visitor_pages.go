@@ -21,17 +21,26 @@ import (
 // rendered again once it has. key, when given, adds to the page's address what else the page
 // depends on; ok false leaves the request uncached.
 func (h *Handler) visitorPage(next echo.HandlerFunc, key func(echo.Context) (part string, ok bool)) echo.HandlerFunc {
-	return h.kept(next, key, false)
+	return h.kept(next, key)
 }
 
 // visitorProfile is visitorPage for a page that shows a signatory's badges: it is rendered again
-// when a badge is signed or revoked as well. The others are not: while a backlog of badges is
-// signed, the lists, the home page and the map stay as they are.
-func (h *Handler) visitorProfile(next echo.HandlerFunc, key func(echo.Context) (part string, ok bool)) echo.HandlerFunc {
-	return h.kept(next, key, true)
+// when one of their badges is signed, revoked or erased as well, and only then. Nobody else's
+// badge changes it: while a backlog of badges is signed, the lists, the home page, the map and
+// the profiles whose badges are not being signed stay as they are.
+func (h *Handler) visitorProfile(next echo.HandlerFunc) echo.HandlerFunc {
+	return h.kept(next, h.badgeState)
 }
 
-func (h *Handler) kept(next echo.HandlerFunc, key func(echo.Context) (part string, ok bool), badges bool) echo.HandlerFunc {
+// badgeState is the key of a profile: the signatory's badges, read from the primary with the
+// page's version.
+func (h *Handler) badgeState(c echo.Context) (string, bool) {
+	state, found, err := h.store.BadgeState(models.OnPrimary(c.Request().Context()), c.Param("id"))
+	// An unknown id or an error is answered by the handler itself, uncached.
+	return state, found && err == nil
+}
+
+func (h *Handler) kept(next echo.HandlerFunc, key func(echo.Context) (part string, ok bool)) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		if r.Method != http.MethodGet && r.Method != http.MethodHead || account(c) != nil || len(r.URL.RawQuery) > maxCachedQuery {
@@ -50,7 +59,7 @@ func (h *Handler) kept(next echo.HandlerFunc, key func(echo.Context) (part strin
 			}
 			k += "|" + part
 		}
-		version, change, err := h.pageVersion(c, badges)
+		version, change, err := h.pageVersion(c)
 		if errors.Is(err, errNoSummaryYet) {
 			return next(c)
 		}
@@ -99,11 +108,12 @@ var (
 )
 
 // pageVersion is the state of the registry a visitor's page is rendered from: the database's
-// count of the changes the page can show (ChangeCount, or PageCount for a page showing badges)
-// plus the summary's. Both only ever grow, so their sum grows with either. change is PageCount,
-// which a replica is compared with. Both are the primary's, even for a request that reads from a
-// replica: a replica's lag must never make an old page pass for the current one.
-func (h *Handler) pageVersion(c echo.Context, badges bool) (version, change int64, err error) {
+// count of the registry's changes (ChangeCount) plus the summary's. Both only ever grow, so their
+// sum grows with either; a page showing badges adds their state to its key (badgeState). change
+// is PageCount, which also follows the badges, and which a replica is compared with. Both are
+// the primary's, even for a request that reads from a replica: a replica's lag must never make
+// an old page pass for the current one.
+func (h *Handler) pageVersion(c echo.Context) (version, change int64, err error) {
 	ctx := models.OnPrimary(c.Request().Context())
 	sum, err := h.summary.Peek(ctx)
 	if err != nil || sum == nil {
@@ -114,9 +124,6 @@ func (h *Handler) pageVersion(c echo.Context, badges bool) (version, change int6
 	registry, page, err := h.store.Counts(ctx)
 	if err != nil {
 		return 0, 0, err
-	}
-	if badges {
-		return page + sum.Change, page, nil
 	}
 	return registry + sum.Change, page, nil
 }

@@ -3,10 +3,14 @@ package handlers_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/open-recognition/registry/handlers"
+	"github.com/open-recognition/registry/issuer"
+	"github.com/open-recognition/registry/metrics"
 	"github.com/open-recognition/registry/models"
 	"github.com/open-recognition/registry/testutil"
 )
@@ -107,4 +111,66 @@ func warmUp(a *app) {
 	if rec := a.get("/"); rec.Code != http.StatusOK {
 		a.t.Fatalf("GET / = %d", rec.Code)
 	}
+}
+
+// While a backlog of badges is signed, a profile is kept until its own badges change: the
+// badge signed for a newcomer renders the newcomer's pages again (their badge shows at once)
+// and nobody else's. Before, every badge signed anywhere rendered every profile again, and a
+// backlog of 100,000 badges kept the profiles from ever being served from memory.
+func TestProfilesKeptWhileOthersBadgesAreSigned(t *testing.T) {
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		load(t, s, fixture)
+		keys, err := issuer.OpenKeys(filepath.Join(t.TempDir(), "keys"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := issuer.NewWorker(s, keys, "http://localhost:8080", discardLogger())
+		if err != nil {
+			t.Fatal(err)
+		}
+		drain(t, w)
+		m := metrics.New(metrics.Sources{})
+		e, _, err := handlers.New(handlers.Deps{Store: s, Logger: discardLogger(), Keys: keys, Metrics: m,
+			Config: handlers.Config{BaseURL: "http://localhost:8080"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scrape := httptest.NewServer(m.Handler())
+		defer scrape.Close()
+		renders := func() float64 { return testutil.Scrape(t, scrape.URL, "")["registry_page_cache_misses_total"] }
+		a := &app{t: t, e: e, store: s}
+		warmUp(a)
+
+		// A newcomer signs: the registry changed, so every page is rendered again once.
+		load(t, s, `{"type":"signatory","ref":"neo","kind":"person","name":"Neo Newcomer","country":"PT","signed_at":"2024-07-01T10:00:00Z"}`)
+		zoe := []string{"/signatories/" + id("zoe"), "/api/v1/signatories/" + id("zoe")}
+		neo := []string{"/signatories/" + id("neo"), "/api/v1/signatories/" + id("neo")}
+		before := map[string]string{}
+		for _, p := range append(zoe, neo...) {
+			before[p] = a.get(p).Body.String()
+		}
+		if !strings.Contains(before[neo[1]], `"credentials":[]`) {
+			t.Fatalf("the newcomer has a badge before it was signed:\n%s", before[neo[1]])
+		}
+		for _, p := range zoe {
+			a.get(p)
+		}
+		kept := renders()
+
+		drain(t, w) // the newcomer's Signatory badge, and nobody else's
+		for _, p := range zoe {
+			if rec := a.get(p); rec.Body.String() != before[p] {
+				t.Errorf("GET %s changed with the newcomer's badge", p)
+			}
+		}
+		if r := renders(); r != kept {
+			t.Errorf("Zoé's pages were rendered %v more times after somebody else's badge was signed, want 0 (kept)", r-kept)
+		}
+		if page := a.get(neo[0]).Body.String(); page == before[neo[0]] || !strings.Contains(page, "/credentials/") {
+			t.Errorf("the newcomer's profile does not show their new badge:\n%s", page)
+		}
+		if api := a.get(neo[1]).Body.String(); strings.Contains(api, `"credentials":[]`) {
+			t.Errorf("the newcomer's API entry does not show their new badge:\n%s", api)
+		}
+	})
 }

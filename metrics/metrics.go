@@ -47,6 +47,8 @@ type Metrics struct {
 	tiers       prometheus.Histogram
 	mapHits     prometheus.Counter
 	mapMisses   prometheus.Counter
+	pageHits    prometheus.Counter
+	pageMisses  prometheus.Counter
 }
 
 // Latency buckets from 1 ms: the pages' target is a p99 of 25 ms, which the default buckets
@@ -90,6 +92,14 @@ func New(src Sources) *Metrics {
 			Name: "registry_map_cache_misses_total",
 			Help: "Map pages and /map.json rendered because the cache had no current copy.",
 		}),
+		pageHits: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "registry_page_cache_hits_total",
+			Help: "Visitors' pages (home, lists, profiles, trust pages, API) answered from memory.",
+		}),
+		pageMisses: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "registry_page_cache_misses_total",
+			Help: "Visitors' pages rendered because no copy for the registry's current state was kept.",
+		}),
 	}
 	if m.log == nil {
 		m.log = slog.New(slog.DiscardHandler)
@@ -97,7 +107,7 @@ func New(src Sources) *Metrics {
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.jobsRun, m.jobsFailed, m.jobDuration, m.tiers, m.mapHits, m.mapMisses,
+		m.requests, m.jobsRun, m.jobsFailed, m.jobDuration, m.tiers, m.mapHits, m.mapMisses, m.pageHits, m.pageMisses,
 	)
 	for _, kind := range src.Kinds {
 		// Present at zero from the start, so that rate() and alerts see the first run.
@@ -174,6 +184,18 @@ func (m *Metrics) ObserveTiers(d time.Duration) {
 		return
 	}
 	m.tiers.Observe(d.Seconds())
+}
+
+// PageCache records one lookup among the pages kept for visitors.
+func (m *Metrics) PageCache(hit bool) {
+	if m == nil {
+		return
+	}
+	if hit {
+		m.pageHits.Inc()
+	} else {
+		m.pageMisses.Inc()
+	}
 }
 
 // MapCache records one lookup in the map's cache.

@@ -106,7 +106,7 @@ func TestWorkSeries(t *testing.T) {
 }
 
 // Recorded series: requests by route and status class, job runs and failures, tier
-// computations, map cache lookups; a nil *Metrics records nothing and does not panic.
+// computations, map and page cache lookups; a nil *Metrics records nothing and does not panic.
 func TestRecordedSeries(t *testing.T) {
 	m := metrics.New(metrics.Sources{Kinds: []string{"k"}})
 	m.ObserveRequest("GET", "/signatories/:id", 200, 3*time.Millisecond)
@@ -119,6 +119,10 @@ func TestRecordedSeries(t *testing.T) {
 	m.MapCache(true)
 	m.MapCache(true)
 	m.MapCache(false)
+	m.PageCache(false)
+	m.PageCache(true)
+	m.PageCache(true)
+	m.PageCache(true)
 	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()
 	got := testutil.Scrape(t, srv.URL, "")
@@ -134,6 +138,8 @@ func TestRecordedSeries(t *testing.T) {
 		"registry_tiers_compute_duration_seconds_sum":                                                                                  1.5,
 		"registry_map_cache_hits_total":                                                                                                2,
 		"registry_map_cache_misses_total":                                                                                              1,
+		"registry_page_cache_hits_total":                                                                                               3,
+		"registry_page_cache_misses_total":                                                                                             1,
 	}
 	for series, v := range want {
 		if g, ok := got[series]; !ok || g != v {
@@ -149,6 +155,7 @@ func TestRecordedSeries(t *testing.T) {
 	none.ObserveJob("k", time.Second, nil)
 	none.ObserveTiers(time.Second)
 	none.MapCache(true)
+	none.PageCache(true)
 }
 
 // What recording one request costs a page: go test -bench ObserveRequest ./metrics
