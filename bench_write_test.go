@@ -412,25 +412,25 @@ func readsAlongside(base string, rate int, stop <-chan struct{}) (done func() (p
 	}
 }
 
-// reportReads writes the p99 of the reads that ran alongside a phase.
-func reportReads(b *testing.B, page, api []float64) {
+// reportReads writes the p99 of the reads that ran alongside a phase, under a prefix.
+func reportReads(b *testing.B, prefix string, page, api []float64) {
 	failed := 0
 	for _, v := range append(append([]float64(nil), page...), api...) {
 		if v >= 1e6 {
 			failed++
 		}
 	}
-	b.ReportMetric(percentile(page, 99), "list-p99-ms")
-	b.ReportMetric(percentile(api, 99), "api-p99-ms")
-	b.Logf("reads alongside: /signatories %d, p50 %.1f ms, p99 %.1f ms; /api/v1/signatories %d, p50 %.1f ms, p99 %.1f ms; %d failed",
-		len(page), percentile(page, 50), percentile(page, 99), len(api), percentile(api, 50), percentile(api, 99), failed)
+	b.ReportMetric(percentile(page, 99), prefix+"list-p99-ms")
+	b.ReportMetric(percentile(api, 99), prefix+"api-p99-ms")
+	b.Logf("%sreads alongside: /signatories %d, p50 %.1f ms, p99 %.1f ms; /api/v1/signatories %d, p50 %.1f ms, p99 %.1f ms; %d failed",
+		prefix, len(page), percentile(page, 50), percentile(page, 99), len(api), percentile(api, 50), percentile(api, 99), failed)
 	if failed > 0 {
 		b.Errorf("%d reads failed", failed)
 	}
 }
 
-// BenchmarkSignatures: people sign through the form (a) at a fixed rate with reads alongside,
-// then (c) as fast as 64 clients can; the raw durable-insert rate of the same kind of SQLite
+// BenchmarkSignatures: people sign through the form (a) at a fixed rate, then (c) as fast as 64
+// clients can, each with 500 reads a second alongside; the raw durable-insert rate of the same kind of SQLite
 // file is measured in the same run. Every acknowledged signature must be in the database.
 func BenchmarkSignatures(b *testing.B) {
 	rate, duration, saturation := writeSettings()
@@ -466,14 +466,19 @@ func BenchmarkSignatures(b *testing.B) {
 		profiled()
 		r.report(b, "sig")
 		page, api := reads()
-		reportReads(b, page, api)
+		reportReads(b, "", page, api)
 
-		// (c) saturation.
+		// (c) saturation, with the same reads alongside.
 		people = s.login(b, "saturation", saturation)
+		stop = make(chan struct{})
+		reads = readsAlongside(s.base, 500, stop)
 		profiled = s.prof.during(b, "sign-saturation", 3*time.Second)
 		r = signPhase("saturation", people, func(w func(int) outcome) writeResult { return writeSaturation(saturation, w) })
+		close(stop)
 		profiled()
 		r.report(b, "sig-saturated")
+		page, api = reads()
+		reportReads(b, "saturated-", page, api)
 
 		if stored := s.count(b, "SELECT COUNT(*) FROM signatories WHERE source = 'web' AND status = 'active'"); stored != int64(ackedAll) {
 			b.Errorf("%d signatures acknowledged in all, %d active entries signed on the web", ackedAll, stored)
@@ -575,12 +580,17 @@ func BenchmarkEndorsements(b *testing.B) {
 		profiled()
 		r.report(b, "endorse")
 		page, api := reads()
-		reportReads(b, page, api)
+		reportReads(b, "", page, api)
 
+		stop = make(chan struct{})
+		reads = readsAlongside(s.base, 500, stop)
 		profiled = s.prof.during(b, "endorse-saturation", 3*time.Second)
 		r = phase("saturation", func() writeResult { return writeSaturation(saturation, endorse(count)) })
+		close(stop)
 		profiled()
 		r.report(b, "endorse-saturated")
+		page, api = reads()
+		reportReads(b, "saturated-", page, api)
 		s.close(b)
 	}
 }

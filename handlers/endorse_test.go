@@ -194,3 +194,59 @@ func TestConcurrentIdenticalEndorsements(t *testing.T) {
 		}
 	})
 }
+
+// Answering an endorsement twice (a second click, or a retry after the connection dropped before
+// the first answer arrived) lands where the first answer did, with nothing written again: the
+// answer stands. Before, the second answer found nothing waiting and said 404, and a browser or a
+// client retrying after a lost answer could never get past it. A different answer still goes
+// through the rules: declining an accepted endorsement is allowed, accepting a declined one is not.
+func TestAnsweringTwiceLandsWhereTheFirstDid(t *testing.T) {
+	testutil.Engines(t, func(t *testing.T, s *models.Store) {
+		site := newDevSite(t, s, true)
+		ada, adaEntry, bea, beaEntry := site.twoSignatories()
+		adaPage := "/signatories/" + adaEntry.PublicID
+		if res, _ := bea.form(adaPage, adaPage+"/endorse", url.Values{"level": {"advocate"}}); res.StatusCode != http.StatusOK {
+			t.Fatalf("endorse: %d", res.StatusCode)
+		}
+		tok := site.csrf(ada.c, "/account")
+		answer := func(verdict string) int {
+			t.Helper()
+			// The client follows the answer's redirect to /account.
+			res, _ := ada.post("/account/endorsements/"+beaEntry.PublicID+"/"+verdict, url.Values{"_csrf": {tok}})
+			if res.StatusCode == http.StatusOK && res.Request.URL.Path != "/account" {
+				t.Errorf("%s: sent to %s", verdict, res.Request.URL)
+			}
+			return res.StatusCode
+		}
+		audits := func() int64 { return testutil.Count(t, s, "audit_log") }
+		status := func() string {
+			var e models.Endorsement
+			s.DB.Where("from_id = ? AND to_id = ?", beaEntry.ID, adaEntry.ID).Take(&e)
+			return e.Status
+		}
+		for _, verdict := range []string{"accept", "decline"} {
+			if code := answer(verdict); code != http.StatusOK {
+				t.Fatalf("%s: %d, want /account", verdict, code)
+			}
+			logged, graph := audits(), version(t, s)
+			if code := answer(verdict); code != http.StatusOK {
+				t.Errorf("%s again: %d, want /account as the first", verdict, code)
+			}
+			if audits() != logged || version(t, s) != graph {
+				t.Errorf("%s again wrote something: audit entries %d → %d, graph %s → %s", verdict, logged, audits(), graph, version(t, s))
+			}
+		}
+		if code := answer("accept"); code != http.StatusNotFound || status() != "declined" {
+			t.Errorf("accepting a declined endorsement: %d, status %s; want 404, declined", code, status())
+		}
+	})
+}
+
+func version(t *testing.T, s *models.Store) string {
+	t.Helper()
+	v, err := s.GraphVersion(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}

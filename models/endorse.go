@@ -160,7 +160,8 @@ func (s *Store) WithdrawEndorsement(ctx context.Context, acc *Account, toPublicI
 }
 
 // AnswerEndorsement accepts or declines an endorsement the account's entry received. A pending
-// endorsement can be accepted or declined; an accepted one can still be declined, which revokes
+// its credential. Accepting queues the credential's issuance in the same transaction. Giving the answer
+// the endorsement already has changes nothing and is no error.
 // its credential. Accepting queues the credential's issuance in the same transaction.
 func (s *Store) AnswerEndorsement(ctx context.Context, acc *Account, fromPublicID string, accept bool) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -180,6 +181,15 @@ func (s *Store) AnswerEndorsement(ctx context.Context, acc *Account, fromPublicI
 		var e Endorsement
 		err = tx.Where("from_id = ? AND to_id = ? AND status IN ?", from.ID, me.ID, answerable).Take(&e).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
+			// The same answer again (a second click, or a retry after the connection dropped
+			// before the first answer arrived) finds it given: it stands, and nothing is written.
+			var given int64
+			if err := tx.Model(&Endorsement{}).Where("from_id = ? AND to_id = ? AND status = ?", from.ID, me.ID, status).Count(&given).Error; err != nil {
+				return err
+			}
+			if given > 0 {
+				return nil
+			}
 			return Errorf(ENOTFOUND, "no endorsement from this signatory is waiting for your answer").Says("error.endorse.not_waiting")
 		}
 		if err != nil {
