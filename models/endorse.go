@@ -160,9 +160,9 @@ func (s *Store) WithdrawEndorsement(ctx context.Context, acc *Account, toPublicI
 }
 
 // AnswerEndorsement accepts or declines an endorsement the account's entry received. A pending
-// its credential. Accepting queues the credential's issuance in the same transaction. Giving the answer
-// the endorsement already has changes nothing and is no error.
-// its credential. Accepting queues the credential's issuance in the same transaction.
+// endorsement can be accepted or declined; an accepted one can still be declined, which revokes
+// its credential. Accepting queues the credential's issuance in the same transaction. Giving the
+// answer the endorsement already has changes nothing and is no error.
 func (s *Store) AnswerEndorsement(ctx context.Context, acc *Account, fromPublicID string, accept bool) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		me, err := entryOf(tx, acc, "error.endorse.no_entry_answer", "you have no entry in the registry, so no endorsement to answer")
