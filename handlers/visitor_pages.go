@@ -32,10 +32,11 @@ func (h *Handler) visitorProfile(next echo.HandlerFunc) echo.HandlerFunc {
 	return h.kept(next, h.badgeState)
 }
 
-// badgeState is the key of a profile: the signatory's badges, read from the primary with the
-// page's version.
+// badgeState is the key of a profile: the signatory's badges, read from the database the page
+// itself is read from. On a replica behind the primary the page is not kept (replicaBehind), and
+// on one that has caught up the state is the primary's.
 func (h *Handler) badgeState(c echo.Context) (string, bool) {
-	state, found, err := h.store.BadgeState(models.OnPrimary(c.Request().Context()), c.Param("id"))
+	state, found, err := h.store.BadgeState(c.Request().Context(), c.Param("id"))
 	// An unknown id or an error is answered by the handler itself, uncached.
 	return state, found && err == nil
 }
