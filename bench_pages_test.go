@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -177,6 +178,73 @@ func BenchmarkPages100k(b *testing.B) {
 	base := "http://" + addr
 	waitForTrust(b, base, scenarioURL(scenarios, "profile"))
 	runPageScenarios(b, base, scenarios)
+	runSaturation(b, base, scenarios, "home", "list-first", "profile", "api-first")
+}
+
+// saturationClients is how many visitors ask at once, each asking again as soon as answered:
+// the rate a page is served at when the two cores are all it has, the load generator included.
+const saturationClients = 32
+
+// runSaturation asks each page as fast as saturationClients visitors can, and reports the
+// requests served per second (the list page aims at 2,000/s or more) and their latency.
+func runSaturation(b *testing.B, base string, scenarios []pageScenario, names ...string) {
+	client := &http.Client{Transport: gzipOnly{&http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}}, Timeout: 10 * time.Second}
+	duration := 6 * time.Second
+	if d, err := time.ParseDuration(os.Getenv("REGISTRY_BENCH_DURATION")); err == nil {
+		duration = d
+	}
+	for _, name := range names {
+		path := scenarioURL(scenarios, name)
+		b.Run("saturated-"+name, func(b *testing.B) {
+			closedLoop(client, base+path, saturationClients, time.Second) // warm connections
+			for n := 0; n < b.N; n++ {
+				lat, took := closedLoop(client, base+path, saturationClients, duration)
+				failed := 0
+				for _, l := range lat {
+					if l >= 1e6 {
+						failed++
+					}
+				}
+				b.ReportMetric(float64(len(lat)-failed)/took.Seconds(), "req/s")
+				b.ReportMetric(percentile(lat, 50), "p50-ms")
+				b.ReportMetric(percentile(lat, 99), "p99-ms")
+				b.ReportMetric(float64(failed), "failed")
+			}
+		})
+	}
+}
+
+// closedLoop has workers clients ask url again and again for d, and returns each latency
+// (1e6 for a failure) and the time taken.
+func closedLoop(client *http.Client, url string, workers int, d time.Duration) ([]float64, time.Duration) {
+	var mu sync.Mutex
+	var lat []float64
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []float64
+			for time.Since(start) < d {
+				t := time.Now()
+				l := 1e6
+				if resp, err := client.Get(url); err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode == http.StatusOK {
+						l = float64(time.Since(t).Microseconds()) / 1000
+					}
+				}
+				mine = append(mine, l)
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return lat, time.Since(start)
 }
 
 // backlogBadges is the backlog of BenchmarkPagesBacklog100k: the first minutes after a 100k

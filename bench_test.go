@@ -203,7 +203,7 @@ func startServer(b *testing.B, db string, extra ...string) (addr string, ready t
 func startServerLogging(b *testing.B, log io.Writer, db string, extra ...string) (addr string, ready time.Duration, cmd *exec.Cmd, stop func()) {
 	b.Helper()
 	start := time.Now()
-	args := append([]string{"serve", "--db", db, "--keys", db + ".keys", "--addr", "127.0.0.1:0", "--rate-limit", "off"}, extra...)
+	args := append([]string{"serve", "--db", db, "--keys", keysOf(db), "--addr", "127.0.0.1:0", "--rate-limit", "off"}, extra...)
 	cmd, base := startChildLogging(b, log, args...)
 	for {
 		resp, err := http.Get(base + "/healthz")
@@ -226,6 +226,18 @@ func startServerLogging(b *testing.B, log io.Writer, db string, extra ...string)
 			b.Errorf("the server ended with %v", err)
 		}
 	}
+}
+
+// benchKeys holds the issuer keys of the benchmarks' PostgreSQL databases, which have no file
+// to keep them beside.
+var benchKeys = map[string]string{}
+
+// keysOf is the issuer keys' folder of a benchmark database: beside a SQLite file.
+func keysOf(db string) string {
+	if k, ok := benchKeys[db]; ok {
+		return k
+	}
+	return db + ".keys"
 }
 
 // BenchmarkStartup100k: the server answers within 1 s of starting on the 100k registry.

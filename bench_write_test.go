@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/open-recognition/registry/models"
+	"github.com/open-recognition/registry/testutil"
 )
 
 // writeInFlight is how many writes the load generator keeps open at most, in both phases.
@@ -93,11 +94,38 @@ func (s *writeServer) measure(phase func() writeResult) writeResult {
 	return r
 }
 
+// benchEngine names the database the write benchmarks run on: sqlite (a fresh file, the
+// default) or postgres (a fresh schema on REGISTRY_TEST_POSTGRES), given in REGISTRY_BENCH_ENGINE.
+func benchEngine(b *testing.B) string {
+	switch e := os.Getenv("REGISTRY_BENCH_ENGINE"); e {
+	case "", "sqlite":
+		return "sqlite"
+	case "postgres":
+		if os.Getenv(testutil.PostgresEnv) == "" {
+			b.Fatalf("REGISTRY_BENCH_ENGINE=postgres needs %s", testutil.PostgresEnv)
+		}
+		return e
+	default:
+		b.Fatalf("REGISTRY_BENCH_ENGINE=%q: want sqlite or postgres", e)
+		return ""
+	}
+}
+
+// benchDatabase is a fresh database for one run of a write benchmark, on the chosen engine.
+func benchDatabase(b *testing.B, dir, name string) string {
+	if benchEngine(b) == "postgres" {
+		db := testutil.PostgresURL(b)
+		benchKeys[db] = filepath.Join(dir, name+".keys")
+		return db
+	}
+	return filepath.Join(dir, name+".db")
+}
+
 func startWriteServer(b *testing.B) *writeServer {
 	b.Helper()
 	prof := newProfiler(b)
 	dir := b.TempDir()
-	db := filepath.Join(dir, "registry.db")
+	db := benchDatabase(b, dir, "registry")
 	if err := run(context.Background(), []string{"migrate", "--db", db}, noEnv, nil, io.Discard, io.Discard); err != nil {
 		b.Fatal(err)
 	}
@@ -484,21 +512,26 @@ func BenchmarkSignatures(b *testing.B) {
 			b.Errorf("%d signatures acknowledged in all, %d active entries signed on the web", ackedAll, stored)
 		}
 		s.close(b)
-		rawInserts(b, filepath.Join(b.TempDir(), "raw.db"))
+		rawInserts(b, benchDatabase(b, b.TempDir(), "raw"))
 	}
 }
 
-// rawInserts measures durable one-row transactions on a SQLite file opened as the registry opens
-// its own (models.Open: WAL, synchronous=FULL, immediate transactions), by 1 and by 64 writers.
-func rawInserts(b *testing.B, path string) {
+// rawInserts measures durable one-row transactions on a database opened as the registry opens
+// its own (models.Open; on SQLite: WAL, synchronous=FULL, immediate transactions), by 1 and by 64
+// writers.
+func rawInserts(b *testing.B, location string) {
 	ctx := context.Background()
-	st, err := models.Open(ctx, path)
+	st, err := models.Open(ctx, location)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer st.Close()
 	db := st.SQL()
-	if _, err := db.ExecContext(ctx, "CREATE TABLE scratch (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"); err != nil {
+	table := "CREATE TABLE scratch (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"
+	if st.Dialect == models.Postgres {
+		table = "CREATE TABLE scratch (id bigserial PRIMARY KEY, body text NOT NULL)"
+	}
+	if _, err := db.ExecContext(ctx, table); err != nil {
 		b.Fatal(err)
 	}
 	for _, writers := range []int{1, 64} {

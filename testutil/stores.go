@@ -43,7 +43,7 @@ func SQLiteAt(t *testing.T, path string) *models.Store { return open(t, path) }
 
 // PostgresURL creates a schema of its own on the test server and returns a URL that uses it;
 // the schema is dropped when the test ends.
-func PostgresURL(t *testing.T) string {
+func PostgresURL(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(PostgresEnv)
 	if base == "" {
