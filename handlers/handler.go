@@ -151,7 +151,7 @@ func New(d Deps) (*echo.Echo, *Handler, error) {
 		traffic:        d.Traffic,
 		countryOptions: map[string]string{},
 		maps:           &mapCache{lookup: d.Metrics.MapCache},
-		pages:          &mapCache{maxBytes: visitorPagesBytes, dropOnError: true, lookup: d.Metrics.PageCache},
+		pages:          &mapCache{maxBytes: visitorPagesBytes, dropOnError: true, lookup: d.Metrics.PageCache, holdWhileBusy: visitorPagesHold},
 		metrics:        d.Metrics,
 		ready:          d.Ready,
 		graphStreams:   make(chan struct{}, graphStreamLimit),

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 )
@@ -30,18 +31,34 @@ type mapCache struct {
 	// lookup, when set, is told whether each lookup found a current copy (a hit) or rendered
 	// one (a miss): the operator's metrics.
 	lookup func(hit bool)
+	// holdWhileBusy, when set, lets a copy stand for newer states for that long while the
+	// registry changes many times a second (a crowd signing: a new state after every batch of
+	// writes). Each key is then rendered about once per holdWhileBusy instead of after every
+	// batch, and hardly any request waits for a render; what a visitor sees is at most that much
+	// older than the registry. When the registry changes now and then, the next request after
+	// each change sees it, as without it.
+	holdWhileBusy time.Duration
 
 	mu      sync.Mutex
 	entries map[string]*list.Element // of *mapEntry
 	lru     list.List                // front: most recently used
 	bytes   int
+	// changes are when the latest states were first asked for, oldest first once full: a
+	// stream of writes shows as busyChanges of them within a second.
+	changes    [busyChanges]time.Time
+	next       int
+	lastChange int64
 }
+
+// busyChanges new states within a second make the registry busy (see holdWhileBusy).
+const busyChanges = 10
 
 type mapEntry struct {
 	key      string
 	value    any // nil until the first render is done
 	size     int
-	change   int64 // the summary it was rendered from
+	change   int64     // the summary it was rendered from
+	rendered time.Time // when the render of value began
 	building bool
 	ready    chan struct{} // closed when the first render is done (or failed)
 }
@@ -52,9 +69,15 @@ const mapCacheBytes = 64 << 20
 // get returns the value for key at a summary's change counter, making it with build (which also
 // says its size in bytes) if needed.
 func (m *mapCache) get(change int64, key string, build func() (any, int, error)) (any, error) {
+	now := time.Now()
 	m.mu.Lock()
 	if m.entries == nil {
 		m.entries = map[string]*list.Element{}
+	}
+	if change > m.lastChange {
+		m.lastChange = change
+		m.changes[m.next] = now
+		m.next = (m.next + 1) % busyChanges
 	}
 	var e *mapEntry
 	if el, ok := m.entries[key]; ok {
@@ -62,7 +85,7 @@ func (m *mapCache) get(change int64, key string, build func() (any, int, error))
 		m.lru.MoveToFront(el)
 	}
 	switch {
-	case e != nil && e.value != nil && (e.change >= change || e.building):
+	case e != nil && e.value != nil && (e.change >= change || e.building || m.held(e, now)):
 		v := e.value
 		m.mu.Unlock()
 		m.count(true)
@@ -90,7 +113,7 @@ func (m *mapCache) get(change int64, key string, build func() (any, int, error))
 		first := e.value == nil
 		if err == nil {
 			m.bytes += size - e.size
-			e.value, e.size, e.change = v, size, change
+			e.value, e.size, e.change, e.rendered = v, size, change, now
 		}
 		if first {
 			close(e.ready)
@@ -118,6 +141,16 @@ func (m *mapCache) get(change int64, key string, build func() (any, int, error))
 }
 
 var errBuildPanicked = errors.New("rendering the map did not finish")
+
+// held tells whether e, rendered for an earlier state, still stands for the current one: the
+// registry is busy and e is recent (see holdWhileBusy). m.mu is held.
+func (m *mapCache) held(e *mapEntry, now time.Time) bool {
+	if m.holdWhileBusy <= 0 || now.Sub(e.rendered) >= m.holdWhileBusy {
+		return false
+	}
+	oldest := m.changes[m.next] // the ring is full once busy: m.next is its oldest
+	return !oldest.IsZero() && now.Sub(oldest) < time.Second
+}
 
 func (m *mapCache) count(hit bool) {
 	if m.lookup != nil {

@@ -96,3 +96,40 @@ func TestAcceptsGzip(t *testing.T) {
 		}
 	}
 }
+
+// While the registry changes many times a second, a recent copy stands for the newer states
+// for holdWhileBusy; when it changes now and then, the next request after a change renders it.
+func TestPagesHeldWhileTheRegistryIsBusy(t *testing.T) {
+	m := mapCache{holdWhileBusy: 300 * time.Millisecond}
+	builds := 0
+	render := func(body string) func() (any, int, error) {
+		return func() (any, int, error) { builds++; return body, len(body), nil }
+	}
+	// Now and then: each change is seen at once.
+	for change := int64(1); change <= 3; change++ {
+		want := "v" + strings.Repeat("i", int(change))
+		if v, _ := m.get(change, "k", render(want)); v != want {
+			t.Fatalf("change %d, the registry quiet: got %v, want %v", change, v, want)
+		}
+	}
+	// A crowd writes: ten new states within a second, the page asked for at each.
+	for change := int64(4); change < 4+busyChanges; change++ {
+		m.get(change, "k", render("busy"))
+	}
+	before := builds
+	if v, _ := m.get(100, "k", render("new")); v == "new" || builds != before {
+		t.Fatalf("the registry busy, a copy rendered just now: got %v after %d more renders, want the copy", v, builds-before)
+	}
+	time.Sleep(350 * time.Millisecond)
+	if v, _ := m.get(101, "k", render("newer")); v != "newer" {
+		t.Fatalf("a copy older than holdWhileBusy: got %v, want it rendered again", v)
+	}
+	// Without holdWhileBusy (the map's cache), every new state is rendered.
+	var plain mapCache
+	for change := int64(1); change <= 2*busyChanges; change++ {
+		want := "p" + strings.Repeat("i", int(change))
+		if v, _ := plain.get(change, "k", render(want)); v != want {
+			t.Fatalf("no hold, change %d: got %v, want %v", change, v, want)
+		}
+	}
+}

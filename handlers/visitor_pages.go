@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/open-recognition/registry/models"
@@ -18,8 +19,9 @@ import (
 // The state is the database's change counter, read for each request, plus the summary's (the
 // counts a page may show come from it, a moment behind): a write made here or by any other
 // server is seen by the next request, and a page rendered before the summary caught up is
-// rendered again once it has. key, when given, adds to the page's address what else the page
-// depends on; ok false leaves the request uncached.
+// rendered again once it has. While a crowd writes (many states a second), a page stands for
+// the newer states for up to visitorPagesHold. key, when given, adds to the page's address what
+// else the page depends on; ok false leaves the request uncached.
 func (h *Handler) visitorPage(next echo.HandlerFunc, key func(echo.Context) (part string, ok bool)) echo.HandlerFunc {
 	return h.kept(next, key)
 }
@@ -96,6 +98,12 @@ func (h *Handler) kept(next echo.HandlerFunc, key func(echo.Context) (part strin
 		return p.body.serve(c, p.contentType)
 	}
 }
+
+// visitorPagesHold is how much older than the registry a visitor's page may be while a crowd
+// writes (mapCache.holdWhileBusy): rendering the list after every batch of signatures would
+// take a core, and make the visitor whose request starts each render wait for it. The person
+// who wrote sees their change at once all the same: their pages are rendered for them.
+const visitorPagesHold = time.Second
 
 // maxCachedQuery bounds the addresses kept: a longer query string is served but not remembered.
 const maxCachedQuery = 512
