@@ -31,6 +31,7 @@ func background(env *environment, store *models.Store, tw *tiersWorker, credenti
 		models.StatusJobKind:   credentials.StatusLists().Job,
 	}}
 	e.Every(placesJobKind, placesEvery)
+	e.Rearm = store.RearmCredentialJobs
 	if store.Dialect == models.Postgres {
 		// Servers sharing the database take over the jobs of one that stops within a second or two
 		// (the tier computation and the place backfill included), wherever it ran.

@@ -528,8 +528,10 @@ func rawInserts(b *testing.B, location string) {
 	defer st.Close()
 	db := st.SQL()
 	table := "CREATE TABLE scratch (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"
+	insert := "INSERT INTO scratch (body) VALUES (?)"
 	if st.Dialect == models.Postgres {
 		table = "CREATE TABLE scratch (id bigserial PRIMARY KEY, body text NOT NULL)"
+		insert = "INSERT INTO scratch (body) VALUES ($1)" // database/sql, without GORM's placeholders
 	}
 	if _, err := db.ExecContext(ctx, table); err != nil {
 		b.Fatal(err)
@@ -545,7 +547,7 @@ func rawInserts(b *testing.B, location string) {
 			go func() {
 				defer wg.Done()
 				for time.Now().Before(deadline) {
-					if _, err := db.ExecContext(ctx, "INSERT INTO scratch (body) VALUES (?)", "a signature's worth of text"); err != nil {
+					if _, err := db.ExecContext(ctx, insert, "a signature's worth of text"); err != nil {
 						failed.CompareAndSwap(nil, err)
 						return
 					}

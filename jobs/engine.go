@@ -109,6 +109,9 @@ type Engine struct {
 	// jobs held by a process that stopped, on any machine, instead of waiting for their leases to
 	// run out; and it claims nothing while it cannot show the others that it runs itself.
 	Servers Servers
+	// Rearm, when set, runs at each sweep: it queues the job of a domain's queue that holds work
+	// no job holds (see models.Store.RearmCredentialJobs).
+	Rearm func(ctx context.Context) error
 
 	periodic map[string]time.Duration
 	forget   map[string]bool
@@ -276,6 +279,11 @@ func (e *Engine) sweep(ctx context.Context) {
 	}
 	if err := e.Store.SweepJobs(ctx, e.KeepDone); err != nil && ctx.Err() == nil {
 		e.Log.Error("jobs: sweeping", "err", err)
+	}
+	if e.Rearm != nil {
+		if err := e.Rearm(ctx); err != nil && ctx.Err() == nil {
+			e.Log.Error("jobs: queueing work left without a job", "err", err)
+		}
 	}
 }
 

@@ -5,6 +5,8 @@ package models
 import (
 	"context"
 	"database/sql"
+	"log/slog"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -35,14 +37,36 @@ type hookedTx struct {
 	*sql.Tx
 	pool    *hookedPool
 	changed bool
+	after   []func(ctx context.Context) error
 }
 
 func (t *hookedTx) Commit() error {
 	err := t.Tx.Commit()
-	if err == nil && t.changed {
+	if err != nil {
+		return err
+	}
+	if t.changed {
 		t.pool.committed()
 	}
-	return err
+	for _, fn := range t.after {
+		// The transaction is committed whatever happens here: a failure is logged, and the
+		// engine's sweep finds what it left undone (see jobs.Engine.Rearm).
+		ctx, cancel := context.WithTimeout(context.Background(), afterCommitTimeout)
+		if err := fn(ctx); err != nil {
+			slog.Error("after a commit", "err", err)
+		}
+		cancel()
+	}
+	return nil
+}
+
+// afterCommitTimeout bounds the work done after a commit, before the caller hears of it.
+const afterCommitTimeout = 5 * time.Second
+
+// afterCommit runs fn after the transaction has committed, before its Commit returns; a
+// transaction rolled back never runs it.
+func (t *hookedTx) afterCommit(fn func(ctx context.Context) error) {
+	t.after = append(t.after, fn)
 }
 
 // markChanged records, in a transaction of a hooked pool, that it changed the registry: its

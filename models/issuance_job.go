@@ -64,3 +64,25 @@ func (s *Store) IssuanceHead(ctx context.Context) (open bool, priority int, err 
 	}
 	return true, IssuanceJobPriority(head[0].Priority), nil
 }
+
+// RearmCredentialJobs queues the credential jobs whose queue holds work that no job holds (open,
+// or dead and kept for an operator): on PostgreSQL a change asks for its job after its commit
+// (EnqueueAgain), so a server stopped in between can leave a badge or a stale status list
+// without one. The job engine runs this at each sweep; it only reads while all is well.
+func (s *Store) RearmCredentialJobs(ctx context.Context) error {
+	for _, q := range []struct {
+		key   string
+		queue func(context.Context) error
+	}{{issuanceJobKey, s.QueueOpenIssuance}, {statusJobKey, s.QueueStaleStatusLists}} {
+		var held int64
+		if err := s.DB.WithContext(ctx).Model(&Job{}).Where("unique_key = ? AND done_at IS NULL", q.key).Count(&held).Error; err != nil {
+			return err
+		}
+		if held == 0 {
+			if err := q.queue(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

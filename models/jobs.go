@@ -86,9 +86,11 @@ func EnqueueJob(tx *gorm.DB, j *Job) (bool, error) {
 // the change that adds a row calls it in its transaction, so a row is never left without a job
 // to do it, even when the job that was running had read the queue before the row was committed.
 //
-// It is one INSERT … ON CONFLICT DO UPDATE, atomic on both engines: on PostgreSQL it waits for a
-// run closing the job at the same moment and then inserts a new job instead. The open job's row
-// stays locked until the caller commits, so call it late in the transaction.
+// On SQLite it is one INSERT … ON CONFLICT DO UPDATE in tx (writers take turns there anyway,
+// and a batch of grouped writes shares it). On PostgreSQL that statement would lock the job's
+// one row until the caller commits, so that every signature waited for the commit of the one
+// before it; there the caller's transaction only inserts the job when none is open (which locks
+// nothing that exists), and the asking for again is done after the commit (againAfterCommit).
 func EnqueueAgain(tx *gorm.DB, j Job) error {
 	if j.Kind == "" || j.UniqueKey == nil {
 		return errors.New("jobs: a job asked for again needs a kind and a unique key")
@@ -103,13 +105,55 @@ func EnqueueAgain(tx *gorm.DB, j Job) error {
 	if j.RunAt.IsZero() {
 		j.RunAt = now
 	}
-	return tx.Exec(`INSERT INTO jobs (kind, payload, priority, unique_key, run_at, attempts, max_attempts, last_error, created_at, again)
+	j.RunAt = j.RunAt.UTC().Truncate(time.Microsecond)
+	if h, ok := tx.Statement.ConnPool.(*hookedTx); ok {
+		res := tx.Exec(enqueueJob+` DO NOTHING`, j.Kind, j.Payload, j.Priority, *j.UniqueKey, j.RunAt, j.MaxAttempts, now)
+		if res.Error != nil || res.RowsAffected > 0 {
+			return res.Error // a new job: claimed only after this commit, it sees the caller's rows
+		}
+		h.afterCommit(func(ctx context.Context) error { return againAfterCommit(ctx, tx, h.pool, j, now) })
+		return nil
+	}
+	return askAgain(tx, j, now)
+}
+
+// enqueueJob inserts a job with a unique key, unless an open job holds the key.
+const enqueueJob = `INSERT INTO jobs (kind, payload, priority, unique_key, run_at, attempts, max_attempts, last_error, created_at, again)
 VALUES (?, ?, ?, ?, ?, 0, ?, '', ?, FALSE)
-ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND done_at IS NULL AND failed_at IS NULL DO UPDATE SET
+ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND done_at IS NULL AND failed_at IS NULL`
+
+// askAgain is EnqueueAgain's one statement: insert the job, or ask the open one for again.
+func askAgain(db *gorm.DB, j Job, now time.Time) error {
+	return db.Exec(enqueueJob+` DO UPDATE SET
 	again = TRUE,
 	run_at = CASE WHEN excluded.run_at < jobs.run_at THEN excluded.run_at ELSE jobs.run_at END,
 	priority = CASE WHEN excluded.priority < jobs.priority THEN excluded.priority ELSE jobs.priority END`,
-		j.Kind, j.Payload, j.Priority, *j.UniqueKey, j.RunAt.UTC().Truncate(time.Microsecond), j.MaxAttempts, now).Error
+		j.Kind, j.Payload, j.Priority, *j.UniqueKey, j.RunAt, j.MaxAttempts, now).Error
+}
+
+// againAfterCommit runs once the transaction that found j's job open has committed: its rows are
+// now visible to any run that reads the queue from here on. Nothing needs writing when the open
+// job will surely do such a run, as urgently as j asks: it is waiting to be claimed, or it runs
+// and has been asked for again already (its run then puts it back instead of closing it, and
+// every change of its row waits for the lock this read does not take). Otherwise (a run that
+// may have read the queue before the commit and was not asked for again, a job closed
+// meanwhile, one less urgent than j) the job is asked for again in a statement of its own. Under
+// a stream of changes the first of each run writes and the others only read.
+func againAfterCommit(ctx context.Context, tx *gorm.DB, pool *hookedPool, j Job, now time.Time) error {
+	db := tx.Session(&gorm.Session{NewDB: true, Context: ctx})
+	db.Statement.ConnPool = pool
+	var open []Job
+	if err := db.Model(&Job{}).Select("priority, run_at, again, leased_by").
+		Where("unique_key = ? AND done_at IS NULL AND failed_at IS NULL", *j.UniqueKey).Limit(1).Find(&open).Error; err != nil {
+		return err
+	}
+	if len(open) == 1 {
+		o := open[0]
+		if o.Priority <= j.Priority && !o.RunAt.After(j.RunAt) && (o.LeasedBy == nil || o.Again) {
+			return nil
+		}
+	}
+	return askAgain(db, j, now)
 }
 
 // PeriodicKey is the unique key of a periodic kind's one row.

@@ -94,8 +94,9 @@ func (s *Store) SessionAccount(ctx context.Context, tokenHash string) (*SessionV
 		Select(`accounts.*,
 			EXISTS (SELECT 1 FROM roles r WHERE r.account_id = accounts.id AND r.role = ?) AS admin,
 			(SELECT COUNT(*) FROM endorsements e JOIN signatories t ON t.id = e.to_id WHERE t.account_id = accounts.id AND e.status = 'pending') AS pending`, RoleAdmin).
-		Joins("JOIN sessions ON sessions.account_id = accounts.id").
-		Where("sessions.token_hash = ? AND sessions.expires_at > ? AND accounts.blocked_at IS NULL AND accounts.deleted_at IS NULL", tokenHash, s.now()).
+		// The session first, then its account by key: written as a join, PostgreSQL may read
+		// every account to find the one (a plan it picks for tables it has no statistics of yet).
+		Where("accounts.id = (SELECT account_id FROM sessions WHERE token_hash = ? AND expires_at > ?) AND accounts.blocked_at IS NULL AND accounts.deleted_at IS NULL", tokenHash, s.now()).
 		Limit(1).Scan(&out).Error
 	if err != nil || len(out) == 0 {
 		return nil, err
