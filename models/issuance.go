@@ -183,9 +183,9 @@ type Completion struct {
 	Skip       string
 }
 
-// CompleteBatch writes the outcomes of several jobs in one transaction: each credential is
-// stored together with the closing of its job, and one commit (one fsync) serves
-// them all. It returns the jobs whose status index turned out taken: they stay open and are
+// CompleteBatch writes the outcomes of several jobs, up to completeMax in one transaction: each
+// credential is stored together with the closing of its job, and one commit (one fsync) serves
+// many. It returns the jobs whose status index turned out taken: they stay open and are
 // signed again with another index.
 //
 // A job is closed before it acts, and acts only if this transaction closed it: when two workers
@@ -193,6 +193,23 @@ type Completion struct {
 // never strikes the credential an issuance after it stored. A badge the signatory already holds
 // (the schema's credentials_one_live) is not stored again: the job is closed as already issued.
 func (s *Store) CompleteBatch(ctx context.Context, items []Completion) (retry []int64, err error) {
+	for chunk := range slices.Chunk(items, completeMax) {
+		r, err := s.completeChunk(ctx, chunk)
+		retry = append(retry, r...)
+		if err != nil {
+			return retry, err
+		}
+	}
+	return retry, nil
+}
+
+// completeMax is how many outcomes one transaction stores: a grouped write holds the commit
+// goroutine while it runs, and a whole batch of badges (100, tens of milliseconds) would make
+// every signature arriving meanwhile wait that long; a quarter of it lets them in between.
+const completeMax = 25
+
+// completeChunk stores some outcomes of a batch in one transaction (see CompleteBatch).
+func (s *Store) completeChunk(ctx context.Context, items []Completion) (retry []int64, err error) {
 	// Grouped with the signatures of the moment (commit_group.go): a crowd's badges share their
 	// fsync instead of queueing for one of their own.
 	err = s.groupWrite(ctx, func(tx *gorm.DB) error {
