@@ -72,16 +72,25 @@ func (s *Store) IssuanceHead(ctx context.Context) (open bool, priority int, err 
 func (s *Store) RearmCredentialJobs(ctx context.Context) error {
 	for _, q := range []struct {
 		key   string
+		work  func(context.Context) (bool, error)
 		queue func(context.Context) error
-	}{{issuanceJobKey, s.QueueOpenIssuance}, {statusJobKey, s.QueueStaleStatusLists}} {
+	}{
+		{issuanceJobKey, func(ctx context.Context) (bool, error) { open, _, err := s.IssuanceHead(ctx); return open, err }, s.QueueOpenIssuance},
+		{statusJobKey, s.staleStatusLists, s.QueueStaleStatusLists},
+	} {
 		var held int64
 		if err := s.DB.WithContext(ctx).Model(&Job{}).Where("unique_key = ? AND done_at IS NULL", q.key).Count(&held).Error; err != nil {
 			return err
 		}
-		if held == 0 {
-			if err := q.queue(ctx); err != nil {
-				return err
-			}
+		if held > 0 {
+			continue
+		}
+		// Read before the write transaction that queues: on SQLite it takes the write lock.
+		if work, err := q.work(ctx); err != nil || !work {
+			return err
+		}
+		if err := q.queue(ctx); err != nil {
+			return err
 		}
 	}
 	return nil

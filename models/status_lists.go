@@ -158,6 +158,13 @@ func queueStatusSigning(tx *gorm.DB, revoked int64) error {
 	return EnqueueAgain(tx, Job{Kind: StatusJobKind, UniqueKey: &statusJobKey, Priority: JobInteractive})
 }
 
+// staleStatusLists says whether a status list is stale (revocations not yet signed into it).
+func (s *Store) staleStatusLists(ctx context.Context) (bool, error) {
+	var stale int64
+	err := s.DB.WithContext(ctx).Raw(`SELECT COUNT(*) FROM (SELECT 1 FROM status_lists WHERE signed_version < version LIMIT 1) s`).Scan(&stale).Error
+	return stale > 0, err
+}
+
 // QueueStaleStatusLists asks for the credentials.status job when a list is stale: for a server
 // starting on a database whose lists went stale without a job (an import, a restored backup).
 func (s *Store) QueueStaleStatusLists(ctx context.Context) error {
