@@ -18,6 +18,8 @@ import (
 type hookedPool struct {
 	*sql.DB
 	committed func()
+	// logger is the store's: what fails after a commit is logged there.
+	logger func() *slog.Logger
 }
 
 // BeginTx returns a transaction whose Commit calls the hook when the transaction bumped the
@@ -53,7 +55,7 @@ func (t *hookedTx) Commit() error {
 		// engine's sweep finds what it left undone (see jobs.Engine.Rearm).
 		ctx, cancel := context.WithTimeout(context.Background(), afterCommitTimeout)
 		if err := fn(ctx); err != nil {
-			slog.Error("after a commit", "err", err)
+			t.pool.logger().Error("after a commit", "err", err)
 		}
 		cancel()
 	}
@@ -78,12 +80,12 @@ func markChanged(tx *gorm.DB) {
 }
 
 // hookCommits makes db's transactions announce their committed changes through committed.
-func hookCommits(db *gorm.DB, committed func()) error {
+func hookCommits(db *gorm.DB, committed func(), logger func() *slog.Logger) error {
 	sqlDB, err := db.DB()
 	if err != nil {
 		return err
 	}
-	pool := &hookedPool{DB: sqlDB, committed: committed}
+	pool := &hookedPool{DB: sqlDB, committed: committed, logger: logger}
 	db.ConnPool = pool
 	db.Statement.ConnPool = pool
 	return nil

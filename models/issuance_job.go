@@ -76,7 +76,10 @@ func (s *Store) RearmCredentialJobs(ctx context.Context) error {
 		queue func(context.Context) error
 	}{
 		{issuanceJobKey, func(ctx context.Context) (bool, error) { open, _, err := s.IssuanceHead(ctx); return open, err }, s.QueueOpenIssuance},
-		{statusJobKey, s.staleStatusLists, s.QueueStaleStatusLists},
+		{statusJobKey, func(ctx context.Context) (bool, error) {
+			n, err := staleStatusLists(s.DB.WithContext(ctx))
+			return n > 0, err
+		}, s.QueueStaleStatusLists},
 	} {
 		var held int64
 		if err := s.DB.WithContext(ctx).Model(&Job{}).Where("unique_key = ? AND done_at IS NULL", q.key).Count(&held).Error; err != nil {

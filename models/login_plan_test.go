@@ -25,21 +25,9 @@ func TestLoginAndSessionLookupReadByIndex(t *testing.T) {
 		if err := testutil.Publish(s); err != nil {
 			t.Fatal(err)
 		}
-		d, err := s.CurrentDeclaration(ctx, "en")
-		if err != nil {
-			t.Fatal(err)
-		}
 		for i := range 300 {
-			acc, err := s.Login(ctx, models.LoginIdentity{Provider: "test", Subject: fmt.Sprint(i), Email: fmt.Sprintf("p%d@example.org", i), EmailVerified: true, Name: "P"}, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			acc, _ := signUp(t, s, fmt.Sprintf("p%d", i), models.Signatory{Kind: "person", Name: fmt.Sprintf("Person %d", i), Country: "IT", City: "Bologna"})
 			if err := s.StartSession(ctx, acc.ID, fmt.Sprintf("token-%d", i), "", time.Hour); err != nil {
-				t.Fatal(err)
-			}
-			in := models.SignInput{Signatory: models.Signatory{Kind: "person", Name: fmt.Sprintf("Person %d", i), Country: "IT", City: "Bologna", Visibility: models.AllPublic()},
-				Version: d.Version, Lang: "en"}
-			if _, err := s.Sign(ctx, &acc, in); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -51,16 +39,8 @@ func TestLoginAndSessionLookupReadByIndex(t *testing.T) {
 		}
 		s.DB.Callback().Query().After("gorm:query").Register("test:capture", capture)
 		s.DB.Callback().Row().After("gorm:row").Register("test:capture", capture)
-		acc, err := s.Login(ctx, models.LoginIdentity{Provider: "test", Subject: "new", Email: "new@example.org", EmailVerified: true, Name: "N"}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		signUp(t, s, "nora", models.Signatory{Kind: "person", Name: "Nora", Country: "IT", City: "Bologna"})
 		if _, err := s.SessionAccount(ctx, "token-7"); err != nil {
-			t.Fatal(err)
-		}
-		in := models.SignInput{Signatory: models.Signatory{Kind: "person", Name: "Nora", Country: "IT", City: "Bologna", Visibility: models.AllPublic()},
-			Version: d.Version, Lang: "en"}
-		if _, err := s.Sign(ctx, &acc, in); err != nil {
 			t.Fatal(err)
 		}
 		s.DB.Callback().Query().Remove("test:capture")
@@ -134,8 +114,6 @@ func literal(v any) string {
 			return "NULL"
 		}
 		return literal(*v)
-	case bool:
-		return fmt.Sprint(v)
 	default:
 		return fmt.Sprint(v)
 	}

@@ -25,20 +25,7 @@ func TestSigningAndEditingLocateTheEntry(t *testing.T) {
 		if err := testutil.Publish(s); err != nil {
 			t.Fatal(err)
 		}
-		acc, err := s.Login(ctx, models.LoginIdentity{Provider: "test", Subject: "1", Email: "w@example.org", EmailVerified: true, Name: "W"}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := s.CurrentDeclaration(ctx, "en")
-		if err != nil {
-			t.Fatal(err)
-		}
-		in := models.SignInput{Signatory: models.Signatory{Kind: "person", Name: "Wanda", Country: "AT", City: "Wien", Visibility: models.AllPublic()},
-			Version: d.Version, Lang: "en"}
-		sg, err := s.Sign(ctx, &acc, in)
-		if err != nil {
-			t.Fatal(err)
-		}
+		acc, sg := signUp(t, s, "wanda", models.Signatory{Kind: "person", Name: "Wanda", Country: "AT", City: "Wien"})
 		vienna, _ := geo.FindCity("AT", "Vienna")
 		got := placeOf(t, s, sg.PublicID)
 		if got.PlaceID == nil || *got.PlaceID != vienna.ID || got.Lat == nil || *got.Lat != vienna.Lat {

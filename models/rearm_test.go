@@ -17,19 +17,7 @@ func TestBadgeLeftWithoutAJobIsQueuedAtTheSweep(t *testing.T) {
 		if err := testutil.Publish(s); err != nil {
 			t.Fatal(err)
 		}
-		acc, err := s.Login(ctx, models.LoginIdentity{Provider: "test", Subject: "1", Email: "r@example.org", EmailVerified: true, Name: "R"}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := s.CurrentDeclaration(ctx, "en")
-		if err != nil {
-			t.Fatal(err)
-		}
-		in := models.SignInput{Signatory: models.Signatory{Kind: "person", Name: "Rosa", Country: "IT", City: "Bologna", Visibility: models.AllPublic()},
-			Version: d.Version, Lang: "en"}
-		if _, err := s.Sign(ctx, &acc, in); err != nil {
-			t.Fatal(err)
-		}
+		signUp(t, s, "rosa", models.Signatory{Kind: "person", Name: "Rosa", Country: "IT", City: "Bologna"})
 		open := func() int64 {
 			var n int64
 			if err := s.DB.Model(&models.Job{}).Where("kind = ? AND done_at IS NULL", models.IssuanceJobKind).Count(&n).Error; err != nil {

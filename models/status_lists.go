@@ -158,19 +158,19 @@ func queueStatusSigning(tx *gorm.DB, revoked int64) error {
 	return EnqueueAgain(tx, Job{Kind: StatusJobKind, UniqueKey: &statusJobKey, Priority: JobInteractive})
 }
 
-// staleStatusLists says whether a status list is stale (revocations not yet signed into it).
-func (s *Store) staleStatusLists(ctx context.Context) (bool, error) {
+// staleStatusLists counts the stale status lists (revocations not yet signed into them), up to one.
+func staleStatusLists(db *gorm.DB) (int64, error) {
 	var stale int64
-	err := s.DB.WithContext(ctx).Raw(`SELECT COUNT(*) FROM (SELECT 1 FROM status_lists WHERE signed_version < version LIMIT 1) s`).Scan(&stale).Error
-	return stale > 0, err
+	err := db.Raw(`SELECT COUNT(*) FROM (SELECT 1 FROM status_lists WHERE signed_version < version LIMIT 1) s`).Scan(&stale).Error
+	return stale, err
 }
 
 // QueueStaleStatusLists asks for the credentials.status job when a list is stale: for a server
 // starting on a database whose lists went stale without a job (an import, a restored backup).
 func (s *Store) QueueStaleStatusLists(ctx context.Context) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var stale int64
-		if err := tx.Raw(`SELECT COUNT(*) FROM (SELECT 1 FROM status_lists WHERE signed_version < version LIMIT 1) s`).Scan(&stale).Error; err != nil {
+		stale, err := staleStatusLists(tx)
+		if err != nil {
 			return err
 		}
 		return queueStatusSigning(tx, stale)

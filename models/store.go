@@ -161,7 +161,7 @@ func Open(ctx context.Context, location string) (*Store, error) {
 	s.DB = db
 	if s.Dialect == Postgres {
 		s.changes = newChangeFeed(uuid.NewString())
-		if err := hookCommits(db, s.changes.committed); err != nil {
+		if err := hookCommits(db, s.changes.committed, s.logger); err != nil {
 			sqlDB.Close()
 			return nil, err
 		}
