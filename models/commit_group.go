@@ -183,11 +183,15 @@ func savepoint(tx *gorm.DB, fn func(tx *gorm.DB) error) (err, broken error) {
 	if err := tx.Exec("SAVEPOINT grouped_write").Error; err != nil {
 		return err, err
 	}
+	// What the write leaves for the batch's end goes with what it wrote.
+	b, _ := tx.Statement.Context.Value(batchKey{}).(*batchEffects)
+	mark := b.mark()
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic in a grouped write: %v\n%s", p, debug.Stack())
 		}
 		if err != nil {
+			b.undo(mark)
 			if rerr := tx.Exec("ROLLBACK TO grouped_write").Error; rerr != nil {
 				broken = rerr
 			}
@@ -212,9 +216,18 @@ type batchEffects struct {
 	fns   map[string]func(tx *gorm.DB) error
 	// memo holds what the writes of the batch read and none of them changes (see readOnce).
 	memo map[string]any
+	// tables holds the rows the writes insert at the batch's end, by table (see insertAtEnd),
+	// in the order the tables were first asked for.
+	tables []pendingRows
+	byName map[string]pendingRows
 }
 
 func (b *batchEffects) run(tx *gorm.DB) error {
+	for _, rows := range b.tables {
+		if err := rows.insert(tx); err != nil {
+			return err
+		}
+	}
 	for _, name := range b.names {
 		if err := b.fns[name](tx); err != nil {
 			return err
@@ -285,4 +298,81 @@ func readOnce[T any](tx *gorm.DB, key string, read func(tx *gorm.DB) (T, error))
 		b.memo[key] = v
 	}
 	return v, err
+}
+
+// pendingRows are the rows of one table that a batch inserts at its end.
+type pendingRows interface {
+	insert(tx *gorm.DB) error
+	len() int
+	cut(n int)
+}
+
+// rowsOf holds a batch's rows of type T and the statement that inserts them.
+type rowsOf[T any] struct {
+	rows     []T
+	insertFn func(tx *gorm.DB, rows []T) error
+}
+
+func (r *rowsOf[T]) insert(tx *gorm.DB) error {
+	if len(r.rows) == 0 {
+		return nil
+	}
+	return r.insertFn(tx, r.rows)
+}
+func (r *rowsOf[T]) len() int { return len(r.rows) }
+func (r *rowsOf[T]) cut(n int) {
+	clear(r.rows[n:])
+	r.rows = r.rows[:n]
+}
+
+// mark is how many rows each table held before a write ran; undo takes the write's rows back.
+func (b *batchEffects) mark() []int {
+	if b == nil {
+		return nil
+	}
+	m := make([]int, len(b.tables))
+	for i, rows := range b.tables {
+		m[i] = rows.len()
+	}
+	return m
+}
+
+func (b *batchEffects) undo(mark []int) {
+	if b == nil {
+		return
+	}
+	for i, rows := range b.tables {
+		n := 0 // a table first asked for by the write being undone
+		if i < len(mark) {
+			n = mark[i]
+		}
+		rows.cut(n)
+	}
+}
+
+// insertAtEnd inserts rows with insert at the end of the batch tx belongs to, in one call with
+// the rows the batch's other writes gave under the same name; outside a batch it inserts now.
+// It is for rows that nothing reads back before the commit and that no constraint can refuse
+// (audit entries, the first badge job and search words of a new entry): a statement per table
+// and batch instead of one per write, in the goroutine every grouped write waits for. The rows
+// of a write that fails are taken back with it.
+func insertAtEnd[T any](tx *gorm.DB, name string, insert func(tx *gorm.DB, rows []T) error, rows ...T) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	b, ok := tx.Statement.Context.Value(batchKey{}).(*batchEffects)
+	if !ok {
+		return insert(tx, rows)
+	}
+	r, _ := b.byName[name].(*rowsOf[T])
+	if r == nil {
+		if b.byName == nil {
+			b.byName = map[string]pendingRows{}
+		}
+		r = &rowsOf[T]{insertFn: insert}
+		b.byName[name] = r
+		b.tables = append(b.tables, r)
+	}
+	r.rows = append(r.rows, rows...)
+	return nil
 }

@@ -61,7 +61,13 @@ func (s *Store) PinBaseURL(ctx context.Context, baseURL string, allowChange bool
 
 // audit appends to the audit log inside the caller's transaction.
 func audit(tx *gorm.DB, e AuditEntry) error {
-	return tx.Create(&e).Error
+	return insertAtEnd(tx, "audit_log", insertAudit, e)
+}
+
+// insertAudit writes audit entries, at most 500 to a statement (SQLite's limit on a
+// statement's parameters is far above).
+func insertAudit(tx *gorm.DB, rows []AuditEntry) error {
+	return tx.CreateInBatches(rows, 500).Error
 }
 
 // mailSecretKey is the setting holding the key of the e-mail's unsubscribe links.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // SignInput is what a signed-in person submits to sign: the entry's fields and the exact text
@@ -140,7 +141,7 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 			}
 		}
 		if fresh {
-			if err := insertSearchTerms(tx, &out); err != nil {
+			if err := insertNewSearchTerms(tx, &out); err != nil {
 				return err
 			}
 		} else if err := writeSearchTerms(tx, &out); err != nil {
@@ -178,11 +179,16 @@ func (s *Store) Sign(ctx context.Context, acc *Account, in SignInput) (Signatory
 // time: they hold no other badge, no endorsement and no job yet, so unlike queueJobs there is
 // nothing to cancel or promote. The credentials job is asked for once per batch.
 func queueFirstBadge(tx *gorm.DB, signatoryID int64, now time.Time) error {
-	if err := tx.Exec(`INSERT INTO issuance_outbox (signatory_id, kind, action, endorsement_id, reason, created_at, attempts, last_error, priority)
-		VALUES (?, 'signatory', 'issue', NULL, '', ?, 0, '', ?) ON CONFLICT DO NOTHING`, signatoryID, now, PriorityInteractive).Error; err != nil {
+	job := IssuanceJob{SignatoryID: signatoryID, Kind: "signatory", Action: "issue", CreatedAt: now, Priority: PriorityInteractive}
+	if err := insertAtEnd(tx, "issuance_outbox.first", insertFirstBadges, job); err != nil {
 		return fromDB(err)
 	}
 	return oncePerBatch(tx, "issuance.interactive", func(tx *gorm.DB) error { return queueIssuance(tx, PriorityInteractive) })
+}
+
+// insertFirstBadges writes first badge jobs; one already open for its signatory stands.
+func insertFirstBadges(tx *gorm.DB, jobs []IssuanceJob) error {
+	return tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(jobs, 500).Error
 }
 
 // writeSearchTerms replaces the search words and the name key of one signatory.
@@ -201,6 +207,20 @@ func writeSearchTerms(tx *gorm.DB, sg *Signatory) error {
 
 // insertSearchTerms writes the search words of a signatory that has none yet.
 func insertSearchTerms(tx *gorm.DB, sg *Signatory) error {
+	if rows := searchRows(sg); len(rows) > 0 {
+		return insertTerms(tx, rows)
+	}
+	return nil
+}
+
+// insertNewSearchTerms writes the search words of a new entry at the end of a batch (see
+// insertAtEnd): nothing in a batch searches, and a new entry has no words yet.
+func insertNewSearchTerms(tx *gorm.DB, sg *Signatory) error {
+	return insertAtEnd(tx, "search_terms", insertTerms, searchRows(sg)...)
+}
+
+// searchRows are the search words of a signatory, none unless the entry is active.
+func searchRows(sg *Signatory) []searchTerm {
 	terms := SearchTerms(sg)
 	if len(terms) == 0 || sg.Status != StatusActive {
 		return nil
@@ -209,7 +229,13 @@ func insertSearchTerms(tx *gorm.DB, sg *Signatory) error {
 	for i, t := range terms {
 		rows[i] = searchTerm{Term: t, SignatoryID: sg.ID}
 	}
-	return tx.Create(&rows).Error
+	return rows
+}
+
+// insertTerms writes search words; a word already there stands (it can be there only from the
+// same entry, so a batch never fails on one).
+func insertTerms(tx *gorm.DB, rows []searchTerm) error {
+	return tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, 1000).Error
 }
 
 // UpdateEntry changes the fields and visibility of an account's entry; kind, tier and dates
