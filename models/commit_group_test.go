@@ -189,3 +189,83 @@ func TestGroupedWritesWhenClosing(t *testing.T) {
 		}
 	}
 }
+
+// Rows a write leaves for the end of its batch (insertAtEnd) are stored with the write, and taken
+// back with it when it fails, whatever the other writes of the batch do.
+func TestRowsAtTheEndGoWithTheirWrite(t *testing.T) {
+	s := groupStore(t)
+	if _, err := s.Migrate(context.Background()); err != nil { // the audit log
+		t.Fatal(err)
+	}
+	if err := s.DB.Exec("CREATE TABLE later (name TEXT NOT NULL)").Error; err != nil {
+		t.Fatal(err)
+	}
+	insertLater := func(tx *gorm.DB, names []string) error {
+		for _, n := range names {
+			if err := tx.Exec("INSERT INTO later (name) VALUES (?)", n).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	const n = 300
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.groupWrite(context.Background(), func(tx *gorm.DB) error {
+				name := fmt.Sprintf("row %d", i)
+				if err := tx.Exec("INSERT INTO scratch (name) VALUES (?)", name).Error; err != nil {
+					return err
+				}
+				if err := insertAtEnd(tx, "later", insertLater, name, name+" again"); err != nil {
+					return err
+				}
+				if err := audit(tx, AuditEntry{At: time.Now(), Actor: "test", Action: "test.write", SubjectID: name}); err != nil {
+					return err
+				}
+				switch i % 5 {
+				case 1:
+					return errors.New("refused after leaving its rows")
+				case 2:
+					panic("a bug after leaving its rows")
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	var later, audited []string
+	if err := s.DB.Raw("SELECT name FROM later").Scan(&later).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB.Raw("SELECT subject_id FROM audit_log WHERE action = 'test.write'").Scan(&audited).Error; err != nil {
+		t.Fatal(err)
+	}
+	count := func(list []string) map[string]int {
+		m := map[string]int{}
+		for _, v := range list {
+			m[v]++
+		}
+		return m
+	}
+	laterOf, auditOf := count(later), count(audited)
+	for i, err := range errs {
+		name := fmt.Sprintf("row %d", i)
+		want := 1
+		if i%5 == 1 || i%5 == 2 {
+			want = 0
+			if err == nil {
+				t.Errorf("write %d should fail", i)
+			}
+		} else if err != nil {
+			t.Errorf("write %d: %v", i, err)
+		}
+		if laterOf[name] != want || laterOf[name+" again"] != want || auditOf[name] != want {
+			t.Errorf("write %d (err %v): %d and %d rows at the end, %d audit entries; want %d of each", i, err,
+				laterOf[name], laterOf[name+" again"], auditOf[name], want)
+		}
+	}
+}
