@@ -8,7 +8,7 @@ package main
 //
 // REGISTRY_BENCH_DURATION sets how long the fixed-rate phase lasts (default 6 s),
 // REGISTRY_BENCH_WRITE_RATE its rate (default 500 a second) and REGISTRY_BENCH_SATURATION how
-// many writes the saturation phase sends (default 3,000). With REGISTRY_BENCH_PROFILE=DIR the
+// many writes the saturation phase sends (default 10,000). With REGISTRY_BENCH_PROFILE=DIR the
 // server's CPU profile of each phase is written to DIR (go tool pprof DIR/sign-saturation.pprof).
 
 import (
@@ -40,7 +40,7 @@ const writeInFlight = 64
 
 // writeSettings reads the benchmark's rate, duration and saturation size from the environment.
 func writeSettings() (rate int, duration time.Duration, saturation int) {
-	rate, duration, saturation = 500, 6*time.Second, 3000
+	rate, duration, saturation = 500, 6*time.Second, 10000
 	if d, err := time.ParseDuration(os.Getenv("REGISTRY_BENCH_DURATION")); err == nil {
 		duration = d
 	}
