@@ -39,36 +39,41 @@ func scratchNames(t *testing.T, s *Store) map[string]bool {
 	return out
 }
 
-// Writes made at once share transactions, and each is answered with its own outcome: a write
-// that fails (a constraint, an error of its own, a panic) leaves nothing behind, and the others
-// of its batch are committed.
-func TestGroupedWritesFailAlone(t *testing.T) {
-	s := groupStore(t)
-	ctx := context.Background()
-	const n = 300
+// writeAtOnce makes n grouped writes at once, write i running fn(i, …), and returns their answers.
+func writeAtOnce(s *Store, n int, fn func(i int, tx *gorm.DB) error) []error {
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = s.groupWrite(ctx, func(tx *gorm.DB) error {
-				if err := tx.Exec("INSERT INTO scratch (name) VALUES (?)", fmt.Sprintf("row %d", i)).Error; err != nil {
-					return err
-				}
-				switch i % 10 {
-				case 1: // a second row that breaks the unique constraint: the first goes too
-					return tx.Exec("INSERT INTO scratch (name) VALUES (?)", fmt.Sprintf("row %d", i)).Error
-				case 2:
-					return errors.New("refused")
-				case 3:
-					panic("a bug")
-				}
-				return nil
-			})
+			errs[i] = s.groupWrite(context.Background(), func(tx *gorm.DB) error { return fn(i, tx) })
 		}()
 	}
 	wg.Wait()
+	return errs
+}
+
+// Writes made at once share transactions, and each is answered with its own outcome: a write
+// that fails (a constraint, an error of its own, a panic) leaves nothing behind, and the others
+// of its batch are committed.
+func TestGroupedWritesFailAlone(t *testing.T) {
+	s := groupStore(t)
+	const n = 300
+	errs := writeAtOnce(s, n, func(i int, tx *gorm.DB) error {
+		if err := tx.Exec("INSERT INTO scratch (name) VALUES (?)", fmt.Sprintf("row %d", i)).Error; err != nil {
+			return err
+		}
+		switch i % 10 {
+		case 1: // a second row that breaks the unique constraint: the first goes too
+			return tx.Exec("INSERT INTO scratch (name) VALUES (?)", fmt.Sprintf("row %d", i)).Error
+		case 2:
+			return errors.New("refused")
+		case 3:
+			panic("a bug")
+		}
+		return nil
+	})
 	names := scratchNames(t, s)
 	for i, err := range errs {
 		stored := names[fmt.Sprintf("row %d", i)]
@@ -209,34 +214,25 @@ func TestRowsAtTheEndGoWithTheirWrite(t *testing.T) {
 		return nil
 	}
 	const n = 300
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = s.groupWrite(context.Background(), func(tx *gorm.DB) error {
-				name := fmt.Sprintf("row %d", i)
-				if err := tx.Exec("INSERT INTO scratch (name) VALUES (?)", name).Error; err != nil {
-					return err
-				}
-				if err := insertAtEnd(tx, "later", insertLater, name, name+" again"); err != nil {
-					return err
-				}
-				if err := audit(tx, AuditEntry{At: time.Now(), Actor: "test", Action: "test.write", SubjectID: name}); err != nil {
-					return err
-				}
-				switch i % 5 {
-				case 1:
-					return errors.New("refused after leaving its rows")
-				case 2:
-					panic("a bug after leaving its rows")
-				}
-				return nil
-			})
-		}()
-	}
-	wg.Wait()
+	errs := writeAtOnce(s, n, func(i int, tx *gorm.DB) error {
+		name := fmt.Sprintf("row %d", i)
+		if err := tx.Exec("INSERT INTO scratch (name) VALUES (?)", name).Error; err != nil {
+			return err
+		}
+		if err := insertAtEnd(tx, "later", insertLater, name, name+" again"); err != nil {
+			return err
+		}
+		if err := audit(tx, AuditEntry{At: time.Now(), Actor: "test", Action: "test.write", SubjectID: name}); err != nil {
+			return err
+		}
+		switch i % 5 {
+		case 1:
+			return errors.New("refused after leaving its rows")
+		case 2:
+			panic("a bug after leaving its rows")
+		}
+		return nil
+	})
 	var later, audited []string
 	if err := s.DB.Raw("SELECT name FROM later").Scan(&later).Error; err != nil {
 		t.Fatal(err)

@@ -202,11 +202,6 @@ func writeSearchTerms(tx *gorm.DB, sg *Signatory) error {
 	if err := tx.Where("signatory_id = ?", sg.ID).Delete(&searchTerm{}).Error; err != nil {
 		return err
 	}
-	return insertSearchTerms(tx, sg)
-}
-
-// insertSearchTerms writes the search words of a signatory that has none yet.
-func insertSearchTerms(tx *gorm.DB, sg *Signatory) error {
 	if rows := searchRows(sg); len(rows) > 0 {
 		return insertTerms(tx, rows)
 	}
