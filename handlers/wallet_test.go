@@ -79,9 +79,11 @@ func TestBadgeRecipientDatesAndImages(t *testing.T) {
 			id["identityHash"] != "sha256$"+hex.EncodeToString(sum[:]) {
 			t.Errorf("IdentityObject %v", id)
 		}
-		// The salt reveals nothing and cannot be worked out from the e-mail.
+		// The salt reveals nothing and cannot be worked out from the e-mail. ("example" and "@",
+		// not "ada": a random hex salt holds "ada" about once in 140 badges.)
 		plain := sha256.Sum256([]byte("ada@example.org"))
-		if len(salt) < 16 || strings.Contains(strings.ToLower(salt), "ada") || strings.Contains(hex.EncodeToString(plain[:]), salt) {
+		lower := strings.ToLower(salt)
+		if len(salt) < 16 || strings.Contains(lower, "example") || strings.Contains(lower, "@") || strings.Contains(hex.EncodeToString(plain[:]), salt) {
 			t.Errorf("salt %q", salt)
 		}
 		// The OB 2.0 assertion keeps its own salted hash of the same e-mail.
